@@ -1,0 +1,77 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// House settings (STYLE.md): explicit `any`, imports visible only where declared, internal by default.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// One executable per Lambda function; `main.swift` only (STYLE: thin executables).
+func function(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: "Sources/Functions/\(name)", swiftSettings: swiftSettings)
+}
+
+let package = Package(
+    name: "gavel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "runtime-probe", targets: ["runtime-probe"]),
+        .executable(name: "gavel-local", targets: ["gavel-local"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]
+        ),
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RuntimeProbe",
+            dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        function("runtime-probe", ["LambdaRuntime", "RuntimeProbe"]),
+
+        // Developer tool: never linked into a bootstrap.
+        .target(
+            name: "GavelLocal",
+            dependencies: [
+                "LambdaRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "gavel-local",
+            dependencies: ["GavelLocal", "LambdaRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(name: "GavelTesting", dependencies: ["LambdaRuntime", "GavelLocal"], swiftSettings: swiftSettings),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "GavelTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "GavelLocalTests", dependencies: ["GavelLocal", "GavelTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["GavelLocal", "GavelTesting", "LambdaRuntime"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,39 @@
+// libcurl and OpenSSL's libcrypto for Swift. curl_easy_setopt and curl_easy_getinfo are
+// variadic, which Swift cannot call, so each argument type gets a typed inline wrapper.
+#ifndef GAVEL_CCURL_SHIM_H
+#define GAVEL_CCURL_SHIM_H
+
+#include <stdio.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+typedef size_t (*gavel_curl_data_callback)(char *buffer, size_t size, size_t count, void *userdata);
+
+static inline CURLcode gavel_curl_set_long(CURL *curl, CURLoption option, long value) {
+    return curl_easy_setopt(curl, option, value);
+}
+
+static inline CURLcode gavel_curl_set_offset(CURL *curl, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(curl, option, value);
+}
+
+static inline CURLcode gavel_curl_set_pointer(CURL *curl, CURLoption option, const void *value) {
+    return curl_easy_setopt(curl, option, value);
+}
+
+static inline CURLcode gavel_curl_set_callback(CURL *curl, CURLoption option, gavel_curl_data_callback value) {
+    return curl_easy_setopt(curl, option, value);
+}
+
+static inline CURLcode gavel_curl_get_long(CURL *curl, CURLINFO info, long *value) {
+    return curl_easy_getinfo(curl, info, value);
+}
+
+// Swift 6 refuses to touch C's global `stdout`; the runtime makes it line-buffered from here.
+static inline void gavel_line_buffer_stdout(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+#endif

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A child process: a bootstrap, or a build step.
+package final class ChildProcess: Sendable {
+    /// The process id.
+    package let pid: Int32
+
+    /// Starts `executable` with exactly `environment`.
+    /// - Parameter logPath: where the function's standard output and error go; nil sends both to our stderr.
+    /// - Throws: `LocalError.spawnFailed` when the executable cannot be started.
+    package init(executable: String, arguments: [String] = [], environment: [String: String], logPath: String?) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let logPath {
+            posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard status == 0 else {
+            throw LocalError.spawnFailed(executable, reason: String(cString: strerror(status)))
+        }
+        self.pid = pid
+    }
+
+    /// Sends `signal` to the process.
+    package func send(_ signal: Int32) {
+        kill(self.pid, signal)
+    }
+
+    /// Waits for the process to exit, or for the calling task to be cancelled.
+    /// - Returns: how it ended, in Lambda's words ("exit status 1", "signal: killed").
+    package func waitForExit() async -> String {
+        while !Task.isCancelled {
+            var status: Int32 = 0
+            let result = waitpid(self.pid, &status, WNOHANG)
+            if result == self.pid { return Self.describe(status) }
+            if result < 0 { return "exit status unknown" }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return "still running"
+    }
+
+    /// Kills the process and reaps it.
+    package func stop() async {
+        self.send(SIGKILL)
+        _ = await self.waitForExit()
+    }
+
+    private static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7F
+        if signal == 0 { return "exit status \((status >> 8) & 0xFF)" }
+        return signal == SIGKILL ? "signal: killed" : "signal: \(signal)"
+    }
+}

@@ -1,0 +1,211 @@
+package import FoundationEssentials
+import LambdaRuntime
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One function run locally as Lambda runs it: a bootstrap process fed by a local Runtime API, started
+/// on the first event (cold), kept for the next ones (warm), and replaced after a timeout or a crash.
+package actor LocalFunction {
+    /// How one invocation went.
+    package struct Result: Sendable {
+        package var requestId: String
+        package var outcome: InvocationOutcome
+        /// Milliseconds from delivering the event to its outcome.
+        package var durationMs: Double
+        /// Milliseconds from starting the process to its first `next`, for a cold invocation.
+        package var initDurationMs: Double?
+    }
+
+    private let settings: FunctionSettings
+    private let executable: String
+    private let environment: [String: String]
+    private let logPath: String?
+    private let broker: InvocationBroker
+    private let firstNext: FirstNextClock
+    private var process: ChildProcess?
+
+    /// The running process, if any: tests read its memory from `/proc`.
+    package var pid: Int32? { self.process?.pid }
+
+    fileprivate init(
+        settings: FunctionSettings,
+        executable: String,
+        environment: [String: String],
+        logPath: String?,
+        broker: InvocationBroker,
+        firstNext: FirstNextClock
+    ) {
+        self.settings = settings
+        self.executable = executable
+        self.environment = environment
+        self.logPath = logPath
+        self.broker = broker
+        self.firstNext = firstNext
+    }
+
+    /// Runs `body` with a function served by a local Runtime API; stops the process and server afterwards.
+    /// - Parameters:
+    ///   - caller: the environment to take credentials and endpoints from (see `LambdaEnvironment`).
+    ///   - logPath: where the function's output goes; nil sends it to standard error.
+    package static func with<Output: Sendable>(
+        settings: FunctionSettings,
+        executable: String,
+        caller: [String: String],
+        overrides: [String: String] = [:],
+        logPath: String? = nil,
+        _ body: (LocalFunction) async throws -> Output
+    ) async throws -> Output {
+        let broker = InvocationBroker()
+        let firstNext = FirstNextClock()
+        let server = RuntimeAPIServer(broker: broker, onNext: { firstNext.mark() })
+        let port = AsyncStream.makeStream(of: Int.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await server.run { bound in
+                    port.continuation.yield(bound)
+                    port.continuation.finish()
+                }
+            }
+            var ports = port.stream.makeAsyncIterator()
+            guard let bound = await ports.next(), bound > 0 else { throw LocalError.serverFailed("no port was bound") }
+            let environment = LambdaEnvironment.make(
+                settings: settings, runtimeAPI: "127.0.0.1:\(bound)", caller: caller, overrides: overrides
+            )
+            let function = LocalFunction(
+                settings: settings, executable: executable, environment: environment, logPath: logPath,
+                broker: broker, firstNext: firstNext
+            )
+            do {
+                let output = try await body(function)
+                await function.shutdown()
+                group.cancelAll()
+                return output
+            } catch {
+                await function.shutdown()
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    /// Delivers one event and waits for its outcome, enforcing the function's timeout.
+    package func invoke(
+        _ event: Data,
+        traceId: String? = nil,
+        clientContext: String? = nil,
+        cognitoIdentity: String? = nil
+    ) async throws -> Result {
+        var startedNs: UInt64?
+        let process: ChildProcess
+        if let running = self.process {
+            process = running
+        } else {
+            await self.broker.clearInitError()
+            self.firstNext.reset()
+            startedNs = Self.nowNs()
+            process = try ChildProcess(executable: self.executable, environment: self.environment, logPath: self.logPath)
+            self.process = process
+        }
+        let timeout = self.settings.timeoutSeconds
+        let request = InvocationRequest(
+            event: event,
+            deadlineMs: WallClock.nowMs() + Int64(timeout * 1000),
+            invokedFunctionArn: "arn:aws:lambda:\(self.environment["AWS_REGION"] ?? "us-east-1"):000000000000:function:\(self.settings.name)",
+            traceId: traceId,
+            clientContext: clientContext,
+            cognitoIdentity: cognitoIdentity
+        )
+        let delivered = Self.nowNs()
+        let broker = self.broker
+        let ending = await withTaskGroup(of: Ending?.self) { group in
+            group.addTask { .finished(await broker.invoke(request)) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                return Task.isCancelled ? nil : .timedOut
+            }
+            group.addTask {
+                let status = await process.waitForExit()
+                return Task.isCancelled ? nil : .exited(status)
+            }
+            var first: Ending?
+            while first == nil, let next = await group.next() { first = next }
+            group.cancelAll()
+            return first!
+        }
+        let outcome: InvocationOutcome
+        switch ending {
+        case .finished(let finished):
+            outcome = finished
+        case .timedOut:
+            outcome = .timedOut(seconds: timeout)
+            await self.discardProcess(killing: true)
+        case .exited(let status):
+            outcome = await broker.initError.map { .error($0) } ?? .exited(status: status)
+            await self.discardProcess(killing: false)
+        }
+        await broker.finishAll(with: outcome)  // ends the caller's wait when the process timed out or died
+        let initDurationMs = startedNs.flatMap { started in
+            self.firstNext.value.map { Double($0 &- started) / 1e6 }
+        }
+        return Result(
+            requestId: request.requestId,
+            outcome: outcome,
+            durationMs: Double(Self.nowNs() - delivered) / 1e6,
+            initDurationMs: initDurationMs
+        )
+    }
+
+    /// Sends SIGTERM to the running process, as Lambda does before shutting a runtime down.
+    /// - Returns: how the process ended.
+    package func terminate() async -> String? {
+        guard let process = self.process else { return nil }
+        process.send(SIGTERM)
+        let status = await process.waitForExit()
+        await self.discardProcess(killing: false)
+        return status
+    }
+
+    private func shutdown() async {
+        await self.discardProcess(killing: true)
+    }
+
+    private func discardProcess(killing: Bool) async {
+        guard let process = self.process else { return }
+        self.process = nil
+        if killing { await process.stop() }
+        await self.broker.dropWaitingRuntimes()
+    }
+
+    private enum Ending: Sendable {
+        case finished(InvocationOutcome)
+        case timedOut
+        case exited(String)
+    }
+
+    static func nowNs() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+}
+
+/// The monotonic time of the first `next` since the last reset: the end of a cold start.
+final class FirstNextClock: Sendable {
+    private let state = Mutex<UInt64?>(nil)
+
+    func mark() {
+        let now = LocalFunction.nowNs()
+        self.state.withLock { value in if value == nil { value = now } }
+    }
+
+    func reset() {
+        self.state.withLock { $0 = nil }
+    }
+
+    var value: UInt64? { self.state.withLock { $0 } }
+}

@@ -1,0 +1,111 @@
+import FoundationEssentials
+import HTTPTypes
+import Hummingbird
+import LambdaRuntime
+import Logging
+import NIOCore
+
+/// A local Lambda Runtime API (2018-06-01) on 127.0.0.1, doing for a bootstrap what Lambda's Runtime
+/// Interface Emulator does for `sam local invoke`.
+package struct RuntimeAPIServer: Sendable {
+    /// Where events come from and outcomes go.
+    package let broker: InvocationBroker
+    /// Called as each `next` request arrives, before it waits; the runtime benchmark timestamps it.
+    private let onNext: @Sendable () -> Void
+
+    package init(broker: InvocationBroker, onNext: @escaping @Sendable () -> Void = {}) {
+        self.broker = broker
+        self.onNext = onNext
+    }
+
+    /// Serves until the calling task is cancelled.
+    /// - Parameter onListening: receives the port the server bound (it binds port 0).
+    package func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        var logger = Logger(label: "gavel-local.runtime-api")
+        logger.logLevel = .critical  // cancelling the server at the end of a run is not an error
+        let app = Application(
+            router: self.router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "gavel-local"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await app.run()
+    }
+
+    private func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let broker = self.broker
+        let onNext = self.onNext
+        router.get("/\(RuntimeAPI.version)/runtime/invocation/next") { _, _ -> Response in
+            onNext()
+            guard let request = await broker.next() else {
+                return Self.json(.gone, ["errorType": "Runtime.Stale", "errorMessage": "the process that asked has exited"])
+            }
+            var headers = HTTPFields()
+            headers[Self.field(RuntimeAPI.Header.requestId)] = request.requestId
+            headers[Self.field(RuntimeAPI.Header.deadline)] = String(request.deadlineMs)
+            headers[Self.field(RuntimeAPI.Header.functionArn)] = request.invokedFunctionArn
+            headers[Self.field(RuntimeAPI.Header.traceId)] = request.traceId
+            headers[Self.field(RuntimeAPI.Header.clientContext)] = request.clientContext
+            headers[Self.field(RuntimeAPI.Header.cognitoIdentity)] = request.cognitoIdentity
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: request.event)))
+        }
+        router.post("/\(RuntimeAPI.version)/runtime/invocation/:requestId/response") { request, context -> Response in
+            let requestId = try context.parameters.require("requestId")
+            let body = try await Self.body(of: request)
+            guard body.count <= RuntimeAPI.maxResponseBytes else {
+                let report = ErrorReport(
+                    errorType: "Function.ResponseSizeTooLarge",
+                    errorMessage: "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(RuntimeAPI.maxResponseBytes) bytes)."
+                )
+                await broker.finish(requestId, with: .error(report))
+                return Self.json(.contentTooLarge, ["errorType": report.errorType, "errorMessage": report.errorMessage])
+            }
+            return await Self.accept(broker.finish(requestId, with: .response(body)), requestId: requestId)
+        }
+        router.post("/\(RuntimeAPI.version)/runtime/invocation/:requestId/error") { request, context -> Response in
+            let requestId = try context.parameters.require("requestId")
+            let report = Self.errorReport(from: try await Self.body(of: request), headers: request.headers)
+            return await Self.accept(broker.finish(requestId, with: .error(report)), requestId: requestId)
+        }
+        router.post("/\(RuntimeAPI.version)/runtime/init/error") { request, _ -> Response in
+            await broker.recordInitError(Self.errorReport(from: try await Self.body(of: request), headers: request.headers))
+            return Self.json(.accepted, ["status": "OK"])
+        }
+        return router
+    }
+
+    private static func accept(_ known: Bool, requestId: String) -> Response {
+        known
+            ? self.json(.accepted, ["status": "OK"])
+            : self.json(.badRequest, ["errorType": "InvalidRequestID", "errorMessage": "no pending invocation \(requestId)"])
+    }
+
+    /// A report as the runtime sent it; a body that is not a report is kept as the message, as Lambda does.
+    private static func errorReport(from body: Data, headers: HTTPFields) -> ErrorReport {
+        if let report = try? JSONDecoder().decode(ErrorReport.self, from: body) { return report }
+        let type = headers[self.field(RuntimeAPI.Header.functionErrorType)] ?? "Runtime.Unknown"
+        return ErrorReport(errorType: type, errorMessage: String(decoding: body, as: UTF8.self))
+    }
+
+    private static func body(of request: Request) async throws -> Data {
+        var request = request
+        // Larger than Lambda's limit, so an oversized response is refused with a clear 413 rather than cut off.
+        let buffer = try await request.collectBody(upTo: 4 * RuntimeAPI.maxResponseBytes)
+        return Data(buffer.readableBytesView)
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ fields: [String: String]) -> Response {
+        let body = (try? JSONEncoder().encode(fields)) ?? Data()
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+
+    private static func field(_ name: String) -> HTTPField.Name {
+        HTTPField.Name(name)!
+    }
+}

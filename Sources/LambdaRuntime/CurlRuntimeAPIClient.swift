@@ -1,0 +1,127 @@
+import CCurl
+package import FoundationEssentials
+
+/// The Runtime API client over one libcurl easy handle, so every call reuses one keep-alive connection.
+///
+/// Not thread-safe: the loop owns it and calls it from the main thread only.
+package final class CurlRuntimeAPIClient: RuntimeAPIClient {
+    private let handle: UnsafeMutableRawPointer
+    private let baseURL: String
+    private let sink = ResponseSink()
+
+    /// - Parameter endpoint: `host:port`, as `AWS_LAMBDA_RUNTIME_API` gives it.
+    package init(endpoint: String) {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        guard let handle = curl_easy_init() else { fatalError("curl_easy_init returned NULL: out of memory") }
+        self.handle = handle
+        self.baseURL = "http://\(endpoint)"
+        let sinkPointer = Unmanaged.passUnretained(self.sink).toOpaque()
+        gavel_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        gavel_curl_set_long(handle, CURLOPT_TCP_NODELAY, 1)
+        // No timeout: `next` blocks for as long as the function stays idle.
+        gavel_curl_set_long(handle, CURLOPT_TIMEOUT_MS, 0)
+        gavel_curl_set_callback(handle, CURLOPT_WRITEFUNCTION, ResponseSink.appendBody)
+        gavel_curl_set_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
+        gavel_curl_set_callback(handle, CURLOPT_HEADERFUNCTION, ResponseSink.appendHeader)
+        gavel_curl_set_pointer(handle, CURLOPT_HEADERDATA, sinkPointer)
+    }
+
+    deinit {
+        curl_easy_cleanup(self.handle)
+    }
+
+    package func nextInvocation() throws(RuntimeError) -> Invocation {
+        let status = try self.perform(path: RuntimeAPI.nextPath, body: nil, headers: [])
+        guard status == 200 else { throw .runtimeAPIFailed(status: status, path: RuntimeAPI.nextPath) }
+        return try Invocation(lowercasedHeaders: self.sink.headers, event: Data(self.sink.body))
+    }
+
+    package func sendResponse(_ body: Data, requestId: String) throws(RuntimeError) {
+        try self.post(RuntimeAPI.responsePath(requestId: requestId), body: body, headers: [])
+    }
+
+    package func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
+        let header = "\(RuntimeAPI.Header.functionErrorType): \(report.errorType)"
+        try self.post(RuntimeAPI.errorPath(requestId: requestId), body: report.json, headers: [header])
+    }
+
+    package func sendInitError(_ report: ErrorReport) throws(RuntimeError) {
+        let header = "\(RuntimeAPI.Header.functionErrorType): \(report.errorType)"
+        try self.post(RuntimeAPI.initErrorPath, body: report.json, headers: [header])
+    }
+
+    private func post(_ path: String, body: Data, headers: [String]) throws(RuntimeError) {
+        let status = try self.perform(path: path, body: body, headers: headers)
+        switch status {
+        case 200..<300: return
+        case 500...: throw .runtimeAPIFailed(status: status, path: path)
+        default: throw .rejectedReport(status: status, path: path, body: String(decoding: self.sink.body, as: UTF8.self))
+        }
+    }
+
+    /// Performs one request on the shared handle; the response lands in `sink`.
+    private func perform(path: String, body: Data?, headers: [String]) throws(RuntimeError) -> Int {
+        self.sink.reset()
+        // An empty `Expect:` stops curl from waiting for `100 Continue` before sending large bodies.
+        var list = curl_slist_append(nil, "Expect:")
+        for header in headers { list = curl_slist_append(list, header) }
+        defer { curl_slist_free_all(list) }
+        gavel_curl_set_pointer(self.handle, CURLOPT_HTTPHEADER, list)
+        let code: CURLcode = (self.baseURL + path).withCString { url in
+            gavel_curl_set_pointer(self.handle, CURLOPT_URL, url)
+            guard let body else {
+                gavel_curl_set_long(self.handle, CURLOPT_HTTPGET, 1)
+                return curl_easy_perform(self.handle)
+            }
+            return body.withUnsafeBytes { bytes in
+                "".withCString { empty in
+                    gavel_curl_set_long(self.handle, CURLOPT_POST, 1)
+                    gavel_curl_set_offset(self.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+                    // A non-null pointer even for an empty body, or curl would read the body from stdin.
+                    gavel_curl_set_pointer(self.handle, CURLOPT_POSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(empty))
+                    return curl_easy_perform(self.handle)
+                }
+            }
+        }
+        guard code == CURLE_OK else {
+            throw .runtimeAPIUnreachable(String(cString: curl_easy_strerror(code)))
+        }
+        var status = 0
+        gavel_curl_get_long(self.handle, CURLINFO_RESPONSE_CODE, &status)
+        return status
+    }
+}
+
+/// Collects one response's status headers and body from curl's callbacks.
+private final class ResponseSink {
+    var headers: [String: String] = [:]
+    var body: [UInt8] = []
+
+    func reset() {
+        self.headers.removeAll(keepingCapacity: true)
+        self.body.removeAll(keepingCapacity: true)
+    }
+
+    static let appendBody: gavel_curl_data_callback = { buffer, size, count, userdata in
+        let sink = Unmanaged<ResponseSink>.fromOpaque(userdata!).takeUnretainedValue()
+        sink.body.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: size * count))
+        return size * count
+    }
+
+    static let appendHeader: gavel_curl_data_callback = { buffer, size, count, userdata in
+        let sink = Unmanaged<ResponseSink>.fromOpaque(userdata!).takeUnretainedValue()
+        let line = UnsafeRawBufferPointer(start: buffer, count: size * count)
+        if line.starts(with: "HTTP/".utf8) {
+            sink.headers.removeAll(keepingCapacity: true)  // a new response (after a redirect or 100) starts here
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+            var start = colon + 1
+            var end = line.endIndex
+            while start < end, isSpace(line[start]) { start += 1 }
+            while end > start, isSpace(line[end - 1]) { end -= 1 }
+            let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+            sink.headers[name] = String(decoding: line[start..<end], as: UTF8.self)
+        }
+        return size * count
+    }
+}

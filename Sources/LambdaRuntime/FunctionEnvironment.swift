@@ -1,0 +1,31 @@
+/// What Lambda tells a function about itself through the environment, read once at start.
+///
+/// Variables (all strings as Lambda sets them; defaults apply when a variable is absent):
+/// - `AWS_LAMBDA_RUNTIME_API`: `host:port` of the Runtime API. Required to run the loop.
+/// - `AWS_LAMBDA_FUNCTION_NAME`: function name; default `""`.
+/// - `AWS_LAMBDA_FUNCTION_VERSION`: version; default `$LATEST`.
+/// - `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`: memory in MB (integer); default 128.
+/// - `AWS_LAMBDA_LOG_GROUP_NAME`, `AWS_LAMBDA_LOG_STREAM_NAME`: CloudWatch names; default `""`.
+/// - `AWS_LAMBDA_LOG_FORMAT`: `JSON` for structured logs, anything else for text; default text.
+/// - `AWS_LAMBDA_LOG_LEVEL`: `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` or `FATAL`; default `INFO`.
+/// - `AWS_REGION`: region; default `""`.
+package struct FunctionEnvironment: Sendable {
+    package var runtimeAPI: String?
+    package var functionName: String
+    package var functionVersion: String
+    package var memoryLimitMB: Int
+    package var logGroupName: String
+    package var logStreamName: String
+    package var region: String
+
+    /// Reads only the dictionary it is given, so tests pass a literal.
+    package init(environment: [String: String]) {
+        self.runtimeAPI = environment["AWS_LAMBDA_RUNTIME_API"]
+        self.functionName = environment["AWS_LAMBDA_FUNCTION_NAME"] ?? ""
+        self.functionVersion = environment["AWS_LAMBDA_FUNCTION_VERSION"] ?? "$LATEST"
+        self.memoryLimitMB = environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"].flatMap { Int($0) } ?? 128
+        self.logGroupName = environment["AWS_LAMBDA_LOG_GROUP_NAME"] ?? ""
+        self.logStreamName = environment["AWS_LAMBDA_LOG_STREAM_NAME"] ?? ""
+        self.region = environment["AWS_REGION"] ?? ""
+    }
+}

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CCurl
+package import Logging
+
+/// A swift-log handler that writes what CloudWatch expects from a Lambda function.
+///
+/// With `AWS_LAMBDA_LOG_FORMAT=JSON` each line is one object: `timestamp`, `level`, `message`, `requestId`,
+/// `traceId`, and `metadata` when there is any. Otherwise lines are tab-separated text. Each line goes to
+/// standard output in one `write(2)`, so nothing is buffered when the process is stopped.
+package struct LambdaLogHandler: LogHandler {
+    /// The metadata key under which the loop puts the request id; shown as its own field.
+    package static let requestIdKey = "requestId"
+    /// The metadata key under which the loop puts the trace id; shown as its own field.
+    package static let traceIdKey = "traceId"
+
+    /// How lines are written.
+    package enum Format: Sendable {
+        case json, text
+    }
+
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level
+    private let label: String
+    private let format: Format
+
+    package init(label: String, format: Format, level: Logger.Level) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+    }
+
+    /// Installs this handler for every logger, reading `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL`.
+    /// Also makes `print` line-buffered, so nothing a function printed is lost when Lambda stops it.
+    package static func bootstrap(environment: [String: String]) {
+        gavel_line_buffer_stdout()
+        let format: Format = environment["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON" ? .json : .text
+        let level = self.level(lambdaName: environment["AWS_LAMBDA_LOG_LEVEL"]) ?? .info
+        LoggingSystem.bootstrap { label in LambdaLogHandler(label: label, format: format, level: level) }
+    }
+
+    /// swift-log's level for one of Lambda's level names (`TRACE` … `FATAL`), or nil for an unknown name.
+    package static func level(lambdaName: String?) -> Logger.Level? {
+        switch lambdaName?.uppercased() {
+        case "TRACE": .trace
+        case "DEBUG": .debug
+        case "INFO": .info
+        case "WARN", "WARNING": .warning
+        case "ERROR": .error
+        case "FATAL", "CRITICAL": .critical
+        default: nil
+        }
+    }
+
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    package func log(event: LogEvent) {
+        var merged = self.metadata
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let requestId = merged.removeValue(forKey: Self.requestIdKey)
+        let traceId = merged.removeValue(forKey: Self.traceIdKey)
+        let line = self.render(event: event, requestId: requestId, traceId: traceId, metadata: merged)
+        Self.writeLine(line)
+    }
+
+    /// One line, without the newline.
+    package func render(
+        event: LogEvent,
+        requestId: Logger.Metadata.Value?,
+        traceId: Logger.Metadata.Value?,
+        metadata: Logger.Metadata
+    ) -> String {
+        let timestamp = WallClock.iso8601(ms: WallClock.nowMs())
+        let level = Self.lambdaName(event.level)
+        switch self.format {
+        case .text:
+            var line = "\(timestamp)\t\(requestId.map { "\($0)" } ?? "-")\t\(level)\t\(event.message)"
+            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
+            return line
+        case .json:
+            var line = #"{"timestamp":"\#(timestamp)","level":"\#(level)","message":"#
+            JSONText.appendString("\(event.message)", to: &line)
+            if let requestId {
+                line += #","requestId":"#
+                JSONText.appendString("\(requestId)", to: &line)
+            }
+            if let traceId {
+                line += #","traceId":"#
+                JSONText.appendString("\(traceId)", to: &line)
+            }
+            if !metadata.isEmpty {
+                line += #","metadata":"#
+                JSONText.appendMetadata(metadata, to: &line)
+            }
+            line += #","logger":"#
+            JSONText.appendString(self.label, to: &line)
+            return line + "}"
+        }
+    }
+
+    private static func lambdaName(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace: "TRACE"
+        case .debug: "DEBUG"
+        case .info, .notice: "INFO"
+        case .warning: "WARN"
+        case .error: "ERROR"
+        case .critical: "FATAL"
+        }
+    }
+
+    private static func writeLine(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(0x0A)
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // standard output is gone: nowhere left to report it
+                }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package import LambdaRuntime
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A function that exercises the runtime: it echoes what it was told and what its context says, sleeps,
+/// throws, logs or returns a response of a chosen size. The runtime conformance tests and the runtime
+/// benchmark run it as a real bootstrap; it holds no business logic and is deployed only in `dev`.
+package struct ProbeHandler: LambdaHandler {
+    /// What the probe is asked to do.
+    package struct Event: Decodable, Sendable {
+        package var action: Action
+        package var message: String?
+        package var options: Options?
+    }
+
+    /// The probe's actions.
+    package enum Action: String, Decodable, Sendable {
+        case echo, fail, sleep, bytes, log
+    }
+
+    /// Parameters of `sleep` (`ms`) and `bytes` (`count`).
+    package struct Options: Decodable, Sendable {
+        package var ms: Int?
+        package var count: Int?
+    }
+
+    /// The probe's answer: the message, and what the context said about this invocation.
+    package struct Output: Encodable, Sendable {
+        var message: String?
+        var requestId: String
+        var traceId: String?
+        var traceEnvironment: String?
+        var invokedFunctionArn: String
+        var remainingMs: Int64
+        var clientContext: ClientContext?
+        var cognitoIdentity: CognitoIdentity?
+        var functionName: String
+        var functionVersion: String
+        var memoryLimitMB: Int
+        var logGroupName: String
+        var logStreamName: String
+        var data: String?
+    }
+
+    /// Thrown by `fail`.
+    package struct ProbeFailure: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// - Throws: `ProbeFailure` when `PROBE_FAIL_INIT` is set, to exercise `/init/error`.
+    package init(environment: [String: String]) throws {
+        if let reason = environment["PROBE_FAIL_INIT"], !reason.isEmpty {
+            throw ProbeFailure(description: "initialisation refused: \(reason)")
+        }
+    }
+
+    package func handle(_ event: Event, context: LambdaContext) async throws -> Output {
+        var data: String?
+        switch event.action {
+        case .echo:
+            break
+        case .fail:
+            throw ProbeFailure(description: event.message ?? "failure requested")
+        case .sleep:
+            try await Task.sleep(for: .milliseconds(event.options?.ms ?? 1000))
+        case .bytes:
+            data = String(repeating: "x", count: event.options?.count ?? 0)
+        case .log:
+            context.logger.info("\(event.message ?? "")", metadata: ["probe": "log"])
+        }
+        return Output(
+            message: event.message,
+            requestId: context.requestId,
+            traceId: context.traceId,
+            traceEnvironment: getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) },
+            invokedFunctionArn: context.invokedFunctionArn,
+            remainingMs: context.remainingTime.components.seconds * 1000
+                + context.remainingTime.components.attoseconds / 1_000_000_000_000_000,
+            clientContext: context.clientContext,
+            cognitoIdentity: context.cognitoIdentity,
+            functionName: context.function.functionName,
+            functionVersion: context.function.functionVersion,
+            memoryLimitMB: context.function.memoryLimitMB,
+            logGroupName: context.function.logGroupName,
+            logStreamName: context.function.logStreamName,
+            data: data
+        )
+    }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import FoundationEssentials
+import GavelLocal
+import LambdaRuntime
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension GavelLocalCommand {
+    /// `gavel-local invoke`: what `sam local invoke` does, without Docker.
+    struct Invoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Invoke a function's bootstrap under a local Runtime API.",
+            discussion: """
+                Responses go to standard output, one per line; the function's logs and a REPORT line per \
+                invocation go to standard error. Exits 1 when any invocation failed.
+                """
+        )
+
+        @Argument(help: "The function: runtime-probe, api, bid-executor, ...")
+        var function: String
+
+        @Option(name: [.short, .customLong("event")], help: "An event file (repeatable; '-' for standard input).")
+        var events: [String] = []
+
+        @Option(help: "Deliver each event this many times to one warm process.")
+        var `repeat`: Int = 1
+
+        @Option(name: .customLong("env"), help: "KEY=VALUE added to the function's environment (repeatable).")
+        var environment: [String] = []
+
+        @Option(help: "Run this executable instead of building .build/lambda/<function>/bootstrap.")
+        var bootstrap: String?
+
+        @Option(help: "The Lambda-Runtime-Client-Context JSON to send.")
+        var clientContext: String?
+
+        @Flag(help: "Do not run scripts/build first.")
+        var noBuild = false
+
+        func run() async throws {
+            let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
+            let settings = try SAMTemplate(path: layout.template).settings(for: self.function)
+            let executable = try await self.prepareBootstrap(layout: layout)
+            let events = try self.events.isEmpty ? [try Self.read("-")] : self.events.map(Self.read)
+            var overrides: [String: String] = [:]
+            for pair in self.environment {
+                guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--env takes KEY=VALUE, got '\(pair)'") }
+                overrides[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            let caller = ProcessInfo.processInfo.environment
+            let failures = try await LocalFunction.with(
+                settings: settings, executable: executable, caller: caller, overrides: overrides
+            ) { function in
+                var failures = 0
+                for event in events {
+                    for _ in 0..<max(1, self.repeat) {
+                        let result = try await function.invoke(event, clientContext: self.clientContext)
+                        Self.print(result)
+                        if result.outcome.isError { failures += 1 }
+                    }
+                }
+                return failures
+            }
+            if failures > 0 { throw ExitCode.failure }
+        }
+
+        private func prepareBootstrap(layout: ProjectLayout) async throws -> String {
+            if let bootstrap { return bootstrap }
+            if !self.noBuild {
+                let build = try ChildProcess(
+                    executable: layout.buildScript, arguments: [self.function],
+                    environment: ProcessInfo.processInfo.environment, logPath: nil
+                )
+                let status = await build.waitForExit()
+                guard status == "exit status 0" else { throw LocalError.buildFailed("scripts/build \(self.function): \(status)") }
+            }
+            return layout.bootstrap(for: self.function)
+        }
+
+        private static func read(_ path: String) throws -> Data {
+            if path == "-" {
+                var bytes: [UInt8] = []
+                while let line = readLine(strippingNewline: false) { bytes.append(contentsOf: line.utf8) }
+                return Data(bytes)
+            }
+            do {
+                return try Data(contentsOf: URL(filePath: path))
+            } catch {
+                throw LocalError.unreadable(path, reason: "\(error)")
+            }
+        }
+
+        private static func print(_ result: LocalFunction.Result) {
+            var report = "REPORT RequestId: \(result.requestId)\tDuration: \(Self.format(result.durationMs)) ms"
+            if let initMs = result.initDurationMs { report += "\tInit Duration: \(Self.format(initMs)) ms" }
+            if case .error(let error) = result.outcome { report += "\tError: \(error.errorType)" }
+            FileHandleWriter.standardError(report + "\n")
+            FileHandleWriter.standardOutput(String(decoding: result.outcome.body, as: UTF8.self) + "\n")
+        }
+
+        private static func format(_ ms: Double) -> String {
+            let hundredths = Int((ms * 100).rounded())
+            let fraction = hundredths % 100
+            return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        }
+    }
+}
+
+/// Whole writes to standard output and error, so responses and logs interleave by line.
+enum FileHandleWriter {
+    static func standardOutput(_ text: String) { self.write(text, to: STDOUT_FILENO) }
+    static func standardError(_ text: String) { self.write(text, to: STDERR_FILENO) }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}
