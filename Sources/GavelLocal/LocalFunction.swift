@@ -122,7 +122,7 @@ package actor LocalFunction {
         )
         let delivered = Self.nowNs()
         let broker = self.broker
-        let ending = await withTaskGroup(of: Ending?.self) { group in
+        let (outcome, processFate) = await withTaskGroup(of: Ending?.self) { group in
             group.addTask { .finished(await broker.invoke(request)) }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
@@ -135,20 +135,24 @@ package actor LocalFunction {
             var first: Ending?
             while first == nil, let next = await group.next() { first = next }
             group.cancelAll()
-            return first!
+            let outcome: InvocationOutcome
+            switch first! {
+            case .finished(let finished):
+                return (finished, ProcessFate.keep)
+            case .timedOut:
+                outcome = .timedOut(seconds: timeout)
+            case .exited(let status):
+                outcome = await broker.initError.map { .error($0) } ?? .exited(status: status)
+            }
+            // The caller's wait must end before the group can: a timed-out or dead runtime never reports.
+            await broker.finishAll(with: outcome)
+            return (outcome, first!.isTimeout ? .kill : .gone)
         }
-        let outcome: InvocationOutcome
-        switch ending {
-        case .finished(let finished):
-            outcome = finished
-        case .timedOut:
-            outcome = .timedOut(seconds: timeout)
-            await self.discardProcess(killing: true)
-        case .exited(let status):
-            outcome = await broker.initError.map { .error($0) } ?? .exited(status: status)
-            await self.discardProcess(killing: false)
+        switch processFate {
+        case .keep: break
+        case .kill: await self.discardProcess(killing: true)
+        case .gone: await self.discardProcess(killing: false)
         }
-        await broker.finishAll(with: outcome)  // ends the caller's wait when the process timed out or died
         let initDurationMs = startedNs.flatMap { started in
             self.firstNext.value.map { Double($0 &- started) / 1e6 }
         }
@@ -185,6 +189,16 @@ package actor LocalFunction {
         case finished(InvocationOutcome)
         case timedOut
         case exited(String)
+
+        var isTimeout: Bool {
+            if case .timedOut = self { return true }
+            return false
+        }
+    }
+
+    /// What happens to the process after an invocation.
+    private enum ProcessFate {
+        case keep, kill, gone
     }
 
     static func nowNs() -> UInt64 {

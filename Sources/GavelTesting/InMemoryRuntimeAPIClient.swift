@@ -1,0 +1,51 @@
+package import FoundationEssentials
+package import LambdaRuntime
+
+/// A Runtime API client for loop tests: queued invocations in, recorded reports out.
+///
+/// When the queue is empty `nextInvocation` throws the fatal "unreachable" error, which ends the loop as
+/// a vanished Runtime API would.
+package final class InMemoryRuntimeAPIClient: RuntimeAPIClient {
+    package var queued: [Invocation]
+    package private(set) var responses: [String: Data] = [:]
+    package private(set) var errors: [String: ErrorReport] = [:]
+    package private(set) var initErrors: [ErrorReport] = []
+    /// When set, reports answer with this error instead of being recorded.
+    package var reportFailure: RuntimeError?
+
+    package init(_ invocations: [Invocation] = []) {
+        self.queued = invocations
+    }
+
+    package func nextInvocation() throws(RuntimeError) -> Invocation {
+        guard !self.queued.isEmpty else { throw .runtimeAPIUnreachable("no more queued invocations") }
+        return self.queued.removeFirst()
+    }
+
+    package func sendResponse(_ body: Data, requestId: String) throws(RuntimeError) {
+        if let failure = self.reportFailure { throw failure }
+        self.responses[requestId] = body
+    }
+
+    package func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
+        if let failure = self.reportFailure { throw failure }
+        self.errors[requestId] = report
+    }
+
+    package func sendInitError(_ report: ErrorReport) throws(RuntimeError) {
+        self.initErrors.append(report)
+    }
+}
+
+extension Invocation {
+    /// An invocation with a JSON event and a deadline `seconds` from now.
+    package static func test(_ requestId: String, json: String, seconds: Int64 = 3) -> Invocation {
+        Invocation(
+            requestId: requestId,
+            deadlineMs: WallClock.nowMs() + seconds * 1000,
+            invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:test",
+            traceId: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+            event: Data(json.utf8)
+        )
+    }
+}

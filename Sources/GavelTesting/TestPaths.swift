@@ -1,0 +1,52 @@
+package import FoundationEssentials
+
+/// Paths tests need, found from this file's location, so tests run from any working directory.
+package enum TestPaths {
+    /// The package root.
+    package static let root: String = {
+        var url = URL(filePath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // Sources/GavelTesting/TestPaths.swift
+        return url.path(percentEncoded: false).hasSuffix("/")
+            ? String(url.path(percentEncoded: false).dropLast()) : url.path(percentEncoded: false)
+    }()
+
+    /// True under CI (`CI=true`), where a missing prerequisite is a failure rather than a skip.
+    package static var isCI: Bool {
+        ProcessInfo.processInfo.environment["CI"] == "true"
+    }
+
+    /// The bootstrap to test for `function`: the newer of the static one `scripts/build` writes and the
+    /// debug one `swift build` writes, so a stale build is never the one tested.
+    package static func bootstrap(_ function: String) throws -> String {
+        let candidates = ["\(self.root)/.build/lambda/\(function)/bootstrap", "\(self.root)/.build/debug/\(function)"]
+        let existing = candidates.compactMap { path -> (String, Date)? in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let modified = attributes[.modificationDate] as? Date
+            else { return nil }
+            return (path, modified)
+        }
+        guard let newest = existing.max(by: { $0.1 < $1.1 }) else {
+            throw MissingPrerequisite("no bootstrap for \(function): run `scripts/build \(function)` or `swift build`")
+        }
+        return newest.0
+    }
+
+    /// The `gavel-local` executable `swift build` writes.
+    package static var gavelLocal: String { "\(self.root)/.build/debug/gavel-local" }
+
+    /// A fresh empty directory under the system's temporary directory.
+    package static func temporaryDirectory(_ prefix: String) throws -> String {
+        let path = "\(FileManager.default.temporaryDirectory.path(percentEncoded: false))/\(prefix)-\(UInt64.random(in: 0...UInt64.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// Something a test needs is not there; the message says how to get it.
+package struct MissingPrerequisite: Error, CustomStringConvertible {
+    package let description: String
+
+    package init(_ description: String) {
+        self.description = description
+    }
+}

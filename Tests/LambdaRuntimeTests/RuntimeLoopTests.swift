@@ -1,0 +1,105 @@
+import FoundationEssentials
+import GavelTesting
+import LambdaRuntime
+import Logging
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Serialized: every loop sets and clears `_X_AMZN_TRACE_ID` in the one process environment.
+@Suite(.serialized) struct RuntimeLoopTests {
+    struct Greeting: LambdaHandler {
+        struct Event: Decodable { var name: String }
+        struct Output: Encodable { var greeting: String }
+        struct Refusal: Error, CustomStringConvertible { var description: String }
+
+        func handle(_ event: Event, context: LambdaContext) async throws -> Output {
+            if event.name == "nobody" { throw Refusal(description: "no greeting for nobody") }
+            return Output(greeting: String(repeating: "hi \(event.name)", count: event.name == "big" ? 1_100_000 : 1))
+        }
+    }
+
+    private func loop(_ client: InMemoryRuntimeAPIClient) -> RuntimeLoop {
+        RuntimeLoop(client: client, function: FunctionEnvironment(environment: [:]), logger: Logger(label: "test"))
+    }
+
+    /// Runs the loop until the client's queue is empty, on a thread of its own as `main` would.
+    /// - Returns: the error that ended the loop.
+    private func serveAll(_ client: InMemoryRuntimeAPIClient, _ handler: any LambdaByteHandler) async -> RuntimeError? {
+        let loop = UncheckedSendable(self.loop(client))
+        return await onDedicatedThread { () -> RuntimeError? in
+            do throws(RuntimeError) {
+                try loop.value.run(handler: handler)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    @Test func servesEveryQueuedInvocationThenStopsOnAFatalError() async {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":"ann"}"#), .test("b", json: #"{"name":"bo"}"#)])
+        let ending = await self.serveAll(client, CodableAdapter(Greeting()))
+        #expect(ending?.isFatal == true)
+        #expect(client.responses["a"].map { String(decoding: $0, as: UTF8.self) } == #"{"greeting":"hi ann"}"#)
+        #expect(client.responses["b"].map { String(decoding: $0, as: UTF8.self) } == #"{"greeting":"hi bo"}"#)
+    }
+
+    @Test func aThrownErrorIsReportedWithItsTypeAndTheLoopGoesOn() async throws {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":"nobody"}"#), .test("b", json: #"{"name":"bo"}"#)])
+        _ = await self.serveAll(client, CodableAdapter(Greeting()))
+        let report = try #require(client.errors["a"])
+        #expect(report.errorType == "Refusal")
+        #expect(report.errorMessage == "no greeting for nobody")
+        #expect(report.stackTrace.isEmpty)
+        #expect(client.responses["b"] != nil)
+    }
+
+    @Test func anUndecodableEventNamesTheField() async throws {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":7}"#)])
+        _ = await self.serveAll(client, CodableAdapter(Greeting()))
+        let report = try #require(client.errors["a"])
+        #expect(report.errorType == "RuntimeError")
+        #expect(report.errorMessage.hasPrefix("invalid event: name: expected a string"))
+    }
+
+    @Test func aResponseOverTheLimitBecomesAnError() async throws {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":"big"}"#)])
+        _ = await self.serveAll(client, CodableAdapter(Greeting()))
+        #expect(client.responses["a"] == nil)
+        let report = try #require(client.errors["a"])
+        #expect(report.errorMessage.contains("exceeds Lambda's limit of 6291556 bytes"))
+    }
+
+    @Test func aRejectedReportDoesNotStopTheLoop() async {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":"ann"}"#), .test("b", json: #"{"name":"bo"}"#)])
+        client.reportFailure = .rejectedReport(status: 400, path: "/x", body: "unknown id")
+        let ending = await self.serveAll(client, CodableAdapter(Greeting()))
+        #expect(ending?.isFatal == true)
+        #expect(client.queued.isEmpty)  // both were fetched: the 400 did not end the loop
+    }
+
+    @Test func aFailingConstructorIsReportedToInitError() async throws {
+        let client = InMemoryRuntimeAPIClient()
+        let loop = UncheckedSendable(self.loop(client))
+        let built = await onDedicatedThread {
+            loop.value.initialise { throw Greeting.Refusal(description: "no table name") } != nil
+        }
+        #expect(!built)
+        #expect(client.initErrors == [ErrorReport(errorType: "Refusal", errorMessage: "no table name")])
+    }
+
+    @Test func theTraceIdIsInTheEnvironmentOnlyDuringTheInvocation() async throws {
+        struct TraceReader: LambdaByteHandler {
+            func handle(_ event: Data, context: LambdaContext) async throws -> Data {
+                Data((getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) } ?? "none").utf8)
+            }
+        }
+        let client = InMemoryRuntimeAPIClient([.test("a", json: "{}")])
+        _ = await self.serveAll(client, TraceReader())
+        #expect(client.responses["a"].map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("Root=1-5759e988") == true)
+        #expect(getenv("_X_AMZN_TRACE_ID") == nil)
+    }
+}
