@@ -10,7 +10,7 @@ package enum InvocationOutcome: Sendable, Equatable {
 
     /// The error Lambda reports when an invocation runs past the function's timeout.
     package static func timedOut(seconds: Double) -> Self {
-        .error(ErrorReport(errorType: "Sandbox.Timedout", errorMessage: "Task timed out after \(Self.format(seconds)) seconds"))
+        .error(ErrorReport(errorType: "Sandbox.Timedout", errorMessage: "Task timed out after \(DecimalText.fixed(seconds, digits: 2)) seconds"))
     }
 
     /// The error Lambda reports when the runtime process exits while an invocation is pending.
@@ -30,11 +30,5 @@ package enum InvocationOutcome: Sendable, Equatable {
     package var isError: Bool {
         if case .error = self { return true }
         return false
-    }
-
-    private static func format(_ seconds: Double) -> String {
-        let hundredths = Int((seconds * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -3,9 +3,8 @@ import Dispatch
 /// Runs async work from the synchronous main thread and waits for it.
 ///
 /// DESIGN 5 keeps `main` synchronous (an async `main` costs 30–40 ms at every start of a static binary), so
-/// the one unstructured `Task` of the runtime lives here, by that stated exception to the house rule. The
-/// main thread blocks on a semaphore while the handler runs on the cooperative pool, so a blocking
-/// Runtime API call never occupies a pool thread.
+/// the one unstructured `Task` of the runtime lives here, by that stated exception to the house rule. It is
+/// created once per process: the whole runtime loop runs inside it while `main` waits.
 enum AsyncBridge {
     static func wait<Output: Sendable>(
         _ operation: @escaping @Sendable () async throws -> Output

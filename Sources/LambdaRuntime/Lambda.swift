@@ -25,11 +25,17 @@ package enum Lambda {
             exit(1)
         }
         Termination.install()
-        let loop = RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
-        guard let handler = loop.initialise(makeHandler) else { exit(1) }
-        do {
-            try loop.run(handler: handler)
-        } catch {
+        let ending = AsyncBridge.wait { () async -> RuntimeError? in
+            let loop = RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
+            guard let handler = await loop.initialise(makeHandler) else { return nil }
+            do throws(RuntimeError) {
+                try await loop.run(handler: handler)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if case .success(let error?) = ending {
             logger.critical("runtime stopping", metadata: ["error": "\(error)"])
         }
         exit(1)

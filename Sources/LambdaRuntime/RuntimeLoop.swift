@@ -22,12 +22,11 @@ package struct RuntimeLoop {
     /// Builds the handler, reporting a failure to `/init/error`.
     /// - Returns: nil when construction failed and the failure was reported; the caller then exits non-zero.
     package func initialise(
-        _ makeHandler: @escaping @Sendable () async throws -> any LambdaByteHandler
-    ) -> (any LambdaByteHandler)? {
-        switch AsyncBridge.wait(makeHandler) {
-        case .success(let handler):
-            return handler
-        case .failure(let error):
+        _ makeHandler: () async throws -> any LambdaByteHandler
+    ) async -> (any LambdaByteHandler)? {
+        do {
+            return try await makeHandler()
+        } catch {
             self.logger.critical("function initialisation failed", metadata: ["error": "\(error)"])
             do {
                 try self.client.sendInitError(ErrorReport(error: error))
@@ -38,26 +37,32 @@ package struct RuntimeLoop {
         }
     }
 
-    /// Serves invocations until the Runtime API fails or `limit` invocations have been served.
+    /// Serves invocations until the Runtime API fails.
+    ///
+    /// The loop runs in one task for the life of the process and awaits the handler in place, so an
+    /// invocation costs no thread hop. Its Runtime API calls block that task's thread, but only between
+    /// handler runs, when Lambda has nothing else for the process to do.
     /// - Throws: the fatal `RuntimeError` that ended the loop.
-    package func run(handler: any LambdaByteHandler, limit: Int = .max) throws(RuntimeError) {
-        var served = 0
-        while served < limit {
+    package func run(handler: any LambdaByteHandler) async throws(RuntimeError) {
+        while true {
             let invocation = try self.client.nextInvocation()
-            try self.serve(invocation, handler: handler)
-            served += 1
+            try await self.serve(invocation, handler: handler)
         }
     }
 
     /// Runs the handler for one invocation and reports its response or its error.
-    package func serve(_ invocation: Invocation, handler: any LambdaByteHandler) throws(RuntimeError) {
+    package func serve(_ invocation: Invocation, handler: any LambdaByteHandler) async throws(RuntimeError) {
         let context = LambdaContext(invocation: invocation, function: self.function, logger: self.logger)
         // Lambda's SDKs read the trace header from here; it is set only while this invocation runs.
         if let traceId = invocation.traceId { setenv("_X_AMZN_TRACE_ID", traceId, 1) }
         defer { unsetenv("_X_AMZN_TRACE_ID") }
 
-        let event = invocation.event
-        let outcome = AsyncBridge.wait { try await handler.handle(event, context: context) }
+        let outcome: Result<Data, any Error>
+        do {
+            outcome = .success(try await handler.handle(invocation.event, context: context))
+        } catch {
+            outcome = .failure(error)
+        }
         do throws(RuntimeError) {
             switch outcome {
             case .success(let body) where body.count > RuntimeAPI.maxResponseBytes:

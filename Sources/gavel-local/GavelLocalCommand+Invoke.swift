@@ -93,17 +93,11 @@ extension GavelLocalCommand {
         }
 
         private static func print(_ result: LocalFunction.Result) {
-            var report = "REPORT RequestId: \(result.requestId)\tDuration: \(Self.format(result.durationMs)) ms"
-            if let initMs = result.initDurationMs { report += "\tInit Duration: \(Self.format(initMs)) ms" }
+            var report = "REPORT RequestId: \(result.requestId)\tDuration: \(DecimalText.fixed(result.durationMs, digits: 2)) ms"
+            if let initMs = result.initDurationMs { report += "\tInit Duration: \(DecimalText.fixed(initMs, digits: 2)) ms" }
             if case .error(let error) = result.outcome { report += "\tError: \(error.errorType)" }
             FileHandleWriter.standardError(report + "\n")
             FileHandleWriter.standardOutput(String(decoding: result.outcome.body, as: UTF8.self) + "\n")
-        }
-
-        private static func format(_ ms: Double) -> String {
-            let hundredths = Int((ms * 100).rounded())
-            let fraction = hundredths % 100
-            return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
         }
     }
 }

@@ -25,17 +25,13 @@ import Glibc
         RuntimeLoop(client: client, function: FunctionEnvironment(environment: [:]), logger: Logger(label: "test"))
     }
 
-    /// Runs the loop until the client's queue is empty, on a thread of its own as `main` would.
-    /// - Returns: the error that ended the loop.
+    /// Runs the loop until the client's queue is empty. - Returns: the error that ended the loop.
     private func serveAll(_ client: InMemoryRuntimeAPIClient, _ handler: any LambdaByteHandler) async -> RuntimeError? {
-        let loop = UncheckedSendable(self.loop(client))
-        return await onDedicatedThread { () -> RuntimeError? in
-            do throws(RuntimeError) {
-                try loop.value.run(handler: handler)
-                return nil
-            } catch {
-                return error
-            }
+        do throws(RuntimeError) {
+            try await self.loop(client).run(handler: handler)
+            return nil
+        } catch {
+            return error
         }
     }
 
@@ -83,11 +79,8 @@ import Glibc
 
     @Test func aFailingConstructorIsReportedToInitError() async throws {
         let client = InMemoryRuntimeAPIClient()
-        let loop = UncheckedSendable(self.loop(client))
-        let built = await onDedicatedThread {
-            loop.value.initialise { throw Greeting.Refusal(description: "no table name") } != nil
-        }
-        #expect(!built)
+        let handler = await self.loop(client).initialise { throw Greeting.Refusal(description: "no table name") }
+        #expect(handler == nil)
         #expect(client.initErrors == [ErrorReport(errorType: "Refusal", errorMessage: "no table name")])
     }
 

@@ -1,0 +1,13 @@
+# Targets that `sam build` calls for functions with `BuildMethod: makefile`.
+# SAM runs `make build-<LogicalId>` with ARTIFACTS_DIR set; the artefact is the static bootstrap.
+# The function name is the logical id without `Function`, in kebab case (RuntimeProbeFunction -> runtime-probe).
+
+define copy-bootstrap
+	scripts/build $(1)
+	cp .build/lambda/$(1)/bootstrap "$(ARTIFACTS_DIR)/bootstrap"
+endef
+
+build-RuntimeProbeFunction:
+	$(call copy-bootstrap,runtime-probe)
+
+.PHONY: build-RuntimeProbeFunction

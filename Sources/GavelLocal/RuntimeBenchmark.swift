@@ -1,0 +1,169 @@
+package import FoundationEssentials
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Measures a runtime under the local Runtime API: start-up to the first `next`, CPU and round trip per
+/// warm invocation, and peak memory. CPU is the process's CPU-time clock (`clock_getcpuclockid`: every
+/// thread, user and system), read as each `next` arrives, the moment the previous invocation's work is done.
+package struct RuntimeBenchmark: Sendable {
+    /// A runtime to measure.
+    package struct Subject: Sendable {
+        package var name: String
+        package var executable: String
+        package var arguments: [String]
+        package var environment: [String: String]
+
+        package init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:]) {
+            self.name = name
+            self.executable = executable
+            self.arguments = arguments
+            self.environment = environment
+        }
+    }
+
+    /// The figures for one subject (times in microseconds, memory in KB).
+    package struct Figures: Sendable {
+        package var startWallMedian: Double
+        package var startCPUMedian: Double
+        package var invocationCPUMedian: Double
+        package var invocationCPUP99: Double
+        package var roundTripMedian: Double
+        package var roundTripP99: Double
+        package var peakRSSKB: Int
+    }
+
+    package var starts = 20
+    package var invocations = 1000
+
+    package init() {}
+
+    /// Runs every measurement for `subject`.
+    package func measure(_ subject: Subject) async throws -> Figures {
+        let broker = InvocationBroker()
+        let probe = NextProbe()
+        let server = RuntimeAPIServer(broker: broker, onNext: { probe.record() })
+        let port = AsyncStream.makeStream(of: Int.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run { port.continuation.yield($0) } }
+            var ports = port.stream.makeAsyncIterator()
+            guard let bound = await ports.next() else { throw LocalError.serverFailed("no port") }
+            var environment = subject.environment
+            environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(bound)"
+            environment["AWS_LAMBDA_FUNCTION_NAME"] = "bench"
+            environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "128"
+            environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"
+            environment["AWS_REGION"] = "us-east-1"
+            environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+            var startWall: [Double] = []
+            var startCPU: [Double] = []
+            for _ in 0..<self.starts {
+                let (wall, cpu) = try await self.coldStart(subject, environment: environment, probe: probe, broker: broker)
+                startWall.append(wall)
+                startCPU.append(cpu)
+            }
+            let warm = try await self.warm(subject, environment: environment, probe: probe, broker: broker)
+            group.cancelAll()
+            return Figures(
+                startWallMedian: Self.percentile(startWall, 50), startCPUMedian: Self.percentile(startCPU, 50),
+                invocationCPUMedian: Self.percentile(warm.cpu, 50), invocationCPUP99: Self.percentile(warm.cpu, 99),
+                roundTripMedian: Self.percentile(warm.roundTrips, 50), roundTripP99: Self.percentile(warm.roundTrips, 99),
+                peakRSSKB: warm.peakRSSKB
+            )
+        }
+    }
+
+    /// Wall and CPU microseconds from exec to the first `next`, with a warm page cache (the executable was
+    /// run just before).
+    private func coldStart(
+        _ subject: Subject, environment: [String: String], probe: NextProbe, broker: InvocationBroker
+    ) async throws -> (Double, Double) {
+        probe.reset()
+        let started = LocalFunction.nowNs()
+        let process = try ChildProcess(
+            executable: subject.executable, arguments: subject.arguments, environment: environment, logPath: "/dev/null"
+        )
+        probe.watch(pid: process.pid)
+        while probe.samples.isEmpty { try await Task.sleep(for: .microseconds(200)) }
+        await process.stop()
+        await broker.dropWaitingRuntimes()
+        let first = probe.samples[0]
+        return (Double(first.wallNs - started) / 1000, Double(first.cpuNs) / 1000)
+    }
+
+    private func warm(
+        _ subject: Subject, environment: [String: String], probe: NextProbe, broker: InvocationBroker
+    ) async throws -> (cpu: [Double], roundTrips: [Double], peakRSSKB: Int) {
+        probe.reset()
+        let process = try ChildProcess(
+            executable: subject.executable, arguments: subject.arguments, environment: environment, logPath: "/dev/null"
+        )
+        probe.watch(pid: process.pid)
+        let event = Data(#"{"action":"echo","message":"benchmark"}"#.utf8)
+        var roundTrips: [Double] = []
+        for index in 0..<(self.invocations + 10) {
+            let sent = LocalFunction.nowNs()
+            let outcome = await broker.invoke(
+                InvocationRequest(event: event, deadlineMs: Int64(time(nil)) * 1000 + 60_000, invokedFunctionArn: "arn:bench")
+            )
+            guard case .response = outcome else { throw LocalError.serverFailed("benchmark invocation failed: \(outcome)") }
+            if index >= 10 { roundTrips.append(Double(LocalFunction.nowNs() - sent) / 1000) }  // 10 warm-ups
+        }
+        while probe.samples.count < self.invocations + 11 { try await Task.sleep(for: .microseconds(200)) }
+        let samples = probe.samples
+        let cpu = (11..<samples.count).map { Double(samples[$0].cpuNs - samples[$0 - 1].cpuNs) / 1000 }
+        let peak = (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8))
+            .flatMap { $0.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } }
+            .flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? 0
+        await process.stop()
+        await broker.dropWaitingRuntimes()
+        return (cpu, roundTrips, peak)
+    }
+
+    /// The `p`th percentile (nearest rank) of `values`.
+    package static func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+}
+
+/// Records, at each `next`, the wall time and the watched process's CPU time so far.
+final class NextProbe: Sendable {
+    struct Sample: Sendable {
+        var wallNs: UInt64
+        var cpuNs: UInt64
+    }
+
+    private let state = Mutex<(pid: Int32, samples: [Sample])>((0, []))
+
+    func watch(pid: Int32) {
+        self.state.withLock { $0.pid = pid }
+    }
+
+    func reset() {
+        self.state.withLock { $0 = (0, []) }
+    }
+
+    var samples: [Sample] { self.state.withLock { $0.samples } }
+
+    func record() {
+        let wall = LocalFunction.nowNs()
+        let pid = self.state.withLock { $0.pid }
+        guard pid > 0 else { return }
+        let cpu = Self.cpuNs(pid: pid)
+        self.state.withLock { $0.samples.append(Sample(wallNs: wall, cpuNs: cpu)) }
+    }
+
+    /// Nanoseconds the whole process (every thread, living or exited; user and system) has spent on a CPU.
+    private static func cpuNs(pid: Int32) -> UInt64 {
+        var clock = clockid_t()
+        guard clock_getcpuclockid(pid, &clock) == 0 else { return 0 }
+        var time = timespec()
+        guard clock_gettime(clock, &time) == 0 else { return 0 }
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}
