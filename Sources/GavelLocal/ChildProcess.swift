@@ -9,18 +9,36 @@ package final class ChildProcess: Sendable {
     /// The process id.
     package let pid: Int32
 
+    /// Where a child's standard output and error go.
+    package enum Output: Sendable {
+        /// Both to our standard error, so our standard output carries only what we print.
+        case standardError
+        /// Both appended to one file.
+        case file(String)
+        /// Each to its own file, truncated first.
+        case separate(output: String, error: String)
+    }
+
     /// Starts `executable` with exactly `environment`.
-    /// - Parameter logPath: where the function's standard output and error go; nil sends both to our stderr.
     /// - Throws: `LocalError.spawnFailed` when the executable cannot be started.
-    package init(executable: String, arguments: [String] = [], environment: [String: String], logPath: String?) throws {
+    package init(
+        executable: String,
+        arguments: [String] = [],
+        environment: [String: String],
+        output: Output
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let logPath {
-            posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        } else {
+        switch output {
+        case .standardError:
             posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        case .file(let path):
+            posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        case .separate(let outputPath, let errorPath):
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         // A child inherits the spawning thread's signal mask, and threads of a test runner or an event loop
         // block signals: start the child with none blocked and default handlers, as Lambda does.
@@ -63,10 +81,23 @@ package final class ChildProcess: Sendable {
         return "still running"
     }
 
-    /// Kills the process and reaps it.
+    /// Kills the process at once and reaps it.
     package func stop() async {
         self.send(SIGKILL)
         _ = await self.waitForExit()
+    }
+
+    /// Shuts the process down as Lambda does: SIGTERM, then SIGKILL after `grace` if it is still running.
+    package func shutDown(grace: Duration = .milliseconds(500)) async {
+        self.send(SIGTERM)
+        let exited = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { _ = await self.waitForExit(); return !Task.isCancelled }
+            group.addTask { try? await Task.sleep(for: grace); return false }
+            let first = await group.next()!
+            group.cancelAll()
+            return first
+        }
+        if !exited { await self.stop() }
     }
 
     private static func describe(_ status: Int32) -> String {

@@ -1,6 +1,6 @@
 /// Fixed-point text for durations and sizes (FoundationEssentials has no `String(format:)`).
 package enum DecimalText {
-    /// `value` rounded to `digits` decimal places: `fixed(1.005, digits: 2)` is `"1.01"`, `fixed(3, digits: 2)` is `"3.00"`.
+    /// `value` rounded to `digits` decimal places: `fixed(1.006, digits: 2)` is `"1.01"`, `fixed(3, digits: 2)` is `"3.00"`.
     package static func fixed(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return "n/a" }
         var scale = 1.0

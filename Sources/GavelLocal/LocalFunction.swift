@@ -108,7 +108,10 @@ package actor LocalFunction {
             await self.broker.clearInitError()
             self.firstNext.reset()
             startedNs = Self.nowNs()
-            process = try ChildProcess(executable: self.executable, environment: self.environment, logPath: self.logPath)
+            process = try ChildProcess(
+                executable: self.executable, environment: self.environment,
+                output: self.logPath.map { .file($0) } ?? .standardError
+            )
             self.process = process
         }
         let timeout = self.settings.timeoutSeconds
@@ -174,8 +177,12 @@ package actor LocalFunction {
         return status
     }
 
+    /// Ends the process at the end of a run: SIGTERM first, as Lambda does when it retires a runtime.
     private func shutdown() async {
-        await self.discardProcess(killing: true)
+        guard let process = self.process else { return }
+        self.process = nil
+        await process.shutDown()
+        await self.broker.dropWaitingRuntimes()
     }
 
     private func discardProcess(killing: Bool) async {

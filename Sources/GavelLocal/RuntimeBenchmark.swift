@@ -83,7 +83,7 @@ package struct RuntimeBenchmark: Sendable {
         probe.reset()
         let started = LocalFunction.nowNs()
         let process = try ChildProcess(
-            executable: subject.executable, arguments: subject.arguments, environment: environment, logPath: "/dev/null"
+            executable: subject.executable, arguments: subject.arguments, environment: environment, output: .file("/dev/null")
         )
         probe.watch(pid: process.pid)
         while probe.samples.isEmpty { try await Task.sleep(for: .microseconds(200)) }
@@ -98,10 +98,11 @@ package struct RuntimeBenchmark: Sendable {
     ) async throws -> (cpu: [Double], roundTrips: [Double], peakRSSKB: Int) {
         probe.reset()
         let process = try ChildProcess(
-            executable: subject.executable, arguments: subject.arguments, environment: environment, logPath: "/dev/null"
+            executable: subject.executable, arguments: subject.arguments, environment: environment, output: .file("/dev/null")
         )
         probe.watch(pid: process.pid)
-        let event = Data(#"{"action":"echo","message":"benchmark"}"#.utf8)
+        // `ping` does what the Python reference handler does: answer with the message and the request id.
+        let event = Data(#"{"action":"ping","message":"benchmark"}"#.utf8)
         var roundTrips: [Double] = []
         for index in 0..<(self.invocations + 10) {
             let sent = LocalFunction.nowNs()

@@ -108,12 +108,14 @@ private final class ResponseSink {
         return size * count
     }
 
+    /// Keeps only the `Lambda-Runtime-*` headers: the others (date, server, length) are never read, and
+    /// matching on bytes first spares a string and a dictionary entry for each of them.
     static let appendHeader: gavel_curl_data_callback = { buffer, size, count, userdata in
         let sink = Unmanaged<ResponseSink>.fromOpaque(userdata!).takeUnretainedValue()
         let line = UnsafeRawBufferPointer(start: buffer, count: size * count)
         if line.starts(with: "HTTP/".utf8) {
             sink.headers.removeAll(keepingCapacity: true)  // a new response (after a redirect or 100) starts here
-        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+        } else if ResponseSink.hasRuntimePrefix(line), let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
             var start = colon + 1
             var end = line.endIndex
@@ -123,5 +125,15 @@ private final class ResponseSink {
             sink.headers[name] = String(decoding: line[start..<end], as: UTF8.self)
         }
         return size * count
+    }
+
+    static let runtimePrefix = Array("lambda-runtime-".utf8)
+
+    static func hasRuntimePrefix(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard line.count > self.runtimePrefix.count else { return false }
+        for (index, expected) in self.runtimePrefix.enumerated() where line[index] | 0x20 != expected {
+            return false  // `| 0x20` lower-cases ASCII letters and leaves '-' (0x2D) as it is
+        }
+        return true
     }
 }

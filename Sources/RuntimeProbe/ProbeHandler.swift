@@ -18,9 +18,10 @@ package struct ProbeHandler: LambdaHandler {
         package var options: Options?
     }
 
-    /// The probe's actions.
+    /// The probe's actions. `ping` answers with the message and request id only, the same work as the
+    /// Python handler the runtime benchmark compares against; `echo` adds everything the context says.
     package enum Action: String, Decodable, Sendable {
-        case echo, fail, sleep, bytes, log
+        case ping, echo, fail, sleep, bytes, log
     }
 
     /// Parameters of `sleep` (`ms`) and `bytes` (`count`).
@@ -29,10 +30,16 @@ package struct ProbeHandler: LambdaHandler {
         package var count: Int?
     }
 
-    /// The probe's answer: the message, and what the context said about this invocation.
+    /// The probe's answer: the message, the request id and, but for `ping`, what the context said.
     package struct Output: Encodable, Sendable {
         var message: String?
         var requestId: String
+        var context: ContextEcho?
+        var data: String?
+    }
+
+    /// What the context said about an invocation, echoed back.
+    package struct ContextEcho: Encodable, Sendable {
         var traceId: String?
         var traceEnvironment: String?
         var invokedFunctionArn: String
@@ -44,7 +51,6 @@ package struct ProbeHandler: LambdaHandler {
         var memoryLimitMB: Int
         var logGroupName: String
         var logStreamName: String
-        var data: String?
     }
 
     /// Thrown by `fail`.
@@ -62,6 +68,8 @@ package struct ProbeHandler: LambdaHandler {
     package func handle(_ event: Event, context: LambdaContext) async throws -> Output {
         var data: String?
         switch event.action {
+        case .ping:
+            return Output(message: event.message, requestId: context.requestId)
         case .echo:
             break
         case .fail:
@@ -73,9 +81,7 @@ package struct ProbeHandler: LambdaHandler {
         case .log:
             context.logger.info("\(event.message ?? "")", metadata: ["probe": "log"])
         }
-        return Output(
-            message: event.message,
-            requestId: context.requestId,
+        let echo = ContextEcho(
             traceId: context.traceId,
             traceEnvironment: getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) },
             invokedFunctionArn: context.invokedFunctionArn,
@@ -87,8 +93,8 @@ package struct ProbeHandler: LambdaHandler {
             functionVersion: context.function.functionVersion,
             memoryLimitMB: context.function.memoryLimitMB,
             logGroupName: context.function.logGroupName,
-            logStreamName: context.function.logStreamName,
-            data: data
+            logStreamName: context.function.logStreamName
         )
+        return Output(message: event.message, requestId: context.requestId, context: echo, data: data)
     }
 }

@@ -36,12 +36,16 @@ extension GavelLocalCommand {
         @Option(help: "The Lambda-Runtime-Client-Context JSON to send.")
         var clientContext: String?
 
+        @Option(help: "Seconds before an invocation times out, instead of the template's Timeout.")
+        var timeout: Double?
+
         @Flag(help: "Do not run scripts/build first.")
         var noBuild = false
 
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
-            let settings = try SAMTemplate(path: layout.template).settings(for: self.function)
+            var settings = try SAMTemplate(path: layout.template).settings(for: self.function)
+            if let timeout = self.timeout { settings.timeoutSeconds = timeout }
             let executable = try await self.prepareBootstrap(layout: layout)
             let events = try self.events.isEmpty ? [try Self.read("-")] : self.events.map(Self.read)
             var overrides: [String: String] = [:]
@@ -71,7 +75,7 @@ extension GavelLocalCommand {
             if !self.noBuild {
                 let build = try ChildProcess(
                     executable: layout.buildScript, arguments: [self.function],
-                    environment: ProcessInfo.processInfo.environment, logPath: nil
+                    environment: ProcessInfo.processInfo.environment, output: .standardError
                 )
                 let status = await build.waitForExit()
                 guard status == "exit status 0" else { throw LocalError.buildFailed("scripts/build \(self.function): \(status)") }

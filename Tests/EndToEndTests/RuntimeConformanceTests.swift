@@ -19,17 +19,25 @@ import Testing
             var identityId: String?
             enum CodingKeys: String, CodingKey { case identityId = "cognitoIdentityId" }
         }
+        struct Echo: Decodable {
+            var traceId: String?
+            var traceEnvironment: String?
+            var remainingMs: Int64
+            var clientContext: Context?
+            var cognitoIdentity: Identity?
+            var functionName: String
+            var memoryLimitMB: Int
+            var logGroupName: String
+        }
         var message: String?
         var requestId: String
-        var traceId: String?
-        var traceEnvironment: String?
-        var remainingMs: Int64
-        var clientContext: Context?
-        var cognitoIdentity: Identity?
-        var functionName: String
-        var memoryLimitMB: Int
-        var logGroupName: String
+        var context: Echo?
         var data: String?
+
+        /// The context echo, which every action but `ping` returns.
+        var echo: Echo {
+            get throws { try #require(self.context) }
+        }
     }
 
     /// Runs `body` against the probe bootstrap, its output going to a log file the body may read.
@@ -64,9 +72,9 @@ import Testing
             let probe = try self.decode(result.outcome)
             #expect(probe.message == "hi")
             #expect(probe.requestId == result.requestId)
-            #expect(probe.functionName == "runtime-probe")
-            #expect(probe.memoryLimitMB == 256)
-            #expect(probe.logGroupName == "/aws/lambda/runtime-probe")
+            #expect(try probe.echo.functionName == "runtime-probe")
+            #expect(try probe.echo.memoryLimitMB == 256)
+            #expect(try probe.echo.logGroupName == "/aws/lambda/runtime-probe")
             #expect(result.initDurationMs != nil)
         }
     }
@@ -128,9 +136,10 @@ import Testing
         try await self.withProbe(timeout: 2) { function, _ in
             let trace = "Root=1-67891233-abcdef012345678912345678;Parent=0123456789abcdef;Sampled=1"
             let probe = try self.decode(try await function.invoke(Data(#"{"action":"echo"}"#.utf8), traceId: trace).outcome)
-            #expect(probe.traceId == trace)
-            #expect(probe.traceEnvironment == trace)
-            #expect(probe.remainingMs > 1000 && probe.remainingMs <= 2000)
+            let echo = try probe.echo
+            #expect(echo.traceId == trace)
+            #expect(echo.traceEnvironment == trace)
+            #expect(echo.remainingMs > 1000 && echo.remainingMs <= 2000)
         }
     }
 
@@ -142,9 +151,10 @@ import Testing
                 cognitoIdentity: #"{"cognitoIdentityId":"us-east-1:abc","cognitoIdentityPoolId":"us-east-1:pool"}"#
             )
             let probe = try self.decode(result.outcome)
-            #expect(probe.clientContext?.client?.appTitle == "Gavel iOS")
-            #expect(probe.clientContext?.custom == ["tier": "gold"])
-            #expect(probe.cognitoIdentity?.identityId == "us-east-1:abc")
+            let echo = try probe.echo
+            #expect(echo.clientContext?.client?.appTitle == "Gavel iOS")
+            #expect(echo.clientContext?.custom == ["tier": "gold"])
+            #expect(echo.cognitoIdentity?.identityId == "us-east-1:abc")
         }
     }
 
@@ -159,6 +169,13 @@ import Testing
             #expect(line.contains(#""level":"INFO""#))
             #expect(line.contains(#""requestId":"\#(logged.requestId)""#))
             #expect(line.contains(#""traceId":"Root=1-"#))
+        }
+    }
+
+    @Test func pingAnswersWithTheMessageAndRequestIdOnly() async throws {
+        try await self.withProbe { function, _ in
+            let result = try await function.invoke(Data(#"{"action":"ping","message":"hi"}"#.utf8))
+            #expect(result.outcome == .response(Data(#"{"message":"hi","requestId":"\#(result.requestId)"}"#.utf8)))
         }
     }
 

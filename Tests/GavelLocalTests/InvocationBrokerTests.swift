@@ -1,0 +1,37 @@
+import FoundationEssentials
+import GavelLocal
+import LambdaRuntime
+import Testing
+
+@Suite struct InvocationBrokerTests {
+    private func request(_ event: String) -> InvocationRequest {
+        InvocationRequest(event: Data(event.utf8), deadlineMs: 0, invokedFunctionArn: "arn")
+    }
+
+    @Test func aQueuedEventGoesToTheNextRuntimeAndItsOutcomeToTheCaller() async throws {
+        let broker = InvocationBroker()
+        let request = self.request("{}")
+        async let outcome = broker.invoke(request)
+        let delivered = try #require(await broker.next())
+        #expect(delivered.requestId == request.requestId)
+        #expect(await broker.finish(delivered.requestId, with: .response(Data("ok".utf8))))
+        #expect(await outcome == .response(Data("ok".utf8)))
+    }
+
+    @Test func anUnknownRequestIdIsRefused() async {
+        #expect(await !InvocationBroker().finish("nope", with: .response(Data())))
+    }
+
+    @Test func aDroppedRuntimeTakesNoEvent() async throws {
+        let broker = InvocationBroker()
+        async let stale = broker.next()
+        try await Task.sleep(for: .milliseconds(20))
+        await broker.dropWaitingRuntimes()
+        #expect(await stale == nil)
+        let request = self.request("{}")
+        async let outcome = broker.invoke(request)
+        #expect(await broker.next()?.requestId == request.requestId)
+        await broker.finishAll(with: .timedOut(seconds: 1.5))
+        #expect(await outcome == .error(ErrorReport(errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.50 seconds")))
+    }
+}
