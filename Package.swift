@@ -39,6 +39,7 @@ let package = Package(
             dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "AWS", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(
             name: "RuntimeProbe",
             dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],
@@ -67,6 +68,7 @@ let package = Package(
 
         .target(name: "GavelTesting", dependencies: ["LambdaRuntime", "GavelLocal"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "GavelTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "GavelTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "GavelLocalTests", dependencies: ["GavelLocal", "GavelTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",

@@ -50,3 +50,11 @@ package struct MissingPrerequisite: Error, CustomStringConvertible {
         self.description = description
     }
 }
+
+extension TestPaths {
+    /// `../shared/testdata` beside the checkout, where the SigV4 vectors live; nil when absent.
+    package static var sharedTestData: String? {
+        let path = URL(filePath: self.root).deletingLastPathComponent().appending(path: "shared/testdata").path(percentEncoded: false)
+        return FileManager.default.fileExists(atPath: path) ? (path.hasSuffix("/") ? String(path.dropLast()) : path) : nil
+    }
+}
