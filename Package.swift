@@ -66,6 +66,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Release-built benchmarks of the libraries (scripts/bench): never linked into a bootstrap.
+        .executableTarget(name: "gavel-bench", dependencies: ["AWS"], swiftSettings: swiftSettings),
+
         .target(name: "GavelTesting", dependencies: ["LambdaRuntime", "GavelLocal"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "GavelTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "GavelTesting"], swiftSettings: swiftSettings),

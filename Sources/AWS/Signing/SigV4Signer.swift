@@ -35,7 +35,9 @@ package struct SigV4Signer: Sendable {
 
     package static let algorithm = "AWS4-HMAC-SHA256"
     /// Headers that proxies and clients may change in flight, so they are never signed.
-    private static let unsignedHeaders: Set<String> = ["authorization", "user-agent", "x-amzn-trace-id", "expect", "connection"]
+    private static let unsignedHeaders: Set<[UInt8]> = Set(
+        ["authorization", "user-agent", "x-amzn-trace-id", "expect", "connection"].map { Array($0.utf8) }
+    )
 
     package var region: String
     /// The signing name: `dynamodb`, `sqs`, `s3`, and `ses` for SES v2 (whose host is `email.<region>`).
@@ -68,11 +70,11 @@ package struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken, !omitSessionToken {
             request.headers.append(.init("X-Amz-Security-Token", token))
         }
-        var signed = self.signature(of: request, credentials: credentials, date: date)
+        var (signed, signedHeaders) = self.signature(of: request, credentials: credentials, date: date)
         let credential = "\(credentials.accessKeyId)/\(self.scope(date))"
         signed.request.headers.append(.init(
             "Authorization",
-            "\(Self.algorithm) Credential=\(credential), SignedHeaders=\(self.signedHeaderNames(request)), Signature=\(signed.signature)"
+            "\(Self.algorithm) Credential=\(credential), SignedHeaders=\(signedHeaders), Signature=\(signed.signature)"
         ))
         if let token = credentials.sessionToken, omitSessionToken {
             signed.request.headers.append(.init("X-Amz-Security-Token", token))
@@ -97,12 +99,12 @@ package struct SigV4Signer: Sendable {
             .init("X-Amz-Credential", "\(credentials.accessKeyId)/\(self.scope(date))"),
             .init("X-Amz-Date", date.dateTime),
             .init("X-Amz-Expires", String(expiresIn)),
-            .init("X-Amz-SignedHeaders", self.signedHeaderNames(request)),
+            .init("X-Amz-SignedHeaders", self.canonicalHeaders(request).names),
         ]
         if let token = credentials.sessionToken, !omitSessionToken {
             request.query.append(.init("X-Amz-Security-Token", token))
         }
-        var signed = self.signature(of: request, credentials: credentials, date: date)
+        var (signed, _) = self.signature(of: request, credentials: credentials, date: date)
         signed.request.query.append(.init("X-Amz-Signature", signed.signature))
         if let token = credentials.sessionToken, omitSessionToken {
             signed.request.query.append(.init("X-Amz-Security-Token", token))
@@ -112,53 +114,96 @@ package struct SigV4Signer: Sendable {
 
     /// The canonical request: method, URI, query, headers, signed header names and payload hash.
     package func canonicalRequest(_ request: SigningRequest) -> String {
+        self.canonical(request).text
+    }
+
+    private func canonical(_ request: SigningRequest) -> (text: String, signedHeaders: String) {
         var path = request.path.isEmpty ? "/" : request.path
         if self.rules.normalizePath { path = URIEncoding.normalizePath(path) }
         if self.rules.doubleEncodePath { path = URIEncoding.encode(path, keepingSlashes: true) }
-        let query = self.canonicalQuery(request.query)
-        let headers = self.canonicalHeaders(request).map { "\($0.name):\($0.value)\n" }.joined()
-        return [request.method, path, query, headers, self.signedHeaderNames(request), request.payloadHash]
+        let headers = self.canonicalHeaders(request)
+        let text = [request.method, path, self.canonicalQuery(request.query), headers.lines, headers.names, request.payloadHash]
             .joined(separator: "\n")
+        return (text, headers.names)
     }
 
-    /// Names and values encoded, then sorted by name and value (byte order of the encoded text).
+    /// Names and values encoded, then sorted by name and value in byte order.
     private func canonicalQuery(_ items: [SigningRequest.QueryItem]) -> String {
         let encoded: [(name: String, value: String)] = items.map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
         let sorted = encoded.sorted { left, right in
-            left.name == right.name ? left.value < right.value : left.name < right.name
+            left.name == right.name
+                ? left.value.utf8.lexicographicallyPrecedes(right.value.utf8)
+                : left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
         }
         return sorted.map { $0.name + "=" + $0.value }.joined(separator: "&")
     }
 
-    private func signature(of request: SigningRequest, credentials: Credentials, date: AmzDate) -> Signed {
-        let canonical = self.canonicalRequest(request)
+    private func signature(
+        of request: SigningRequest, credentials: Credentials, date: AmzDate
+    ) -> (signed: Signed, signedHeaders: String) {
+        let (canonical, signedHeaders) = self.canonical(request)
         let stringToSign = [Self.algorithm, date.dateTime, self.scope(date), Digest.hex(Digest.sha256(canonical.utf8))]
             .joined(separator: "\n")
         let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
         let signature = Digest.hex(Digest.hmacSHA256(key: key, stringToSign.utf8))
-        return Signed(request: request, canonicalRequest: canonical, stringToSign: stringToSign, signature: signature)
+        let signed = Signed(request: request, canonicalRequest: canonical, stringToSign: stringToSign, signature: signature)
+        return (signed, signedHeaders)
     }
 
     private func scope(_ date: AmzDate) -> String {
         "\(date.date)/\(self.region)/\(self.service)/aws4_request"
     }
 
-    private func signedHeaderNames(_ request: SigningRequest) -> String {
-        self.canonicalHeaders(request).map(\.name).joined(separator: ";")
-    }
-
-    /// Lower-cased names in order; values trimmed, inner runs of spaces collapsed, repeats joined with `,`.
-    private func canonicalHeaders(_ request: SigningRequest) -> [(name: String, value: String)] {
-        var values: [String: [String]] = [:]
-        for header in request.headers {
-            let name = header.name.lowercased()
+    /// The canonical header lines (`name:value\n` each) and the signed names (`a;b;c`). Names are lower-cased
+    /// and sorted in byte order; values are trimmed with inner runs of white space collapsed, and the values
+    /// of a repeated name are joined with `,` in the order sent. Works on UTF-8 bytes: this runs for every
+    /// request, and Character-level string handling made a signature cost 1.3 M instructions.
+    private func canonicalHeaders(_ request: SigningRequest) -> (lines: String, names: String) {
+        var entries: [(name: [UInt8], value: [UInt8], order: Int)] = []
+        entries.reserveCapacity(request.headers.count)
+        for (order, header) in request.headers.enumerated() {
+            let name = header.name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
             guard !Self.unsignedHeaders.contains(name) else { continue }
-            values[name, default: []].append(Self.trimAll(header.value))
+            entries.append((name, Self.trimAll(header.value.utf8), order))
         }
-        return values.keys.sorted().map { ($0, values[$0]!.joined(separator: ",")) }
+        entries.sort { left, right in
+            left.name == right.name ? left.order < right.order : left.name.lexicographicallyPrecedes(right.name)
+        }
+        var lines: [UInt8] = []
+        var names: [UInt8] = []
+        var index = 0
+        while index < entries.count {
+            let name = entries[index].name
+            if !names.isEmpty { names.append(UInt8(ascii: ";")) }
+            names += name
+            lines += name
+            lines.append(UInt8(ascii: ":"))
+            lines += entries[index].value
+            index += 1
+            while index < entries.count, entries[index].name == name {
+                lines.append(UInt8(ascii: ","))
+                lines += entries[index].value
+                index += 1
+            }
+            lines.append(UInt8(ascii: "\n"))
+        }
+        return (String(decoding: lines, as: UTF8.self), String(decoding: names, as: UTF8.self))
     }
 
-    private static func trimAll(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    /// The value without leading or trailing white space, inner runs of white space as one space.
+    private static func trimAll(_ value: String.UTF8View) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(value.count)
+        var pendingSpace = false
+        for byte in value {
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                pendingSpace = !output.isEmpty
+            } else {
+                if pendingSpace { output.append(0x20) }
+                pendingSpace = false
+                output.append(byte)
+            }
+        }
+        return output
     }
 }
