@@ -15,18 +15,7 @@ package enum Digest {
 
     /// HMAC-SHA256 of `data` under `key` (RFC 2104).
     package static func hmacSHA256(key: [UInt8], _ data: some Collection<UInt8>) -> [UInt8] {
-        var block = key.count > 64 ? self.sha256(key) : key
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256_CTX()
-        SHA256_Init(&inner)
-        self.update(&inner, block.map { $0 ^ 0x36 })
-        self.update(&inner, data)
-        let innerHash = self.finish(&inner)
-        var outer = SHA256_CTX()
-        SHA256_Init(&outer)
-        self.update(&outer, block.map { $0 ^ 0x5C })
-        self.update(&outer, innerHash)
-        return self.finish(&outer)
+        HMACKey(key).authenticate(data)
     }
 
     /// Lower-case hexadecimal, as SigV4 writes hashes and signatures.
@@ -44,7 +33,7 @@ package enum Digest {
     /// The hex SHA-256 of an empty payload, which SigV4 uses for every body-less request.
     package static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-    private static func update(_ context: inout SHA256_CTX, _ bytes: some Collection<UInt8>) {
+    fileprivate static func update(_ context: inout SHA256_CTX, _ bytes: some Collection<UInt8>) {
         let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             _ = SHA256_Update(&context, buffer.baseAddress, buffer.count)
         }
@@ -54,9 +43,40 @@ package enum Digest {
         }
     }
 
-    private static func finish(_ context: inout SHA256_CTX) -> [UInt8] {
+    fileprivate static func finish(_ context: inout SHA256_CTX) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 32)
         output.withUnsafeMutableBufferPointer { _ = SHA256_Final($0.baseAddress, &context) }
         return output
+    }
+}
+
+/// An HMAC-SHA256 key with its padded inner and outer hash states computed once, so each use hashes only
+/// the message: the signing key of a day is used for every request of that day.
+package struct HMACKey: @unchecked Sendable {
+    // SHA256_CTX is plain C data, copied by value on every use: no reference is shared.
+    private let inner: SHA256_CTX
+    private let outer: SHA256_CTX
+
+    package init(_ key: [UInt8]) {
+        var block = key.count > 64 ? Digest.sha256(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        var inner = SHA256_CTX()
+        SHA256_Init(&inner)
+        Digest.update(&inner, block.map { $0 ^ 0x36 })
+        var outer = SHA256_CTX()
+        SHA256_Init(&outer)
+        Digest.update(&outer, block.map { $0 ^ 0x5C })
+        self.inner = inner
+        self.outer = outer
+    }
+
+    /// The HMAC of `data`.
+    package func authenticate(_ data: some Collection<UInt8>) -> [UInt8] {
+        var inner = self.inner
+        Digest.update(&inner, data)
+        let innerHash = Digest.finish(&inner)
+        var outer = self.outer
+        Digest.update(&outer, innerHash)
+        return Digest.finish(&outer)
     }
 }

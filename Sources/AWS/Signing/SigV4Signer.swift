@@ -35,9 +35,8 @@ package struct SigV4Signer: Sendable {
 
     package static let algorithm = "AWS4-HMAC-SHA256"
     /// Headers that proxies and clients may change in flight, so they are never signed.
-    private static let unsignedHeaders: Set<[UInt8]> = Set(
-        ["authorization", "user-agent", "x-amzn-trace-id", "expect", "connection"].map { Array($0.utf8) }
-    )
+    private static let unsignedHeaders: [[UInt8]] = ["authorization", "user-agent", "x-amzn-trace-id", "expect", "connection"]
+        .map { Array($0.utf8) }
 
     package var region: String
     /// The signing name: `dynamodb`, `sqs`, `s3`, and `ses` for SES v2 (whose host is `email.<region>`).
@@ -145,7 +144,7 @@ package struct SigV4Signer: Sendable {
         let stringToSign = [Self.algorithm, date.dateTime, self.scope(date), Digest.hex(Digest.sha256(canonical.utf8))]
             .joined(separator: "\n")
         let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
-        let signature = Digest.hex(Digest.hmacSHA256(key: key, stringToSign.utf8))
+        let signature = Digest.hex(key.authenticate(stringToSign.utf8))
         let signed = Signed(request: request, canonicalRequest: canonical, stringToSign: stringToSign, signature: signature)
         return (signed, signedHeaders)
     }
@@ -163,7 +162,7 @@ package struct SigV4Signer: Sendable {
         entries.reserveCapacity(request.headers.count)
         for (order, header) in request.headers.enumerated() {
             let name = header.name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-            guard !Self.unsignedHeaders.contains(name) else { continue }
+            guard !Self.unsignedHeaders.contains(where: { $0.count == name.count && $0 == name }) else { continue }
             entries.append((name, Self.trimAll(header.value.utf8), order))
         }
         entries.sort { left, right in
