@@ -4,7 +4,7 @@
 /// never holds credentials. Response bodies appear only in `debugDescription`.
 package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConvertible {
     private enum Kind: String, Sendable {
-        case service, transport, credentials, invalidResponse, deadline
+        case service, transport, credentials, configuration, invalidResponse, deadline
     }
 
     /// Where the error happened.
@@ -56,6 +56,11 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
         Self(.credentials, detail, context: context)
     }
 
+    /// The client is not configured well enough to make a call (no region, an unreadable setting).
+    package static func configuration(_ context: Context, _ detail: String) -> Self {
+        Self(.configuration, detail, context: context)
+    }
+
     /// A 2xx response whose body could not be read as the operation's output.
     package static func invalidResponse(_ context: Context, _ detail: String, underlying: (any Error)? = nil) -> Self {
         Self(.invalidResponse, detail, context: context, underlying: underlying)
@@ -71,7 +76,7 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
         switch self.kind {
         case .transport: .transient
         case .service: RetryClassification.classify(code: self.context.code, status: self.context.status)
-        case .credentials, .invalidResponse, .deadline: .none
+        case .credentials, .configuration, .invalidResponse, .deadline: .none
         }
     }
 

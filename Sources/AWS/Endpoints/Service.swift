@@ -1,0 +1,38 @@
+/// The AWS services Gavel calls, with the names each one goes by.
+package enum Service: String, Sendable, CaseIterable {
+    case dynamoDB, sqs, s3, secretsManager, kms, scheduler, sesV2
+
+    /// The signing name SigV4 uses (SES v2 signs as `ses` though its host is `email.<region>`).
+    package var signingName: String {
+        switch self {
+        case .dynamoDB: "dynamodb"
+        case .sqs: "sqs"
+        case .s3: "s3"
+        case .secretsManager: "secretsmanager"
+        case .kms: "kms"
+        case .scheduler: "scheduler"
+        case .sesV2: "ses"
+        }
+    }
+
+    /// The first label of the service's regional host name.
+    package var hostPrefix: String {
+        switch self {
+        case .sesV2: "email"
+        default: self.signingName
+        }
+    }
+
+    /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>`: the service id, upper-cased, spaces as underscores.
+    package var endpointVariableSuffix: String {
+        switch self {
+        case .dynamoDB: "DYNAMODB"
+        case .sqs: "SQS"
+        case .s3: "S3"
+        case .secretsManager: "SECRETS_MANAGER"
+        case .kms: "KMS"
+        case .scheduler: "SCHEDULER"
+        case .sesV2: "SESV2"
+        }
+    }
+}
