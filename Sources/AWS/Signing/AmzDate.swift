@@ -16,11 +16,26 @@ package struct AmzDate: Sendable, Equatable {
         var seconds = time_t(unixTime)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        // Digits straight into bytes: this runs for every signature.
+        var text: [UInt8] = []
+        text.reserveCapacity(16)
+        func digits(_ value: Int32, _ width: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
+            }
         }
-        self.date = pad(parts.tm_year + 1900, 4) + pad(parts.tm_mon + 1, 2) + pad(parts.tm_mday, 2)
-        self.dateTime = self.date + "T" + pad(parts.tm_hour, 2) + pad(parts.tm_min, 2) + pad(parts.tm_sec, 2) + "Z"
+        digits(parts.tm_year + 1900, 4)
+        digits(parts.tm_mon + 1, 2)
+        digits(parts.tm_mday, 2)
+        self.date = String(decoding: text, as: UTF8.self)
+        text.append(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2)
+        digits(parts.tm_min, 2)
+        digits(parts.tm_sec, 2)
+        text.append(UInt8(ascii: "Z"))
+        self.dateTime = String(decoding: text, as: UTF8.self)
     }
 }

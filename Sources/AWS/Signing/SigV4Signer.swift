@@ -25,12 +25,16 @@ package struct SigV4Signer: Sendable {
         package static let s3 = Rules(doubleEncodePath: false, normalizePath: false, addContentHashHeader: true)
     }
 
-    /// A signed request and the intermediate strings, which explain a `SignatureDoesNotMatch`.
+    /// A signed request and the intermediate strings, which explain a `SignatureDoesNotMatch`. They are kept
+    /// as bytes and made strings only when read: a request that succeeds never needs them.
     package struct Signed: Sendable {
         package var request: SigningRequest
-        package var canonicalRequest: String
-        package var stringToSign: String
         package var signature: String
+        fileprivate var canonicalBytes: [UInt8]
+        fileprivate var stringToSignBytes: [UInt8]
+
+        package var canonicalRequest: String { String(decoding: self.canonicalBytes, as: UTF8.self) }
+        package var stringToSign: String { String(decoding: self.stringToSignBytes, as: UTF8.self) }
     }
 
     package static let algorithm = "AWS4-HMAC-SHA256"
@@ -98,7 +102,7 @@ package struct SigV4Signer: Sendable {
             .init("X-Amz-Credential", "\(credentials.accessKeyId)/\(self.scope(date))"),
             .init("X-Amz-Date", date.dateTime),
             .init("X-Amz-Expires", String(expiresIn)),
-            .init("X-Amz-SignedHeaders", self.canonicalHeaders(request).names),
+            .init("X-Amz-SignedHeaders", String(decoding: self.canonical(request).signedHeaders, as: UTF8.self)),
         ]
         if let token = credentials.sessionToken, !omitSessionToken {
             request.query.append(.init("X-Amz-Security-Token", token))
@@ -113,17 +117,33 @@ package struct SigV4Signer: Sendable {
 
     /// The canonical request: method, URI, query, headers, signed header names and payload hash.
     package func canonicalRequest(_ request: SigningRequest) -> String {
-        self.canonical(request).text
+        String(decoding: self.canonical(request).bytes, as: UTF8.self)
     }
 
-    private func canonical(_ request: SigningRequest) -> (text: String, signedHeaders: String) {
-        var path = request.path.isEmpty ? "/" : request.path
-        if self.rules.normalizePath { path = URIEncoding.normalizePath(path) }
-        if self.rules.doubleEncodePath { path = URIEncoding.encode(path, keepingSlashes: true) }
-        let headers = self.canonicalHeaders(request)
-        let text = [request.method, path, self.canonicalQuery(request.query), headers.lines, headers.names, request.payloadHash]
-            .joined(separator: "\n")
-        return (text, headers.names)
+    /// The canonical request as bytes, written into one buffer: it runs for every request, and building it
+    /// from intermediate strings cost more than the hashing.
+    private func canonical(_ request: SigningRequest) -> (bytes: [UInt8], signedHeaders: [UInt8]) {
+        var output: [UInt8] = []
+        output.reserveCapacity(512)
+        output += request.method.utf8
+        output.append(0x0A)
+        if request.path.isEmpty || request.path == "/" {
+            output.append(UInt8(ascii: "/"))  // every JSON-protocol call: nothing to normalise or encode
+        } else {
+            var path = request.path
+            if self.rules.normalizePath { path = URIEncoding.normalizePath(path) }
+            if self.rules.doubleEncodePath { path = URIEncoding.encode(path, keepingSlashes: true) }
+            output += path.utf8
+        }
+        output.append(0x0A)
+        if !request.query.isEmpty { output += self.canonicalQuery(request.query).utf8 }
+        output.append(0x0A)
+        let names = self.appendCanonicalHeaders(of: request, to: &output)
+        output.append(0x0A)
+        output += names
+        output.append(0x0A)
+        output += request.payloadHash.utf8
+        return (output, names)
     }
 
     /// Names and values encoded, then sorted by name and value in byte order.
@@ -141,68 +161,74 @@ package struct SigV4Signer: Sendable {
         of request: SigningRequest, credentials: Credentials, date: AmzDate
     ) -> (signed: Signed, signedHeaders: String) {
         let (canonical, signedHeaders) = self.canonical(request)
-        let stringToSign = [Self.algorithm, date.dateTime, self.scope(date), Digest.hex(Digest.sha256(canonical.utf8))]
-            .joined(separator: "\n")
+        var stringToSign: [UInt8] = []
+        stringToSign.reserveCapacity(160)
+        stringToSign += Self.algorithm.utf8
+        stringToSign.append(0x0A)
+        stringToSign += date.dateTime.utf8
+        stringToSign.append(0x0A)
+        stringToSign += self.scope(date).utf8
+        stringToSign.append(0x0A)
+        stringToSign += Digest.hex(Digest.sha256(canonical)).utf8
         let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
-        let signature = Digest.hex(key.authenticate(stringToSign.utf8))
-        let signed = Signed(request: request, canonicalRequest: canonical, stringToSign: stringToSign, signature: signature)
-        return (signed, signedHeaders)
+        let signature = Digest.hex(key.authenticate(stringToSign))
+        let signed = Signed(request: request, signature: signature, canonicalBytes: canonical, stringToSignBytes: stringToSign)
+        return (signed, String(decoding: signedHeaders, as: UTF8.self))
     }
 
     private func scope(_ date: AmzDate) -> String {
         "\(date.date)/\(self.region)/\(self.service)/aws4_request"
     }
 
-    /// The canonical header lines (`name:value\n` each) and the signed names (`a;b;c`). Names are lower-cased
-    /// and sorted in byte order; values are trimmed with inner runs of white space collapsed, and the values
-    /// of a repeated name are joined with `,` in the order sent. Works on UTF-8 bytes: this runs for every
-    /// request, and Character-level string handling made a signature cost 1.3 M instructions.
-    private func canonicalHeaders(_ request: SigningRequest) -> (lines: String, names: String) {
-        var entries: [(name: [UInt8], value: [UInt8], order: Int)] = []
+    /// Appends the canonical header lines (`name:value\n` each) and returns the signed names (`a;b;c`).
+    /// Names are lower-cased and sorted in byte order; values are trimmed with inner runs of white space
+    /// collapsed, and the values of a repeated name are joined with `,` in the order sent. Works on UTF-8
+    /// bytes: Character-level string handling made a signature cost 1.3 M instructions.
+    private func appendCanonicalHeaders(of request: SigningRequest, to output: inout [UInt8]) -> [UInt8] {
+        var entries: [(name: [UInt8], value: String.UTF8View, order: Int)] = []
         entries.reserveCapacity(request.headers.count)
         for (order, header) in request.headers.enumerated() {
             let name = header.name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
             guard !Self.unsignedHeaders.contains(where: { $0.count == name.count && $0 == name }) else { continue }
-            entries.append((name, Self.trimAll(header.value.utf8), order))
+            entries.append((name, header.value.utf8, order))
         }
         entries.sort { left, right in
             left.name == right.name ? left.order < right.order : left.name.lexicographicallyPrecedes(right.name)
         }
-        var lines: [UInt8] = []
         var names: [UInt8] = []
+        names.reserveCapacity(entries.count * 16)
         var index = 0
         while index < entries.count {
             let name = entries[index].name
             if !names.isEmpty { names.append(UInt8(ascii: ";")) }
             names += name
-            lines += name
-            lines.append(UInt8(ascii: ":"))
-            lines += entries[index].value
+            output += name
+            output.append(UInt8(ascii: ":"))
+            Self.appendTrimmed(entries[index].value, to: &output)
             index += 1
             while index < entries.count, entries[index].name == name {
-                lines.append(UInt8(ascii: ","))
-                lines += entries[index].value
+                output.append(UInt8(ascii: ","))
+                Self.appendTrimmed(entries[index].value, to: &output)
                 index += 1
             }
-            lines.append(UInt8(ascii: "\n"))
+            output.append(0x0A)
         }
-        return (String(decoding: lines, as: UTF8.self), String(decoding: names, as: UTF8.self))
+        return names
     }
 
-    /// The value without leading or trailing white space, inner runs of white space as one space.
-    private static func trimAll(_ value: String.UTF8View) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(value.count)
+    /// Appends the value without leading or trailing white space, inner runs of white space as one space.
+    private static func appendTrimmed(_ value: String.UTF8View, to output: inout [UInt8]) {
+        var started = false
         var pendingSpace = false
         for byte in value {
             if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                pendingSpace = !output.isEmpty
+                pendingSpace = started
             } else {
                 if pendingSpace { output.append(0x20) }
                 pendingSpace = false
+                started = true
                 output.append(byte)
             }
         }
-        return output
     }
 }
