@@ -69,9 +69,21 @@ let package = Package(
         // Release-built benchmarks of the libraries (scripts/bench): never linked into a bootstrap.
         .executableTarget(name: "gavel-bench", dependencies: ["AWS"], swiftSettings: swiftSettings),
 
-        .target(name: "GavelTesting", dependencies: ["LambdaRuntime", "GavelLocal"], swiftSettings: swiftSettings),
+        .target(
+            name: "GavelTesting",
+            dependencies: [
+                "LambdaRuntime", "GavelLocal",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "GavelTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "GavelTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AWSTests",
+            dependencies: ["AWS", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GavelLocalTests", dependencies: ["GavelLocal", "GavelTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",

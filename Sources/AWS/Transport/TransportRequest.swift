@@ -1,0 +1,42 @@
+/// One HTTP request as the transport sends it.
+package struct TransportRequest: Sendable {
+    package var method: String
+    /// The full URL, path and query already encoded.
+    package var url: String
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
+    /// The whole exchange must finish within this time.
+    package var timeout: Duration
+    /// A response body larger than this fails with `TransportError.responseTooLarge` (S3 GetObject's limit).
+    package var maxResponseBytes: Int?
+
+    package init(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        timeout: Duration = .seconds(30),
+        maxResponseBytes: Int? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+}
+
+/// One HTTP response.
+package struct TransportResponse: Sendable, Equatable {
+    package var status: Int
+    /// Header names lower-cased; a repeated header's values joined with `,`.
+    package var headers: [String: String]
+    package var body: [UInt8]
+
+    package init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}

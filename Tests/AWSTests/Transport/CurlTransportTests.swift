@@ -1,0 +1,92 @@
+import AWS
+import GavelTesting
+import Hummingbird
+import Synchronization
+import Testing
+
+@Suite struct CurlTransportTests {
+    private let transport = CurlTransport(configuration: .init(caFile: nil))
+
+    @Test func sendsMethodHeadersAndBodyAndReadsTheResponse() async throws {
+        let seen = Mutex<[String]>([])
+        try await LoopbackServer.with({ request in
+            var request = request
+            let body = try await request.body.collect(upTo: 1 << 20)
+            seen.withLock { $0 = [request.method.rawValue, request.uri.path, request.headers[.init("x-amz-target")!] ?? "", String(buffer: body)] }
+            return LoopbackServer.text(.created, "made", headers: [.init("x-amzn-requestid")!: "R-1"])
+        }) { port in
+            let response = try await self.transport.send(TransportRequest(
+                method: "PUT", url: "http://127.0.0.1:\(port)/items/1",
+                headers: [("X-Amz-Target", "DynamoDB_20120810.PutItem"), ("Content-Type", "application/json")],
+                body: Array(#"{"a":1}"#.utf8)
+            ))
+            #expect(response.status == 201)
+            #expect(response.headers["x-amzn-requestid"] == "R-1")
+            #expect(String(decoding: response.body, as: UTF8.self) == "made")
+        }
+        #expect(seen.withLock { $0 } == ["PUT", "/items/1", "DynamoDB_20120810.PutItem", #"{"a":1}"#])
+    }
+
+    @Test func aServerErrorIsAResponseNotAnError() async throws {
+        try await LoopbackServer.with({ _ in LoopbackServer.text(.serviceUnavailable, "busy") }) { port in
+            let response = try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
+            #expect(response.status == 503)
+        }
+    }
+
+    @Test func independentRequestsRunConcurrently() async throws {
+        try await LoopbackServer.with({ _ in
+            try await Task.sleep(for: .milliseconds(400))
+            return LoopbackServer.text(.ok, "slow")
+        }) { port in
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<3 {
+                    group.addTask { try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/")).status }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            // One after another would take 1.2 s.
+            #expect(ContinuousClock.now - started < .milliseconds(1000))
+        }
+    }
+
+    @Test func aRefusedConnectionIsAConnectFailure() async throws {
+        let port = try await LoopbackServer.with({ _ in LoopbackServer.text(.ok, "") }) { $0 }  // bound, then closed
+        await #expect {
+            try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
+        } throws: { error in
+            (error as? TransportError)?.isConnectFailure == true
+        }
+    }
+
+    @Test func aSlowServerTimesOut() async throws {
+        try await LoopbackServer.with({ _ in
+            try await Task.sleep(for: .seconds(3))
+            return LoopbackServer.text(.ok, "late")
+        }) { port in
+            await #expect {
+                try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300)))
+            } throws: { error in
+                (error as? TransportError)?.isTimeout == true
+            }
+        }
+    }
+
+    @Test func aResponseOverTheLimitIsRefused() async throws {
+        try await LoopbackServer.with({ _ in LoopbackServer.text(.ok, String(repeating: "x", count: 100_000)) }) { port in
+            await #expect {
+                try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", maxResponseBytes: 10_000))
+            } throws: { error in
+                (error as? TransportError)?.isResponseTooLarge == true
+            }
+            let whole = try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", maxResponseBytes: 100_000))
+            #expect(whole.body.count == 100_000)
+        }
+    }
+
+    @Test func theCAFileIsFoundInTheDocumentedOrder() {
+        #expect(CurlTransport.Configuration.defaultCAFile(environment: ["SSL_CERT_FILE": "/etc/hostname"]) == "/etc/hostname")
+        #expect(CurlTransport.Configuration.defaultCAFile(environment: ["SSL_CERT_FILE": "/no/such/file"]) == "/etc/ssl/certs/ca-certificates.crt")
+    }
+}
