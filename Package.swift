@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "GavelTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AWSTests",
-            dependencies: ["AWS", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["AWS", "GavelLocal", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GavelLocalTests", dependencies: ["GavelLocal", "GavelTesting"], swiftSettings: swiftSettings),
