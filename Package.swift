@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "GavelTesting",
             dependencies: [
-                "LambdaRuntime", "GavelLocal",
+                "AWS", "LambdaRuntime", "GavelLocal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
