@@ -10,7 +10,12 @@ let swiftSettings: [SwiftSetting] = [
 
 /// One executable per Lambda function; `main.swift` only (STYLE: thin executables).
 func function(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
-    .executableTarget(name: name, dependencies: dependencies, path: "Sources/Functions/\(name)", swiftSettings: swiftSettings)
+    .executableTarget(
+        name: name,
+        dependencies: dependencies,
+        path: "Sources/Functions/\(name)",
+        swiftSettings: swiftSettings
+    )
 }
 
 let package = Package(
@@ -62,7 +67,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "gavel-local",
-            dependencies: ["GavelLocal", "LambdaRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "GavelLocal", "LambdaRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -78,13 +85,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "GavelTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: ["LambdaRuntime", "GavelTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AWSTests",
             dependencies: ["AWS", "GavelLocal", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GavelLocalTests", dependencies: ["GavelLocal", "GavelTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GavelLocalTests",
+            dependencies: ["GavelLocal", "GavelTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["GavelLocal", "GavelTesting", "LambdaRuntime"],

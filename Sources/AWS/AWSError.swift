@@ -16,7 +16,13 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
         package var status: Int?
         package var requestId: String?
 
-        package init(service: String, operation: String, code: String? = nil, status: Int? = nil, requestId: String? = nil) {
+        package init(
+            service: String,
+            operation: String,
+            code: String? = nil,
+            status: Int? = nil,
+            requestId: String? = nil
+        ) {
             self.service = service
             self.operation = operation
             self.code = code
@@ -33,7 +39,8 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
     /// The response body, for `debugDescription` only.
     private let body: String?
 
-    private init(_ kind: Kind, _ message: String, context: Context, underlying: (any Error)? = nil, body: String? = nil) {
+    private init(_ kind: Kind, _ message: String, context: Context, underlying: (any Error)? = nil, body: String? = nil)
+    {
         self.kind = kind
         self.message = message
         self.context = context
@@ -68,7 +75,12 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
 
     /// The call was given up because the Lambda deadline would pass before another attempt could finish.
     package static func deadline(_ context: Context, attempts: Int, last: AWSError?) -> Self {
-        Self(.deadline, "gave up after \(attempts) attempt(s): the invocation deadline is too close", context: context, underlying: last)
+        Self(
+            .deadline,
+            "gave up after \(attempts) attempt(s): the invocation deadline is too close",
+            context: context,
+            underlying: last
+        )
     }
 
     /// How the retry policy treats this error, from one table (`RetryClassification`).

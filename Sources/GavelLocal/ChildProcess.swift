@@ -91,8 +91,14 @@ package final class ChildProcess: Sendable {
     package func shutDown(grace: Duration = .milliseconds(500)) async {
         self.send(SIGTERM)
         let exited = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { _ = await self.waitForExit(); return !Task.isCancelled }
-            group.addTask { try? await Task.sleep(for: grace); return false }
+            group.addTask {
+                _ = await self.waitForExit()
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(for: grace)
+                return false
+            }
             let first = await group.next()!
             group.cancelAll()
             return first

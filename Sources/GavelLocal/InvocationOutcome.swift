@@ -10,7 +10,12 @@ package enum InvocationOutcome: Sendable, Equatable {
 
     /// The error Lambda reports when an invocation runs past the function's timeout.
     package static func timedOut(seconds: Double) -> Self {
-        .error(ErrorReport(errorType: "Sandbox.Timedout", errorMessage: "Task timed out after \(DecimalText.fixed(seconds, digits: 2)) seconds"))
+        .error(
+            ErrorReport(
+                errorType: "Sandbox.Timedout",
+                errorMessage: "Task timed out after \(DecimalText.fixed(seconds, digits: 2)) seconds"
+            )
+        )
     }
 
     /// The error Lambda reports when the runtime process exits while an invocation is pending.

@@ -23,7 +23,8 @@ package enum LambdaEnvironment {
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(settings.memoryMB),
             "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(settings.name)",
-            "AWS_LAMBDA_LOG_STREAM_NAME": "local/[$LATEST]\(RandomIdentifier.hex((0..<16).map { _ in .random(in: 0...255) }))",
+            "AWS_LAMBDA_LOG_STREAM_NAME":
+                "local/[$LATEST]\(RandomIdentifier.hex((0..<16).map { _ in .random(in: 0...255) }))",
             "AWS_LAMBDA_LOG_FORMAT": settings.logFormat.uppercased() == "JSON" ? "JSON" : "Text",
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_EXECUTION_ENV": "AWS_Lambda_provided.al2023",

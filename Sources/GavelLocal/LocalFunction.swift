@@ -74,11 +74,18 @@ package actor LocalFunction {
             var ports = port.stream.makeAsyncIterator()
             guard let bound = await ports.next(), bound > 0 else { throw LocalError.serverFailed("no port was bound") }
             let environment = LambdaEnvironment.make(
-                settings: settings, runtimeAPI: "127.0.0.1:\(bound)", caller: caller, overrides: overrides
+                settings: settings,
+                runtimeAPI: "127.0.0.1:\(bound)",
+                caller: caller,
+                overrides: overrides
             )
             let function = LocalFunction(
-                settings: settings, executable: executable, environment: environment, logPath: logPath,
-                broker: broker, firstNext: firstNext
+                settings: settings,
+                executable: executable,
+                environment: environment,
+                logPath: logPath,
+                broker: broker,
+                firstNext: firstNext
             )
             do {
                 let output = try await body(function)
@@ -109,7 +116,8 @@ package actor LocalFunction {
             self.firstNext.reset()
             startedNs = Self.nowNs()
             process = try ChildProcess(
-                executable: self.executable, environment: self.environment,
+                executable: self.executable,
+                environment: self.environment,
                 output: self.logPath.map { .file($0) } ?? .standardError
             )
             self.process = process
@@ -118,7 +126,8 @@ package actor LocalFunction {
         let request = InvocationRequest(
             event: event,
             deadlineMs: WallClock.nowMs() + Int64(timeout * 1000),
-            invokedFunctionArn: "arn:aws:lambda:\(self.environment["AWS_REGION"] ?? "us-east-1"):000000000000:function:\(self.settings.name)",
+            invokedFunctionArn:
+                "arn:aws:lambda:\(self.environment["AWS_REGION"] ?? "us-east-1"):000000000000:function:\(self.settings.name)",
             traceId: traceId,
             clientContext: clientContext,
             cognitoIdentity: cognitoIdentity

@@ -10,12 +10,17 @@ package struct ProjectLayout: Sendable {
         var directory = start
         while true {
             let manager = FileManager.default
-            if manager.fileExists(atPath: directory + "/Package.swift"), manager.fileExists(atPath: directory + "/template.yaml") {
+            if manager.fileExists(atPath: directory + "/Package.swift"),
+                manager.fileExists(atPath: directory + "/template.yaml")
+            {
                 self.root = directory
                 return
             }
             guard let slash = directory.lastIndex(of: "/"), directory != "/" else {
-                throw LocalError.unreadable(start, reason: "not inside a Gavel checkout (no Package.swift beside template.yaml)")
+                throw LocalError.unreadable(
+                    start,
+                    reason: "not inside a Gavel checkout (no Package.swift beside template.yaml)"
+                )
             }
             directory = slash == directory.startIndex ? "/" : String(directory[..<slash])
         }

@@ -39,7 +39,10 @@ package struct RuntimeAPIServer: Sendable {
         router.get("/\(RuntimeAPI.version)/runtime/invocation/next") { _, _ -> Response in
             onNext()
             guard let request = await broker.next() else {
-                return Self.json(.gone, ["errorType": "Runtime.Stale", "errorMessage": "the process that asked has exited"])
+                return Self.json(
+                    .gone,
+                    ["errorType": "Runtime.Stale", "errorMessage": "the process that asked has exited"]
+                )
             }
             var headers = HTTPFields()
             headers[Self.field(RuntimeAPI.Header.requestId)] = request.requestId
@@ -57,10 +60,14 @@ package struct RuntimeAPIServer: Sendable {
             guard body.count <= RuntimeAPI.maxResponseBytes else {
                 let report = ErrorReport(
                     errorType: "Function.ResponseSizeTooLarge",
-                    errorMessage: "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(RuntimeAPI.maxResponseBytes) bytes)."
+                    errorMessage:
+                        "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(RuntimeAPI.maxResponseBytes) bytes)."
                 )
                 await broker.finish(requestId, with: .error(report))
-                return Self.json(.contentTooLarge, ["errorType": report.errorType, "errorMessage": report.errorMessage])
+                return Self.json(
+                    .contentTooLarge,
+                    ["errorType": report.errorType, "errorMessage": report.errorMessage]
+                )
             }
             return await Self.accept(broker.finish(requestId, with: .response(body)), requestId: requestId)
         }
@@ -70,7 +77,9 @@ package struct RuntimeAPIServer: Sendable {
             return await Self.accept(broker.finish(requestId, with: .error(report)), requestId: requestId)
         }
         router.post("/\(RuntimeAPI.version)/runtime/init/error") { request, _ -> Response in
-            await broker.recordInitError(Self.errorReport(from: try await Self.body(of: request), headers: request.headers))
+            await broker.recordInitError(
+                Self.errorReport(from: try await Self.body(of: request), headers: request.headers)
+            )
             return Self.json(.accepted, ["status": "OK"])
         }
         return router
@@ -79,7 +88,10 @@ package struct RuntimeAPIServer: Sendable {
     private static func accept(_ known: Bool, requestId: String) -> Response {
         known
             ? self.json(.accepted, ["status": "OK"])
-            : self.json(.badRequest, ["errorType": "InvalidRequestID", "errorMessage": "no pending invocation \(requestId)"])
+            : self.json(
+                .badRequest,
+                ["errorType": "InvalidRequestID", "errorMessage": "no pending invocation \(requestId)"]
+            )
     }
 
     /// A report as the runtime sent it; a body that is not a report is kept as the message, as Lambda does.

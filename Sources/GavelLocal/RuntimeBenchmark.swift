@@ -60,16 +60,24 @@ package struct RuntimeBenchmark: Sendable {
             var startWall: [Double] = []
             var startCPU: [Double] = []
             for _ in 0..<self.starts {
-                let (wall, cpu) = try await self.coldStart(subject, environment: environment, probe: probe, broker: broker)
+                let (wall, cpu) = try await self.coldStart(
+                    subject,
+                    environment: environment,
+                    probe: probe,
+                    broker: broker
+                )
                 startWall.append(wall)
                 startCPU.append(cpu)
             }
             let warm = try await self.warm(subject, environment: environment, probe: probe, broker: broker)
             group.cancelAll()
             return Figures(
-                startWallMedian: Self.percentile(startWall, 50), startCPUMedian: Self.percentile(startCPU, 50),
-                invocationCPUMedian: Self.percentile(warm.cpu, 50), invocationCPUP99: Self.percentile(warm.cpu, 99),
-                roundTripMedian: Self.percentile(warm.roundTrips, 50), roundTripP99: Self.percentile(warm.roundTrips, 99),
+                startWallMedian: Self.percentile(startWall, 50),
+                startCPUMedian: Self.percentile(startCPU, 50),
+                invocationCPUMedian: Self.percentile(warm.cpu, 50),
+                invocationCPUP99: Self.percentile(warm.cpu, 99),
+                roundTripMedian: Self.percentile(warm.roundTrips, 50),
+                roundTripP99: Self.percentile(warm.roundTrips, 99),
                 peakRSSKB: warm.peakRSSKB
             )
         }
@@ -78,12 +86,18 @@ package struct RuntimeBenchmark: Sendable {
     /// Wall and CPU microseconds from exec to the first `next`, with a warm page cache (the executable was
     /// run just before).
     private func coldStart(
-        _ subject: Subject, environment: [String: String], probe: NextProbe, broker: InvocationBroker
+        _ subject: Subject,
+        environment: [String: String],
+        probe: NextProbe,
+        broker: InvocationBroker
     ) async throws -> (Double, Double) {
         probe.reset()
         let started = LocalFunction.nowNs()
         let process = try ChildProcess(
-            executable: subject.executable, arguments: subject.arguments, environment: environment, output: .file("/dev/null")
+            executable: subject.executable,
+            arguments: subject.arguments,
+            environment: environment,
+            output: .file("/dev/null")
         )
         probe.watch(pid: process.pid)
         while probe.samples.isEmpty { try await Task.sleep(for: .microseconds(200)) }
@@ -94,11 +108,17 @@ package struct RuntimeBenchmark: Sendable {
     }
 
     private func warm(
-        _ subject: Subject, environment: [String: String], probe: NextProbe, broker: InvocationBroker
+        _ subject: Subject,
+        environment: [String: String],
+        probe: NextProbe,
+        broker: InvocationBroker
     ) async throws -> (cpu: [Double], roundTrips: [Double], peakRSSKB: Int) {
         probe.reset()
         let process = try ChildProcess(
-            executable: subject.executable, arguments: subject.arguments, environment: environment, output: .file("/dev/null")
+            executable: subject.executable,
+            arguments: subject.arguments,
+            environment: environment,
+            output: .file("/dev/null")
         )
         probe.watch(pid: process.pid)
         // `ping` does what the Python reference handler does: answer with the message and the request id.
@@ -107,15 +127,22 @@ package struct RuntimeBenchmark: Sendable {
         for index in 0..<(self.invocations + 10) {
             let sent = LocalFunction.nowNs()
             let outcome = await broker.invoke(
-                InvocationRequest(event: event, deadlineMs: Int64(time(nil)) * 1000 + 60_000, invokedFunctionArn: "arn:bench")
+                InvocationRequest(
+                    event: event,
+                    deadlineMs: Int64(time(nil)) * 1000 + 60_000,
+                    invokedFunctionArn: "arn:bench"
+                )
             )
-            guard case .response = outcome else { throw LocalError.serverFailed("benchmark invocation failed: \(outcome)") }
+            guard case .response = outcome else {
+                throw LocalError.serverFailed("benchmark invocation failed: \(outcome)")
+            }
             if index >= 10 { roundTrips.append(Double(LocalFunction.nowNs() - sent) / 1000) }  // 10 warm-ups
         }
         while probe.samples.count < self.invocations + 11 { try await Task.sleep(for: .microseconds(200)) }
         let samples = probe.samples
         let cpu = (11..<samples.count).map { Double(samples[$0].cpuNs - samples[$0 - 1].cpuNs) / 1000 }
-        let peak = (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8))
+        let peak =
+            (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8))
             .flatMap { $0.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } }
             .flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? 0
         await process.stop()

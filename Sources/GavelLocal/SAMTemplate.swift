@@ -37,7 +37,9 @@ package struct SAMTemplate {
     /// The names of every `AWS::Serverless::Function` whose logical id follows the `<Name>Function` rule.
     package var functionNames: [String] {
         (self.root["Resources"]?.mapping ?? [:]).compactMap { key, resource in
-            guard resource["Type"]?.string == "AWS::Serverless::Function", let logicalId = key.string else { return nil }
+            guard resource["Type"]?.string == "AWS::Serverless::Function", let logicalId = key.string else {
+                return nil
+            }
             return FunctionSettings.name(forLogicalId: logicalId)
         }.sorted()
     }
@@ -62,7 +64,9 @@ package struct SAMTemplate {
             settings.timeoutSeconds = seconds
         }
         if let memory = properties["MemorySize"] {
-            guard let megabytes = memory.int else { throw LocalError.template("\(logicalId) MemorySize is not an integer") }
+            guard let megabytes = memory.int else {
+                throw LocalError.template("\(logicalId) MemorySize is not an integer")
+            }
             settings.memoryMB = megabytes
         }
         if let handler = properties["Handler"]?.string { settings.handler = handler }

@@ -22,7 +22,9 @@ package enum LoopbackServer {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             var iterator = ports.stream.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw MissingPrerequisite("the loopback server bound no port") }
+            guard let port = await iterator.next(), port > 0 else {
+                throw MissingPrerequisite("the loopback server bound no port")
+            }
             defer { group.cancelAll() }
             return try await body(port)
         }

@@ -21,7 +21,7 @@ package enum TestPaths {
         let candidates = ["\(self.root)/.build/lambda/\(function)/bootstrap", "\(self.root)/.build/debug/\(function)"]
         let existing = candidates.compactMap { path -> (String, Date)? in
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let modified = attributes[.modificationDate] as? Date
+                let modified = attributes[.modificationDate] as? Date
             else { return nil }
             return (path, modified)
         }
@@ -36,7 +36,8 @@ package enum TestPaths {
 
     /// A fresh empty directory under the system's temporary directory.
     package static func temporaryDirectory(_ prefix: String) throws -> String {
-        let path = "\(FileManager.default.temporaryDirectory.path(percentEncoded: false))/\(prefix)-\(UInt64.random(in: 0...UInt64.max))"
+        let path =
+            "\(FileManager.default.temporaryDirectory.path(percentEncoded: false))/\(prefix)-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -54,7 +55,10 @@ package struct MissingPrerequisite: Error, CustomStringConvertible {
 extension TestPaths {
     /// `../shared/testdata` beside the checkout, where the SigV4 vectors live; nil when absent.
     package static var sharedTestData: String? {
-        let path = URL(filePath: self.root).deletingLastPathComponent().appending(path: "shared/testdata").path(percentEncoded: false)
-        return FileManager.default.fileExists(atPath: path) ? (path.hasSuffix("/") ? String(path.dropLast()) : path) : nil
+        let path = URL(filePath: self.root).deletingLastPathComponent().appending(path: "shared/testdata").path(
+            percentEncoded: false
+        )
+        return FileManager.default.fileExists(atPath: path)
+            ? (path.hasSuffix("/") ? String(path.dropLast()) : path) : nil
     }
 }

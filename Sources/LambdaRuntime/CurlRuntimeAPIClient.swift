@@ -55,7 +55,8 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
         switch status {
         case 200..<300: return
         case 500...: throw .runtimeAPIFailed(status: status, path: path)
-        default: throw .rejectedReport(status: status, path: path, body: String(decoding: self.sink.body, as: UTF8.self))
+        default:
+            throw .rejectedReport(status: status, path: path, body: String(decoding: self.sink.body, as: UTF8.self))
         }
     }
 
@@ -78,7 +79,11 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
                     gavel_curl_set_long(self.handle, CURLOPT_POST, 1)
                     gavel_curl_set_offset(self.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
                     // A non-null pointer even for an empty body, or curl would read the body from stdin.
-                    gavel_curl_set_pointer(self.handle, CURLOPT_POSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(empty))
+                    gavel_curl_set_pointer(
+                        self.handle,
+                        CURLOPT_POSTFIELDS,
+                        bytes.baseAddress ?? UnsafeRawPointer(empty)
+                    )
                     return curl_easy_perform(self.handle)
                 }
             }

@@ -1,3 +1,6 @@
+import CCurl
+package import Logging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CCurl
-package import Logging
 
 /// A swift-log handler that writes what CloudWatch expects from a Lambda function.
 ///

@@ -21,7 +21,10 @@ package struct RuntimeError: Error, CustomStringConvertible, CustomDebugStringCo
 
     /// A variable the runtime needs is not set.
     package static func missingEnvironment(_ name: String) -> Self {
-        Self(.missingEnvironment, "\(name) is not set: this binary is a Lambda bootstrap; run it with `gavel-local invoke`")
+        Self(
+            .missingEnvironment,
+            "\(name) is not set: this binary is a Lambda bootstrap; run it with `gavel-local invoke`"
+        )
     }
 
     /// The Runtime API could not be reached at all (connection refused, reset).
@@ -51,7 +54,11 @@ package struct RuntimeError: Error, CustomStringConvertible, CustomDebugStringCo
 
     /// The handler's output could not be encoded as JSON.
     package static func unencodableResponse(_ error: any Error) -> Self {
-        Self(.unencodableResponse, "response could not be encoded: \(DecodingErrorDescription.describe(error))", underlying: error)
+        Self(
+            .unencodableResponse,
+            "response could not be encoded: \(DecodingErrorDescription.describe(error))",
+            underlying: error
+        )
     }
 
     /// The response is larger than Lambda accepts.

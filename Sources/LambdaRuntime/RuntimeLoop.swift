@@ -73,10 +73,13 @@ package struct RuntimeLoop {
                 try self.client.sendResponse(body, requestId: invocation.requestId)
             case .failure(let error):
                 let report = ErrorReport(error: error)
-                context.logger.error("invocation failed", metadata: ["errorType": "\(report.errorType)", "error": "\(error)"])
+                context.logger.error(
+                    "invocation failed",
+                    metadata: ["errorType": "\(report.errorType)", "error": "\(error)"]
+                )
                 try self.client.sendError(report, requestId: invocation.requestId)
             }
-        } catch where !error.isFatal {
+        } catch  where !error.isFatal {
             context.logger.error("Runtime API refused the report", metadata: ["error": "\(error)"])
         }
     }

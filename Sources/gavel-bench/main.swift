@@ -24,10 +24,17 @@ func measure(rounds: Int = 7, count: Int, _ operation: () -> Void) -> Double {
 }
 
 // A DynamoDB PutItem as the client sends it; the payload hash is computed once, as the client does per body.
-let credentials = Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "FwoGZXIvYXdzEBYaDEXAMPLETOKEN")
-let body = Array(#"{"TableName":"gavel-dev-Bids","Item":{"userId":{"S":"u-1"},"bidId":{"S":"b-1"},"status":{"S":"SCHEDULED"}}}"#.utf8)
+let credentials = Credentials(
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    sessionToken: "FwoGZXIvYXdzEBYaDEXAMPLETOKEN"
+)
+let body = Array(
+    #"{"TableName":"gavel-dev-Bids","Item":{"userId":{"S":"u-1"},"bidId":{"S":"b-1"},"status":{"S":"SCHEDULED"}}}"#.utf8
+)
 let request = SigningRequest(
-    method: "POST", path: "/",
+    method: "POST",
+    path: "/",
     headers: [
         .init("host", "dynamodb.us-east-1.amazonaws.com"), .init("content-type", "application/x-amz-json-1.0"),
         .init("x-amz-target", "DynamoDB_20120810.PutItem"), .init("content-length", String(body.count)),

@@ -50,12 +50,17 @@ extension GavelLocalCommand {
             let events = try self.events.isEmpty ? [try Self.read("-")] : self.events.map(Self.read)
             var overrides: [String: String] = [:]
             for pair in self.environment {
-                guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--env takes KEY=VALUE, got '\(pair)'") }
+                guard let equals = pair.firstIndex(of: "=") else {
+                    throw ValidationError("--env takes KEY=VALUE, got '\(pair)'")
+                }
                 overrides[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
             }
             let caller = ProcessInfo.processInfo.environment
             let failures = try await LocalFunction.with(
-                settings: settings, executable: executable, caller: caller, overrides: overrides
+                settings: settings,
+                executable: executable,
+                caller: caller,
+                overrides: overrides
             ) { function in
                 var failures = 0
                 for event in events {
@@ -74,11 +79,15 @@ extension GavelLocalCommand {
             if let bootstrap { return bootstrap }
             if !self.noBuild {
                 let build = try ChildProcess(
-                    executable: layout.buildScript, arguments: [self.function],
-                    environment: ProcessInfo.processInfo.environment, output: .standardError
+                    executable: layout.buildScript,
+                    arguments: [self.function],
+                    environment: ProcessInfo.processInfo.environment,
+                    output: .standardError
                 )
                 let status = await build.waitForExit()
-                guard status == "exit status 0" else { throw LocalError.buildFailed("scripts/build \(self.function): \(status)") }
+                guard status == "exit status 0" else {
+                    throw LocalError.buildFailed("scripts/build \(self.function): \(status)")
+                }
             }
             return layout.bootstrap(for: self.function)
         }
@@ -97,8 +106,11 @@ extension GavelLocalCommand {
         }
 
         private static func print(_ result: LocalFunction.Result) {
-            var report = "REPORT RequestId: \(result.requestId)\tDuration: \(DecimalText.fixed(result.durationMs, digits: 2)) ms"
-            if let initMs = result.initDurationMs { report += "\tInit Duration: \(DecimalText.fixed(initMs, digits: 2)) ms" }
+            var report =
+                "REPORT RequestId: \(result.requestId)\tDuration: \(DecimalText.fixed(result.durationMs, digits: 2)) ms"
+            if let initMs = result.initDurationMs {
+                report += "\tInit Duration: \(DecimalText.fixed(initMs, digits: 2)) ms"
+            }
             if case .error(let error) = result.outcome { report += "\tError: \(error.errorType)" }
             FileHandleWriter.standardError(report + "\n")
             FileHandleWriter.standardOutput(String(decoding: result.outcome.body, as: UTF8.self) + "\n")

@@ -51,13 +51,18 @@ import Testing
         settings.memoryMB = 256
         let logPath = try TestPaths.temporaryDirectory("probe") + "/function.log"
         return try await LocalFunction.with(
-            settings: settings, executable: try TestPaths.bootstrap("runtime-probe"), caller: [:],
-            overrides: environment, logPath: logPath
+            settings: settings,
+            executable: try TestPaths.bootstrap("runtime-probe"),
+            caller: [:],
+            overrides: environment,
+            logPath: logPath
         ) { function in try await body(function, logPath) }
     }
 
     private func decode(_ outcome: InvocationOutcome) throws -> Probe {
-        guard case .response(let body) = outcome else { throw MissingPrerequisite("expected a response, got \(outcome)") }
+        guard case .response(let body) = outcome else {
+            throw MissingPrerequisite("expected a response, got \(outcome)")
+        }
         return try JSONDecoder().decode(Probe.self, from: body)
     }
 
@@ -82,7 +87,9 @@ import Testing
     @Test func aThrownErrorIsReportedAndTheProcessStaysWarm() async throws {
         try await self.withProbe { function, _ in
             let failed = try await function.invoke(Data(#"{"action":"fail","message":"card declined"}"#.utf8))
-            #expect(try self.report(failed.outcome) == ErrorReport(errorType: "ProbeFailure", errorMessage: "card declined"))
+            #expect(
+                try self.report(failed.outcome) == ErrorReport(errorType: "ProbeFailure", errorMessage: "card declined")
+            )
             let pid = await function.pid
             let next = try await function.invoke(Data(#"{"action":"echo"}"#.utf8))
             #expect(!next.outcome.isError)
@@ -135,7 +142,9 @@ import Testing
     @Test func traceIdAndDeadlineArePropagated() async throws {
         try await self.withProbe(timeout: 2) { function, _ in
             let trace = "Root=1-67891233-abcdef012345678912345678;Parent=0123456789abcdef;Sampled=1"
-            let probe = try self.decode(try await function.invoke(Data(#"{"action":"echo"}"#.utf8), traceId: trace).outcome)
+            let probe = try self.decode(
+                try await function.invoke(Data(#"{"action":"echo"}"#.utf8), traceId: trace).outcome
+            )
             let echo = try probe.echo
             #expect(echo.traceId == trace)
             #expect(echo.traceEnvironment == trace)
@@ -147,7 +156,8 @@ import Testing
         try await self.withProbe { function, _ in
             let result = try await function.invoke(
                 Data(#"{"action":"echo"}"#.utf8),
-                clientContext: #"{"client":{"app_title":"Gavel iOS","installation_id":"i-1"},"custom":{"tier":"gold"},"env":{}}"#,
+                clientContext:
+                    #"{"client":{"app_title":"Gavel iOS","installation_id":"i-1"},"custom":{"tier":"gold"},"env":{}}"#,
                 cognitoIdentity: #"{"cognitoIdentityId":"us-east-1:abc","cognitoIdentityPoolId":"us-east-1:pool"}"#
             )
             let probe = try self.decode(result.outcome)
@@ -177,7 +187,11 @@ import Testing
             let result = try await function.invoke(Data(#"{"action":"ping","message":"hi"}"#.utf8))
             // JSONEncoder's key order is not fixed (it differs between builds), so compare fields.
             guard case .response(let body) = result.outcome else { throw MissingPrerequisite("expected a response") }
-            #expect(try JSONDecoder().decode([String: String].self, from: body) == ["message": "hi", "requestId": result.requestId])
+            #expect(
+                try JSONDecoder().decode([String: String].self, from: body) == [
+                    "message": "hi", "requestId": result.requestId,
+                ]
+            )
         }
     }
 

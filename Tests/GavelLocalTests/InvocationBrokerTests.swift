@@ -32,6 +32,9 @@ import Testing
         async let outcome = broker.invoke(request)
         #expect(await broker.next()?.requestId == request.requestId)
         await broker.finishAll(with: .timedOut(seconds: 1.5))
-        #expect(await outcome == .error(ErrorReport(errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.50 seconds")))
+        #expect(
+            await outcome
+                == .error(ErrorReport(errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.50 seconds"))
+        )
     }
 }

@@ -60,7 +60,9 @@ import Testing
         #expect(try template.settings(for: "runtime-probe").timeoutSeconds == 3)
     }
 
-    @Test(arguments: [("api", "ApiFunction"), ("bid-executor", "BidExecutorFunction"), ("runtime-probe", "RuntimeProbeFunction")])
+    @Test(arguments: [
+        ("api", "ApiFunction"), ("bid-executor", "BidExecutorFunction"), ("runtime-probe", "RuntimeProbeFunction"),
+    ])
     func logicalIdsAndNamesConvertBothWays(name: String, logicalId: String) {
         #expect(FunctionSettings.logicalId(for: name) == logicalId)
         #expect(FunctionSettings.name(forLogicalId: logicalId) == name)

@@ -22,12 +22,17 @@ import Testing
     }
 
     @Test func aWrongTypeNamesTheNestedPath() {
-        let message = self.describe(#"{"userId":"u","items":[{"productId":"a","quantity":1},{"productId":"b","quantity":"two"}]}"#)
+        let message = self.describe(
+            #"{"userId":"u","items":[{"productId":"a","quantity":1},{"productId":"b","quantity":"two"}]}"#
+        )
         #expect(message.hasPrefix("items[1].quantity: expected an integer"))
     }
 
     @Test func aMissingFieldNamesItsPath() {
-        #expect(self.describe(#"{"userId":"u","items":[{"productId":"a"}]}"#) == "items[0].quantity: required field is missing")
+        #expect(
+            self.describe(#"{"userId":"u","items":[{"productId":"a"}]}"#)
+                == "items[0].quantity: required field is missing"
+        )
     }
 
     @Test func aNullNamesItsPath() {

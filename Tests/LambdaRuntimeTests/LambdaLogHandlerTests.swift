@@ -5,7 +5,15 @@ import Testing
 
 @Suite struct LambdaLogHandlerTests {
     private func event(_ message: Logger.Message, level: Logger.Level = .info) -> LogEvent {
-        LogEvent(level: level, message: message, metadata: nil, source: "test", file: #fileID, function: #function, line: #line)
+        LogEvent(
+            level: level,
+            message: message,
+            metadata: nil,
+            source: "test",
+            file: #fileID,
+            function: #function,
+            line: #line
+        )
     }
 
     @Test func jsonLinesCarryTheLambdaFields() throws {

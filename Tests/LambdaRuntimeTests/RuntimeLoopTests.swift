@@ -36,7 +36,9 @@ import Glibc
     }
 
     @Test func servesEveryQueuedInvocationThenStopsOnAFatalError() async {
-        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":"ann"}"#), .test("b", json: #"{"name":"bo"}"#)])
+        let client = InMemoryRuntimeAPIClient([
+            .test("a", json: #"{"name":"ann"}"#), .test("b", json: #"{"name":"bo"}"#),
+        ])
         let ending = await self.serveAll(client, CodableAdapter(Greeting()))
         #expect(ending?.isFatal == true)
         #expect(client.responses["a"].map { String(decoding: $0, as: UTF8.self) } == #"{"greeting":"hi ann"}"#)
@@ -44,7 +46,9 @@ import Glibc
     }
 
     @Test func aThrownErrorIsReportedWithItsTypeAndTheLoopGoesOn() async throws {
-        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":"nobody"}"#), .test("b", json: #"{"name":"bo"}"#)])
+        let client = InMemoryRuntimeAPIClient([
+            .test("a", json: #"{"name":"nobody"}"#), .test("b", json: #"{"name":"bo"}"#),
+        ])
         _ = await self.serveAll(client, CodableAdapter(Greeting()))
         let report = try #require(client.errors["a"])
         #expect(report.errorType == "Refusal")
@@ -70,7 +74,9 @@ import Glibc
     }
 
     @Test func aRejectedReportDoesNotStopTheLoop() async {
-        let client = InMemoryRuntimeAPIClient([.test("a", json: #"{"name":"ann"}"#), .test("b", json: #"{"name":"bo"}"#)])
+        let client = InMemoryRuntimeAPIClient([
+            .test("a", json: #"{"name":"ann"}"#), .test("b", json: #"{"name":"bo"}"#),
+        ])
         client.reportFailure = .rejectedReport(status: 400, path: "/x", body: "unknown id")
         let ending = await self.serveAll(client, CodableAdapter(Greeting()))
         #expect(ending?.isFatal == true)

@@ -50,7 +50,11 @@ package struct AWSClient: Sendable {
     ) {
         self.service = service
         self.endpoint = endpoints.endpoint(for: service)
-        self.signer = SigV4Signer(region: endpoints.region, service: service.signingName, rules: service == .s3 ? .s3 : .standard)
+        self.signer = SigV4Signer(
+            region: endpoints.region,
+            service: service.signingName,
+            rules: service == .s3 ? .s3 : .standard
+        )
         self.transport = transport
         self.credentials = credentials
         self.retry = retry
@@ -72,8 +76,11 @@ package struct AWSClient: Sendable {
         let host = request.host ?? self.endpoint.host
         let payloadHash = request.body.isEmpty ? Digest.emptyPayloadHash : Digest.hex(Digest.sha256(request.body))
         let unsigned = SigningRequest(
-            method: request.method, path: request.path, query: request.query,
-            headers: [.init("Host", host)] + request.headers, payloadHash: payloadHash
+            method: request.method,
+            path: request.path,
+            query: request.query,
+            headers: [.init("Host", host)] + request.headers,
+            payloadHash: payloadHash
         )
         let base = request.host.map { self.endpoint.baseURL.replacingHost(with: $0) } ?? self.endpoint.baseURL
         let url = base + request.path + Self.queryString(request.query)
@@ -86,14 +93,28 @@ package struct AWSClient: Sendable {
                 let credentials = try await self.credentials.credentials()
                 // Signed again on every attempt: the date moves on, and credentials may have been refreshed.
                 let signed = self.signer.sign(unsigned, credentials: credentials, unixTime: self.environment.unixTime())
-                let response = try await self.attempt(signed.request, url: url, body: request.body, timeout: timeout, maxResponseBytes: request.maxResponseBytes, context: context)
+                let response = try await self.attempt(
+                    signed.request,
+                    url: url,
+                    body: request.body,
+                    timeout: timeout,
+                    maxResponseBytes: request.maxResponseBytes,
+                    context: context
+                )
                 self.tokens.recordSuccess(spent: spent)
                 return response
             } catch let failure {
                 error = failure
             }
             let remaining = deadline.map { $0 - ContinuousClock.now }
-            switch self.retry.decide(attempt: attempt, error: error, remaining: remaining, expectedAttempt: min(timeout, .seconds(1)), random: self.environment.random(), tokens: self.tokens) {
+            switch self.retry.decide(
+                attempt: attempt,
+                error: error,
+                remaining: remaining,
+                expectedAttempt: min(timeout, .seconds(1)),
+                random: self.environment.random(),
+                tokens: self.tokens
+            ) {
             case .retry(let delay):
                 spent += error.retryClass == .transient ? RetryTokenBucket.transientCost : RetryTokenBucket.retryCost
                 try? await self.environment.sleep(delay)
@@ -107,14 +128,25 @@ package struct AWSClient: Sendable {
     }
 
     private func attempt(
-        _ signed: SigningRequest, url: String, body: [UInt8], timeout: Duration, maxResponseBytes: Int?, context: AWSError.Context
+        _ signed: SigningRequest,
+        url: String,
+        body: [UInt8],
+        timeout: Duration,
+        maxResponseBytes: Int?,
+        context: AWSError.Context
     ) async throws(AWSError) -> TransportResponse {
         let response: TransportResponse
         do throws(TransportError) {
-            response = try await self.transport.send(TransportRequest(
-                method: signed.method, url: url, headers: signed.headers.map { ($0.name, $0.value) },
-                body: body, timeout: timeout, maxResponseBytes: maxResponseBytes
-            ))
+            response = try await self.transport.send(
+                TransportRequest(
+                    method: signed.method,
+                    url: url,
+                    headers: signed.headers.map { ($0.name, $0.value) },
+                    body: body,
+                    timeout: timeout,
+                    maxResponseBytes: maxResponseBytes
+                )
+            )
         } catch {
             throw .transport(context, error.description, underlying: error)
         }
@@ -124,13 +156,18 @@ package struct AWSClient: Sendable {
         errorContext.code = parsed.code
         errorContext.status = response.status
         errorContext.requestId = parsed.requestId
-        throw .service(errorContext, message: parsed.message, body: String(decoding: response.body.prefix(4096), as: UTF8.self))
+        throw .service(
+            errorContext,
+            message: parsed.message,
+            body: String(decoding: response.body.prefix(4096), as: UTF8.self)
+        )
     }
 
     /// `?a=1&b=2` with names and values encoded as the signature encodes them; empty when there is no query.
     private static func queryString(_ items: [SigningRequest.QueryItem]) -> String {
         guard !items.isEmpty else { return "" }
-        return "?" + items.map { URIEncoding.encode($0.name) + "=" + URIEncoding.encode($0.value) }.joined(separator: "&")
+        return "?"
+            + items.map { URIEncoding.encode($0.name) + "=" + URIEncoding.encode($0.value) }.joined(separator: "&")
     }
 }
 

@@ -7,7 +7,7 @@ package enum EnvironmentCredentials {
     /// is not both set (the container provider is tried next).
     package static func read(_ environment: [String: String]) -> Credentials? {
         guard let accessKeyId = environment["AWS_ACCESS_KEY_ID"], !accessKeyId.isEmpty,
-              let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
+            let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
         else { return nil }
         let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return Credentials(accessKeyId: accessKeyId, secretAccessKey: secret, sessionToken: token)

@@ -23,7 +23,10 @@ package struct EndpointResolver: Sendable {
     /// - Throws: `AWSError.configuration` when no region is set.
     package init(environment: [String: String]) throws(AWSError) {
         guard let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty else {
-            throw .configuration(.init(service: "configuration", operation: "region"), "no region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION")
+            throw .configuration(
+                .init(service: "configuration", operation: "region"),
+                "no region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION"
+            )
         }
         self.region = region
         self.environment = environment
@@ -31,7 +34,9 @@ package struct EndpointResolver: Sendable {
 
     /// The endpoint for `service`.
     package func endpoint(for service: Service) -> Endpoint {
-        let custom = self.environment["AWS_ENDPOINT_URL_\(service.endpointVariableSuffix)"] ?? self.environment["AWS_ENDPOINT_URL"]
+        let custom =
+            self.environment["AWS_ENDPOINT_URL_\(service.endpointVariableSuffix)"]
+            ?? self.environment["AWS_ENDPOINT_URL"]
         if let custom, !custom.isEmpty {
             let base = custom.hasSuffix("/") ? String(custom.dropLast()) : custom
             let afterScheme = base.split(separator: "://", maxSplits: 1).last.map(String.init) ?? base

@@ -53,7 +53,7 @@ package struct ErrorResponse: Sendable, Equatable {
     /// The text of the first `<name>…</name>` in `xml`, with the five predefined entities decoded.
     private static func element(_ name: String, in xml: String) -> String? {
         guard let open = xml.firstRange(of: "<\(name)>"),
-              let close = xml[open.upperBound...].firstRange(of: "</\(name)>")
+            let close = xml[open.upperBound...].firstRange(of: "</\(name)>")
         else { return nil }
         return String(xml[open.upperBound..<close.lowerBound])
             .replacing("&lt;", with: "<").replacing("&gt;", with: ">")

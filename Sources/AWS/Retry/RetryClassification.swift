@@ -12,14 +12,17 @@ package enum RetryClassification {
 
     /// Codes the SDKs treat as throttling.
     package static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException",
         "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
         "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
         "EC2ThrottledException",
     ]
 
     /// Codes the SDKs treat as transient.
-    package static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "InternalError", "ServiceUnavailable"]
+    package static let transientCodes: Set<String> = [
+        "RequestTimeout", "RequestTimeoutException", "InternalError", "ServiceUnavailable",
+    ]
 
     /// HTTP statuses the SDKs treat as transient whatever the code.
     package static let transientStatuses: Set<Int> = [500, 502, 503, 504]

@@ -39,8 +39,10 @@ package struct SigV4Signer: Sendable {
 
     package static let algorithm = "AWS4-HMAC-SHA256"
     /// Headers that proxies and clients may change in flight, so they are never signed.
-    private static let unsignedHeaders: [[UInt8]] = ["authorization", "user-agent", "x-amzn-trace-id", "expect", "connection"]
-        .map { Array($0.utf8) }
+    private static let unsignedHeaders: [[UInt8]] = [
+        "authorization", "user-agent", "x-amzn-trace-id", "expect", "connection",
+    ]
+    .map { Array($0.utf8) }
 
     package var region: String
     /// The signing name: `dynamodb`, `sqs`, `s3`, and `ses` for SES v2 (whose host is `email.<region>`).
@@ -75,10 +77,12 @@ package struct SigV4Signer: Sendable {
         }
         var (signed, signedHeaders) = self.signature(of: request, credentials: credentials, date: date)
         let credential = "\(credentials.accessKeyId)/\(self.scope(date))"
-        signed.request.headers.append(.init(
-            "Authorization",
-            "\(Self.algorithm) Credential=\(credential), SignedHeaders=\(signedHeaders), Signature=\(signed.signature)"
-        ))
+        signed.request.headers.append(
+            .init(
+                "Authorization",
+                "\(Self.algorithm) Credential=\(credential), SignedHeaders=\(signedHeaders), Signature=\(signed.signature)"
+            )
+        )
         if let token = credentials.sessionToken, omitSessionToken {
             signed.request.headers.append(.init("X-Amz-Security-Token", token))
         }
@@ -148,7 +152,9 @@ package struct SigV4Signer: Sendable {
 
     /// Names and values encoded, then sorted by name and value in byte order.
     private func canonicalQuery(_ items: [SigningRequest.QueryItem]) -> String {
-        let encoded: [(name: String, value: String)] = items.map { (URIEncoding.encode($0.name), URIEncoding.encode($0.value)) }
+        let encoded: [(name: String, value: String)] = items.map {
+            (URIEncoding.encode($0.name), URIEncoding.encode($0.value))
+        }
         let sorted = encoded.sorted { left, right in
             left.name == right.name
                 ? left.value.utf8.lexicographicallyPrecedes(right.value.utf8)
@@ -158,7 +164,9 @@ package struct SigV4Signer: Sendable {
     }
 
     private func signature(
-        of request: SigningRequest, credentials: Credentials, date: AmzDate
+        of request: SigningRequest,
+        credentials: Credentials,
+        date: AmzDate
     ) -> (signed: Signed, signedHeaders: String) {
         let (canonical, signedHeaders) = self.canonical(request)
         var stringToSign: [UInt8] = []
@@ -172,7 +180,12 @@ package struct SigV4Signer: Sendable {
         stringToSign += Digest.hex(Digest.sha256(canonical)).utf8
         let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
         let signature = Digest.hex(key.authenticate(stringToSign))
-        let signed = Signed(request: request, signature: signature, canonicalBytes: canonical, stringToSignBytes: stringToSign)
+        let signed = Signed(
+            request: request,
+            signature: signature,
+            canonicalBytes: canonical,
+            stringToSignBytes: stringToSign
+        )
         return (signed, String(decoding: signedHeaders, as: UTF8.self))
     }
 

@@ -28,7 +28,9 @@ package final class SigningKeyCache: Sendable {
         }) {
             return key
         }
-        let key = HMACKey(Self.derive(secret: credentials.secretAccessKey, date: date, region: region, service: service))
+        let key = HMACKey(
+            Self.derive(secret: credentials.secretAccessKey, date: date, region: region, service: service)
+        )
         self.entries.withLock { entries in
             if entries.all.count >= 32 { entries.all.removeAll() }  // yesterday's keys and rotated credentials
             entries.all[scope] = key

@@ -23,7 +23,9 @@ package final class CurlTransport: HTTPTransport {
         /// The CA file a static OpenSSL must be told about (its built-in path is the build machine's):
         /// `$SSL_CERT_FILE`, then Amazon Linux's bundle, then Debian's; the first that exists.
         package static func defaultCAFile(environment: [String: String]) -> String? {
-            let candidates = [environment["SSL_CERT_FILE"], "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"]
+            let candidates = [
+                environment["SSL_CERT_FILE"], "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt",
+            ]
             return candidates.compactMap { $0 }.first { access($0, R_OK) == 0 }
         }
     }
@@ -67,10 +69,15 @@ private final class MultiEngine: @unchecked Sendable {
         if startWorker {
             var thread = pthread_t()
             let engine = Unmanaged.passRetained(self).toOpaque()  // the engine lives as long as its thread: forever
-            pthread_create(&thread, nil, { argument in
-                Unmanaged<MultiEngine>.fromOpaque(argument!).takeUnretainedValue().run()
-                return nil
-            }, engine)
+            pthread_create(
+                &thread,
+                nil,
+                { argument in
+                    Unmanaged<MultiEngine>.fromOpaque(argument!).takeUnretainedValue().run()
+                    return nil
+                },
+                engine
+            )
             pthread_detach(thread)
         } else {
             curl_multi_wakeup(self.multi)
@@ -80,7 +87,10 @@ private final class MultiEngine: @unchecked Sendable {
     private func run() -> Never {
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
         while true {
-            for transfer in self.queue.withLock({ queue in defer { queue.pending = [] }; return queue.pending }) {
+            for transfer in self.queue.withLock({ queue in
+                defer { queue.pending = [] }
+                return queue.pending
+            }) {
                 active[transfer.easy] = transfer
                 curl_multi_add_handle(self.multi, transfer.easy)
             }
@@ -122,19 +132,27 @@ private final class Transfer: @unchecked Sendable {
         gavel_curl_set_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         gavel_curl_set_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
         gavel_curl_set_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
-        if let caFile = configuration.caFile { caFile.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_CAINFO, $0) } }
+        if let caFile = configuration.caFile {
+            caFile.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_CAINFO, $0) }
+        }
         request.url.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_URL, $0) }  // curl copies strings
         switch request.method {
         case "GET": break
         case "HEAD": gavel_curl_set_long(easy, CURLOPT_NOBODY, 1)
         default:
-            if request.method != "POST" { request.method.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_CUSTOMREQUEST, $0) } }
+            if request.method != "POST" {
+                request.method.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_CUSTOMREQUEST, $0) }
+            }
             if request.method == "POST" || !request.body.isEmpty {
                 gavel_curl_set_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
                 // COPYPOSTFIELDS: curl keeps its own copy, so the body's lifetime is not ours to manage.
                 request.body.withUnsafeBytes { bytes in
                     "".withCString { empty in
-                        _ = gavel_curl_set_pointer(easy, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(empty))
+                        _ = gavel_curl_set_pointer(
+                            easy,
+                            CURLOPT_COPYPOSTFIELDS,
+                            bytes.baseAddress ?? UnsafeRawPointer(empty)
+                        )
                     }
                 }
             }
@@ -173,10 +191,13 @@ private final class Transfer: @unchecked Sendable {
 
     /// curl's codes as `TransportError`s: the one place they are translated.
     private func error(_ code: CURLcode) -> TransportError {
-        let detail = self.errorBuffer.pointee != 0 ? String(cString: self.errorBuffer) : String(cString: curl_easy_strerror(code))
+        let detail =
+            self.errorBuffer.pointee != 0
+            ? String(cString: self.errorBuffer) : String(cString: curl_easy_strerror(code))
         switch code {
         case CURLE_WRITE_ERROR where self.exceededLimit: return .responseTooLarge(limit: self.limit ?? 0)
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .connectFailed(detail)
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .connectFailed(detail)
         case CURLE_OPERATION_TIMEDOUT: return .timedOut(detail)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:

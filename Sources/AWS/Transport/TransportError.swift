@@ -19,7 +19,9 @@ package struct TransportError: Error, CustomStringConvertible, Equatable {
     /// TLS failed: most often a certificate that the CA file does not vouch for.
     package static func tlsFailed(_ detail: String) -> Self { Self(.tlsFailed, detail) }
     /// The response body was larger than the request allowed.
-    package static func responseTooLarge(limit: Int) -> Self { Self(.responseTooLarge, "response body over the \(limit)-byte limit") }
+    package static func responseTooLarge(limit: Int) -> Self {
+        Self(.responseTooLarge, "response body over the \(limit)-byte limit")
+    }
     /// Any other failure on the wire (reset, malformed response).
     package static func failed(_ detail: String) -> Self { Self(.failed, detail) }
 

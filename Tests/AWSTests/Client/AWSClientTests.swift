@@ -11,32 +11,61 @@ import Testing
 
         var environment: AWSClient.Environment {
             AWSClient.Environment(
-                unixTime: { self.now.withLock { $0 += 1; return $0 } },
+                unixTime: {
+                    self.now.withLock {
+                        $0 += 1
+                        return $0
+                    }
+                },
                 sleep: { duration in self.sleeps.withLock { $0.append(duration) } },
                 random: { 0.5 }
             )
         }
     }
 
-    private let credentials = StaticCredentials(Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
+    private let credentials = StaticCredentials(
+        Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token")
+    )
 
-    private func client(_ transport: ScriptedTransport, _ pinned: Pinned, maxAttempts: Int = 3, tokens: RetryTokenBucket = RetryTokenBucket()) throws -> AWSClient {
+    private func client(
+        _ transport: ScriptedTransport,
+        _ pinned: Pinned,
+        maxAttempts: Int = 3,
+        tokens: RetryTokenBucket = RetryTokenBucket()
+    ) throws -> AWSClient {
         AWSClient(
             service: .dynamoDB,
-            endpoints: try EndpointResolver(environment: ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"]),
-            transport: transport, credentials: self.credentials, retry: RetryPolicy(maxAttempts: maxAttempts),
-            tokens: tokens, environment: pinned.environment
+            endpoints: try EndpointResolver(environment: [
+                "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000",
+            ]),
+            transport: transport,
+            credentials: self.credentials,
+            retry: RetryPolicy(maxAttempts: maxAttempts),
+            tokens: tokens,
+            environment: pinned.environment
         )
     }
 
     private let putItem = ServiceRequest(
-        operation: "PutItem", method: "POST",
-        headers: [.init("Content-Type", "application/x-amz-json-1.0"), .init("X-Amz-Target", "DynamoDB_20120810.PutItem")],
+        operation: "PutItem",
+        method: "POST",
+        headers: [
+            .init("Content-Type", "application/x-amz-json-1.0"), .init("X-Amz-Target", "DynamoDB_20120810.PutItem"),
+        ],
         body: Array(#"{"TableName":"Bids"}"#.utf8)
     )
 
     private static func throttled() -> ScriptedTransport.Step {
-        .respond(TransportResponse(status: 400, headers: ["x-amzn-requestid": "R-T"], body: Array(#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}"#.utf8)))
+        .respond(
+            TransportResponse(
+                status: 400,
+                headers: ["x-amzn-requestid": "R-T"],
+                body: Array(
+                    #"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}"#
+                        .utf8
+                )
+            )
+        )
     }
 
     private static let ok = ScriptedTransport.Step.respond(TransportResponse(status: 200, body: Array("{}".utf8)))
@@ -55,7 +84,11 @@ import Testing
         #expect(self.header("Host", of: sent) == "127.0.0.1:5000")
         #expect(self.header("X-Amz-Security-Token", of: sent) == "token")
         let authorization = try #require(self.header("Authorization", of: sent))
-        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20231114/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature="))
+        #expect(
+            authorization.hasPrefix(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20231114/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature="
+            )
+        )
     }
 
     @Test func retriesThrottlingWithBackoffAndAFreshSignatureEachTime() async throws {
@@ -72,20 +105,33 @@ import Testing
 
     @Test func aClientErrorIsNotRetriedAndCarriesItsContext() async throws {
         let transport = ScriptedTransport([
-            .respond(TransportResponse(status: 400, headers: ["x-amzn-requestid": "R-9"], body: Array(#"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}"#.utf8))),
+            .respond(
+                TransportResponse(
+                    status: 400,
+                    headers: ["x-amzn-requestid": "R-9"],
+                    body: Array(
+                        #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}"#
+                            .utf8
+                    )
+                )
+            )
         ])
         await #expect {
             _ = try await self.client(transport, Pinned()).send(self.putItem)
         } throws: { error in
             guard let error = error as? AWSError else { return false }
             return error.isConditionalCheckFailed && error.context.requestId == "R-9" && error.context.status == 400
-                && "\(error)" == "dynamodb.PutItem ConditionalCheckFailedException HTTP 400: The conditional request failed (request id R-9)"
+                && "\(error)"
+                    == "dynamodb.PutItem ConditionalCheckFailedException HTTP 400: The conditional request failed (request id R-9)"
         }
         #expect(transport.requests.count == 1)
     }
 
     @Test func transportFailuresAreRetriedThenReported() async throws {
-        let transport = ScriptedTransport([.fail(.failed("Connection reset by peer")), .fail(.failed("Connection reset by peer")), .fail(.timedOut("timed out"))])
+        let transport = ScriptedTransport([
+            .fail(.failed("Connection reset by peer")), .fail(.failed("Connection reset by peer")),
+            .fail(.timedOut("timed out")),
+        ])
         await #expect {
             _ = try await self.client(transport, Pinned()).send(self.putItem)
         } throws: { error in
@@ -109,13 +155,20 @@ import Testing
     @Test func anEmptyTokenBucketStopsRetries() async throws {
         let transport = ScriptedTransport([Self.throttled(), Self.ok])
         let empty = RetryTokenBucket(tokens: 0)
-        await #expect(throws: AWSError.self) { _ = try await self.client(transport, Pinned(), tokens: empty).send(self.putItem) }
+        await #expect(throws: AWSError.self) {
+            _ = try await self.client(transport, Pinned(), tokens: empty).send(self.putItem)
+        }
         #expect(transport.requests.count == 1)
     }
 
     @Test func theQueryIsEncodedAsItIsSigned() async throws {
         let transport = ScriptedTransport([Self.ok])
-        let request = ServiceRequest(operation: "ListObjectsV2", method: "GET", path: "/bucket", query: [.init("prefix", "uploads/a b"), .init("list-type", "2")])
+        let request = ServiceRequest(
+            operation: "ListObjectsV2",
+            method: "GET",
+            path: "/bucket",
+            query: [.init("prefix", "uploads/a b"), .init("list-type", "2")]
+        )
         _ = try await self.client(transport, Pinned()).send(request)
         #expect(transport.requests.first?.url == "http://127.0.0.1:5000/bucket?prefix=uploads%2Fa%20b&list-type=2")
     }

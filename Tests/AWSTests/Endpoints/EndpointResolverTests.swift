@@ -11,7 +11,10 @@ import Testing
 
     @Test func theDefaultRegionIsTheFallback() throws {
         #expect(try EndpointResolver(environment: ["AWS_DEFAULT_REGION": "us-west-2"]).region == "us-west-2")
-        #expect(try EndpointResolver(environment: ["AWS_REGION": "eu-central-1", "AWS_DEFAULT_REGION": "us-west-2"]).region == "eu-central-1")
+        #expect(
+            try EndpointResolver(environment: ["AWS_REGION": "eu-central-1", "AWS_DEFAULT_REGION": "us-west-2"]).region
+                == "eu-central-1"
+        )
     }
 
     @Test func aMissingRegionSaysWhatToSet() {
@@ -24,7 +27,8 @@ import Testing
 
     @Test func aServiceVariableBeatsTheGlobalOne() throws {
         let resolver = try EndpointResolver(environment: [
-            "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000/", "AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://127.0.0.1:6000",
+            "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000/",
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://127.0.0.1:6000",
         ])
         let sqs = resolver.endpoint(for: .sqs)
         #expect(sqs.baseURL == "http://127.0.0.1:5000")
@@ -38,27 +42,39 @@ import Testing
         let onAWS = aws.s3Location(bucket: "gavel-images", key: "uploads/p-1/photo 1.jpg")
         #expect(onAWS.url == "https://gavel-images.s3.us-east-1.amazonaws.com/uploads/p-1/photo%201.jpg")
         #expect(onAWS.host == "gavel-images.s3.us-east-1.amazonaws.com")
-        let local = try EndpointResolver(environment: ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:5000"])
+        let local = try EndpointResolver(environment: [
+            "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:5000",
+        ])
         let onMoto = local.s3Location(bucket: "gavel-images", key: "uploads/p-1/a+b.png")
         #expect(onMoto.url == "http://127.0.0.1:5000/gavel-images/uploads/p-1/a%2Bb.png")
         #expect(onMoto.path == "/gavel-images/uploads/p-1/a%2Bb.png")
     }
 
     @Test func everyServiceHasItsVariableAndSigningName() {
-        #expect(Service.allCases.map(\.endpointVariableSuffix) == ["DYNAMODB", "SQS", "S3", "SECRETS_MANAGER", "KMS", "SCHEDULER", "SESV2"])
+        #expect(
+            Service.allCases.map(\.endpointVariableSuffix) == [
+                "DYNAMODB", "SQS", "S3", "SECRETS_MANAGER", "KMS", "SCHEDULER", "SESV2",
+            ]
+        )
         #expect(Service.sesV2.signingName == "ses")
     }
 }
 
 @Suite struct EnvironmentCredentialsTests {
     @Test func readsTheKeyPairAndToken() {
-        let credentials = EnvironmentCredentials.read(["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token"])
+        let credentials = EnvironmentCredentials.read([
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
+        ])
         #expect(credentials == Credentials(accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "token"))
     }
 
     @Test func halfAKeyPairIsNoCredentials() {
         #expect(EnvironmentCredentials.read(["AWS_ACCESS_KEY_ID": "AKID"]) == nil)
         #expect(EnvironmentCredentials.read(["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": ""]) == nil)
-        #expect(EnvironmentCredentials.read(["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": ""])?.sessionToken == nil)
+        #expect(
+            EnvironmentCredentials.read([
+                "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "",
+            ])?.sessionToken == nil
+        )
     }
 }

@@ -6,12 +6,17 @@ import Testing
         .service(.init(service: "dynamodb", operation: "PutItem", code: code, status: status), message: "m")
     }
 
-    @Test(arguments: [
-        ("ThrottlingException", 400, RetryClassification.Class.throttling), ("ProvisionedThroughputExceededException", 400, .throttling),
-        ("SlowDown", 503, .throttling), (nil, 429, .throttling), ("InternalServerError", 500, .transient), (nil, 502, .transient),
-        ("RequestTimeout", 400, .transient), ("ConditionalCheckFailedException", 400, .none), ("TransactionConflictException", 400, .none),
-        ("ValidationException", 400, .none),
-    ] as [(String?, Int, RetryClassification.Class)])
+    @Test(
+        arguments: [
+            ("ThrottlingException", 400, RetryClassification.Class.throttling),
+            ("ProvisionedThroughputExceededException", 400, .throttling),
+            ("SlowDown", 503, .throttling), (nil, 429, .throttling), ("InternalServerError", 500, .transient),
+            (nil, 502, .transient),
+            ("RequestTimeout", 400, .transient), ("ConditionalCheckFailedException", 400, .none),
+            ("TransactionConflictException", 400, .none),
+            ("ValidationException", 400, .none),
+        ] as [(String?, Int, RetryClassification.Class)]
+    )
     func classifiesLikeTheSDKs(code: String?, status: Int, expected: RetryClassification.Class) {
         #expect(self.error(code: code, status: status).retryClass == expected)
     }
@@ -24,7 +29,9 @@ import Testing
 
     @Test func backoffIsFullJitterCappedAtTwentySeconds() {
         let policy = RetryPolicy(maxAttempts: 10)
-        let ceilings: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(20), .seconds(20)]
+        let ceilings: [Duration] = [
+            .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(20), .seconds(20),
+        ]
         for (index, ceiling) in ceilings.enumerated() {
             #expect(policy.backoff(attempt: index + 1, random: 0) == .zero)
             #expect(policy.backoff(attempt: index + 1, random: 1) == ceiling)
@@ -36,10 +43,24 @@ import Testing
         let policy = RetryPolicy(maxAttempts: 3)
         let bucket = RetryTokenBucket()
         let throttled = self.error(code: "ThrottlingException", status: 400)
-        #expect(policy.decide(attempt: 1, error: throttled, remaining: nil, random: 0.5, tokens: bucket) == .retry(after: .milliseconds(500)))
-        #expect(policy.decide(attempt: 2, error: throttled, remaining: nil, random: 0.5, tokens: bucket) == .retry(after: .seconds(1)))
+        #expect(
+            policy.decide(attempt: 1, error: throttled, remaining: nil, random: 0.5, tokens: bucket)
+                == .retry(after: .milliseconds(500))
+        )
+        #expect(
+            policy.decide(attempt: 2, error: throttled, remaining: nil, random: 0.5, tokens: bucket)
+                == .retry(after: .seconds(1))
+        )
         #expect(policy.decide(attempt: 3, error: throttled, remaining: nil, random: 0.5, tokens: bucket) == .giveUp)
-        #expect(policy.decide(attempt: 1, error: self.error(code: "ValidationException", status: 400), remaining: nil, random: 0.5, tokens: bucket) == .giveUp)
+        #expect(
+            policy.decide(
+                attempt: 1,
+                error: self.error(code: "ValidationException", status: 400),
+                remaining: nil,
+                random: 0.5,
+                tokens: bucket
+            ) == .giveUp
+        )
     }
 
     @Test func neverSleepsPastTheDeadline() {
@@ -47,8 +68,14 @@ import Testing
         let bucket = RetryTokenBucket()
         let unavailable = self.error(code: nil, status: 503)
         // Backoff up to 1 s plus a 1 s attempt does not fit in 1.5 s.
-        #expect(policy.decide(attempt: 1, error: unavailable, remaining: .milliseconds(1500), random: 0.9, tokens: bucket) == .giveUpForDeadline)
-        #expect(policy.decide(attempt: 1, error: unavailable, remaining: .seconds(5), random: 0.9, tokens: bucket) == .retry(after: .milliseconds(900)))
+        #expect(
+            policy.decide(attempt: 1, error: unavailable, remaining: .milliseconds(1500), random: 0.9, tokens: bucket)
+                == .giveUpForDeadline
+        )
+        #expect(
+            policy.decide(attempt: 1, error: unavailable, remaining: .seconds(5), random: 0.9, tokens: bucket)
+                == .retry(after: .milliseconds(900))
+        )
         #expect(bucket.available == RetryTokenBucket.capacity - RetryTokenBucket.transientCost)  // the refused retry took nothing
     }
 
@@ -57,11 +84,16 @@ import Testing
         let bucket = RetryTokenBucket()
         let throttled = self.error(code: "ThrottlingException", status: 400)
         var retries = 0
-        while case .retry = policy.decide(attempt: 1, error: throttled, remaining: nil, random: 0, tokens: bucket) { retries += 1 }
+        while case .retry = policy.decide(attempt: 1, error: throttled, remaining: nil, random: 0, tokens: bucket) {
+            retries += 1
+        }
         #expect(retries == RetryTokenBucket.capacity / RetryTokenBucket.retryCost)
         #expect(policy.decide(attempt: 1, error: throttled, remaining: nil, random: 0, tokens: bucket) == .giveUp)
         bucket.recordSuccess(spent: RetryTokenBucket.retryCost)
-        #expect(policy.decide(attempt: 1, error: throttled, remaining: nil, random: 0, tokens: bucket) == .retry(after: .zero))
+        #expect(
+            policy.decide(attempt: 1, error: throttled, remaining: nil, random: 0, tokens: bucket)
+                == .retry(after: .zero)
+        )
     }
 
     @Test func readsMaxAttemptsFromTheEnvironment() {

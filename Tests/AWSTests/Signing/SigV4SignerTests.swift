@@ -19,15 +19,24 @@ import Testing
     @Test(arguments: SigV4SignerTests.vectors)
     func matchesTheVector(_ vector: SigV4Vector) {
         let signer = SigV4Signer(region: vector.region, service: vector.service, rules: vector.rules)
-        let signed = switch vector.form {
-        case .header:
-            signer.sign(vector.request, credentials: vector.credentials, unixTime: vector.unixTime, omitSessionToken: vector.omitSessionToken)
-        case .query:
-            signer.presign(
-                vector.request, credentials: vector.credentials, unixTime: vector.unixTime,
-                expiresIn: vector.expiresIn, omitSessionToken: vector.omitSessionToken
-            )
-        }
+        let signed =
+            switch vector.form {
+            case .header:
+                signer.sign(
+                    vector.request,
+                    credentials: vector.credentials,
+                    unixTime: vector.unixTime,
+                    omitSessionToken: vector.omitSessionToken
+                )
+            case .query:
+                signer.presign(
+                    vector.request,
+                    credentials: vector.credentials,
+                    unixTime: vector.unixTime,
+                    expiresIn: vector.expiresIn,
+                    omitSessionToken: vector.omitSessionToken
+                )
+            }
         // double-encode-path's upstream canonical request carries a stale date: only its signature counts.
         if let canonical = vector.canonicalRequest, !vector.name.hasSuffix("double-encode-path") {
             #expect(signed.canonicalRequest == canonical)

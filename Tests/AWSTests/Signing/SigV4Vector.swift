@@ -37,7 +37,9 @@ struct SigV4Vector: Sendable, CustomTestStringConvertible {
         let suite = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/v4")) ?? []
         for name in suite.sorted() {
             for form in [Form.header, .query] {
-                if let vector = try? self.suiteCase(directory + "/v4/" + name, name: name, form: form) { vectors.append(vector) }
+                if let vector = try? self.suiteCase(directory + "/v4/" + name, name: name, form: form) {
+                    vectors.append(vector)
+                }
             }
         }
         vectors += (try? self.jsonCases(directory + "/extra-contexts.json", base: directory)) ?? []
@@ -73,18 +75,29 @@ struct SigV4Vector: Sendable, CustomTestStringConvertible {
         // header form only.
         let signBody = context.sign_body
         return SigV4Vector(
-            name: name, form: form,
+            name: name,
+            form: form,
             request: SigningRequest(
-                method: parsed.method, path: parsed.path, query: parsed.query, headers: parsed.headers,
+                method: parsed.method,
+                path: parsed.path,
+                query: parsed.query,
+                headers: parsed.headers,
                 payloadHash: signBody ? Digest.hex(Digest.sha256(parsed.body.utf8)) : Digest.emptyPayloadHash
             ),
             credentials: Credentials(
-                accessKeyId: context.credentials.access_key_id, secretAccessKey: context.credentials.secret_access_key,
+                accessKeyId: context.credentials.access_key_id,
+                secretAccessKey: context.credentials.secret_access_key,
                 sessionToken: context.credentials.token
             ),
-            region: context.region, service: context.service,
-            rules: .init(doubleEncodePath: true, normalizePath: context.normalize, addContentHashHeader: signBody && form == .header),
-            unixTime: try self.unixTime(context.timestamp), expiresIn: context.expiration_in_seconds,
+            region: context.region,
+            service: context.service,
+            rules: .init(
+                doubleEncodePath: true,
+                normalizePath: context.normalize,
+                addContentHashHeader: signBody && form == .header
+            ),
+            unixTime: try self.unixTime(context.timestamp),
+            expiresIn: context.expiration_in_seconds,
             omitSessionToken: context.omit_session_token ?? false,
             canonicalRequest: try self.text(path + "/\(form.rawValue)-canonical-request.txt"),
             stringToSign: try self.text(path + "/\(form.rawValue)-string-to-sign.txt"),
@@ -125,23 +138,34 @@ struct SigV4Vector: Sendable, CustomTestStringConvertible {
             let target = String(afterScheme.dropFirst(host.count))
             let (path, query) = RawRequest.split(target)
             let form: Form = request.mode == "query" ? .query : .header
-            let payloadHash = form == .query || request.payload_signing == false
+            let payloadHash =
+                form == .query || request.payload_signing == false
                 ? "UNSIGNED-PAYLOAD" : Digest.hex(Digest.sha256(request.body.utf8))
             var canonical = item.canonical_request
-            if let file = item.canonical_request_file, let dir = item.dir { canonical = try self.text("\(base)/\(dir)/\(file)") }
+            if let file = item.canonical_request_file, let dir = item.dir {
+                canonical = try self.text("\(base)/\(dir)/\(file)")
+            }
             return SigV4Vector(
-                name: item.name ?? item.dir ?? file, form: form,
+                name: item.name ?? item.dir ?? file,
+                form: form,
                 request: SigningRequest(
-                    method: request.method, path: path, query: query,
+                    method: request.method,
+                    path: path,
+                    query: query,
                     headers: (request.headers.contains { $0[0].lowercased() == "host" } ? [] : [.init("Host", host)])
                         + request.headers.map { .init($0[0], $0[1]) },
                     payloadHash: payloadHash
                 ),
                 credentials: Credentials(accessKeyId: request.access_key, secretAccessKey: request.secret_key),
-                region: request.region, service: request.service,
+                region: request.region,
+                service: request.service,
                 rules: request.s3 ? .s3 : .standard,
-                unixTime: try self.unixTime(request.timestamp), expiresIn: request.expires ?? 3600, omitSessionToken: false,
-                canonicalRequest: canonical, stringToSign: nil, signature: item.signature
+                unixTime: try self.unixTime(request.timestamp),
+                expiresIn: request.expires ?? 3600,
+                omitSessionToken: false,
+                canonicalRequest: canonical,
+                stringToSign: nil,
+                signature: item.signature
             )
         }
     }
@@ -171,7 +195,9 @@ struct RawRequest {
     var body: String
 
     init(_ text: String) throws {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.trimmingSuffix("\r")) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String($0.trimmingSuffix("\r"))
+        }
         let requestLine = lines[0].split(separator: " ")
         guard requestLine.count >= 3 else { throw MissingPrerequisite("unreadable request line \(lines[0])") }
         self.method = String(requestLine[0])
@@ -196,7 +222,10 @@ struct RawRequest {
         guard let mark = target.firstIndex(of: "?") else { return (target, []) }
         let query = target[target.index(after: mark)...].split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return SigningRequest.QueryItem(URIEncoding.decode(String(parts[0])), parts.count > 1 ? URIEncoding.decode(String(parts[1])) : "")
+            return SigningRequest.QueryItem(
+                URIEncoding.decode(String(parts[0])),
+                parts.count > 1 ? URIEncoding.decode(String(parts[1])) : ""
+            )
         }
         return (String(target[..<mark]), query)
     }

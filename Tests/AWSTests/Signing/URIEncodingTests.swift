@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct URIEncodingTests {
     @Test(arguments: [
-        ("a b", "a%20b"), ("ሴ", "%E1%88%B4"), ("A-Z_a.z~0", "A-Z_a.z~0"), ("a+b=c&d", "a%2Bb%3Dc%26d"), ("/x/y", "%2Fx%2Fy"),
+        ("a b", "a%20b"), ("ሴ", "%E1%88%B4"), ("A-Z_a.z~0", "A-Z_a.z~0"), ("a+b=c&d", "a%2Bb%3Dc%26d"),
+        ("/x/y", "%2Fx%2Fy"),
     ])
     func encodesAllButUnreserved(text: String, expected: String) {
         #expect(URIEncoding.encode(text) == expected)

@@ -16,14 +16,22 @@ import Glibc
         try await LoopbackServer.with({ request in
             var request = request
             let body = try await request.body.collect(upTo: 1 << 20)
-            seen.withLock { $0 = [request.method.rawValue, request.uri.path, request.headers[.init("x-amz-target")!] ?? "", String(buffer: body)] }
+            seen.withLock {
+                $0 = [
+                    request.method.rawValue, request.uri.path, request.headers[.init("x-amz-target")!] ?? "",
+                    String(buffer: body),
+                ]
+            }
             return LoopbackServer.text(.created, "made", headers: [.init("x-amzn-requestid")!: "R-1"])
         }) { port in
-            let response = try await self.transport.send(TransportRequest(
-                method: "PUT", url: "http://127.0.0.1:\(port)/items/1",
-                headers: [("X-Amz-Target", "DynamoDB_20120810.PutItem"), ("Content-Type", "application/json")],
-                body: Array(#"{"a":1}"#.utf8)
-            ))
+            let response = try await self.transport.send(
+                TransportRequest(
+                    method: "PUT",
+                    url: "http://127.0.0.1:\(port)/items/1",
+                    headers: [("X-Amz-Target", "DynamoDB_20120810.PutItem"), ("Content-Type", "application/json")],
+                    body: Array(#"{"a":1}"#.utf8)
+                )
+            )
             #expect(response.status == 201)
             #expect(response.headers["x-amzn-requestid"] == "R-1")
             #expect(String(decoding: response.body, as: UTF8.self) == "made")
@@ -33,7 +41,9 @@ import Glibc
 
     @Test func aServerErrorIsAResponseNotAnError() async throws {
         try await LoopbackServer.with({ _ in LoopbackServer.text(.serviceUnavailable, "busy") }) { port in
-            let response = try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
+            let response = try await self.transport.send(
+                TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/")
+            )
             #expect(response.status == 503)
         }
     }
@@ -46,7 +56,10 @@ import Glibc
             let started = ContinuousClock.now
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<3 {
-                    group.addTask { try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/")).status }
+                    group.addTask {
+                        try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
+                            .status
+                    }
                 }
                 for try await status in group { #expect(status == 200) }
             }
@@ -64,7 +77,9 @@ import Glibc
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
         }
         try #require(bound)
         let port = Int(UInt16(bigEndian: address.sin_port))
@@ -81,7 +96,9 @@ import Glibc
             return LoopbackServer.text(.ok, "late")
         }) { port in
             await #expect {
-                try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300)))
+                try await self.transport.send(
+                    TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300))
+                )
             } throws: { error in
                 (error as? TransportError)?.isTimeout == true
             }
@@ -89,19 +106,30 @@ import Glibc
     }
 
     @Test func aResponseOverTheLimitIsRefused() async throws {
-        try await LoopbackServer.with({ _ in LoopbackServer.text(.ok, String(repeating: "x", count: 100_000)) }) { port in
+        try await LoopbackServer.with({ _ in LoopbackServer.text(.ok, String(repeating: "x", count: 100_000)) }) {
+            port in
             await #expect {
-                try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", maxResponseBytes: 10_000))
+                try await self.transport.send(
+                    TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", maxResponseBytes: 10_000)
+                )
             } throws: { error in
                 (error as? TransportError)?.isResponseTooLarge == true
             }
-            let whole = try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", maxResponseBytes: 100_000))
+            let whole = try await self.transport.send(
+                TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", maxResponseBytes: 100_000)
+            )
             #expect(whole.body.count == 100_000)
         }
     }
 
     @Test func theCAFileIsFoundInTheDocumentedOrder() {
-        #expect(CurlTransport.Configuration.defaultCAFile(environment: ["SSL_CERT_FILE": "/etc/hostname"]) == "/etc/hostname")
-        #expect(CurlTransport.Configuration.defaultCAFile(environment: ["SSL_CERT_FILE": "/no/such/file"]) == "/etc/ssl/certs/ca-certificates.crt")
+        #expect(
+            CurlTransport.Configuration.defaultCAFile(environment: ["SSL_CERT_FILE": "/etc/hostname"])
+                == "/etc/hostname"
+        )
+        #expect(
+            CurlTransport.Configuration.defaultCAFile(environment: ["SSL_CERT_FILE": "/no/such/file"])
+                == "/etc/ssl/certs/ca-certificates.crt"
+        )
     }
 }

@@ -9,8 +9,10 @@ import Testing
     /// Runs `openssl` with `arguments` in `directory` and waits for it.
     private func openssl(_ arguments: [String], in directory: String) async throws {
         let process = try ChildProcess(
-            executable: "/usr/bin/env", arguments: ["-C", directory, "openssl"] + arguments,
-            environment: ["PATH": "/usr/bin:/bin"], output: .file(directory + "/openssl.log")
+            executable: "/usr/bin/env",
+            arguments: ["-C", directory, "openssl"] + arguments,
+            environment: ["PATH": "/usr/bin:/bin"],
+            output: .file(directory + "/openssl.log")
         )
         let status = await process.waitForExit()
         guard status == "exit status 0" else { throw MissingPrerequisite("openssl \(arguments[0]) failed: \(status)") }
@@ -19,29 +21,52 @@ import Testing
     /// A test CA, and a server certificate for 127.0.0.1 that it signed.
     private func makeCertificates() async throws -> String {
         let directory = try TestPaths.temporaryDirectory("tls")
-        try await self.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Gavel Test CA"], in: directory)
-        try await self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"], in: directory)
+        try await self.openssl(
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=Gavel Test CA",
+            ],
+            in: directory
+        )
+        try await self.openssl(
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+                "/CN=127.0.0.1",
+            ],
+            in: directory
+        )
         try Data("subjectAltName=IP:127.0.0.1,DNS:localhost\n".utf8).write(to: URL(filePath: directory + "/ext.cnf"))
         try await self.openssl(
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"],
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "server.pem", "-days", "2", "-extfile", "ext.cnf",
+            ],
             in: directory
         )
         return directory
     }
 
     /// Runs `body` with the port of an `openssl s_server` presenting the test certificate.
-    private func withServer<Output: Sendable>(_ directory: String, _ body: (Int) async throws -> Output) async throws -> Output {
+    private func withServer<Output: Sendable>(
+        _ directory: String,
+        _ body: (Int) async throws -> Output
+    ) async throws -> Output {
         let log = directory + "/server.log"
         let server = try ChildProcess(
             executable: "/usr/bin/env",
-            arguments: ["-C", directory, "openssl", "s_server", "-accept", "0", "-cert", "server.pem", "-key", "server.key", "-www"],
-            environment: ["PATH": "/usr/bin:/bin"], output: .file(log)
+            arguments: [
+                "-C", directory, "openssl", "s_server", "-accept", "0", "-cert", "server.pem", "-key", "server.key",
+                "-www",
+            ],
+            environment: ["PATH": "/usr/bin:/bin"],
+            output: .file(log)
         )
         defer { server.send(9) }
         for _ in 0..<100 {
             if let text = try? String(contentsOfFile: log, encoding: .utf8),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT") }),
-               let port = line.split(separator: ":").last.flatMap({ Int($0) }) {
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT") }),
+                let port = line.split(separator: ":").last.flatMap({ Int($0) })
+            {
                 return try await body(port)
             }
             try await Task.sleep(for: .milliseconds(50))
