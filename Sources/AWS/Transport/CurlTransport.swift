@@ -226,14 +226,9 @@ private final class Transfer: @unchecked Sendable {
         let line = UnsafeRawBufferPointer(start: buffer, count: size * count)
         if line.starts(with: "HTTP/".utf8) {
             transfer.headers.removeAll()  // a new response (after `100 Continue` or a redirect) starts here
-        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
-            var start = colon + 1
-            var end = line.endIndex
-            while start < end, isSpace(line[start]) { start += 1 }
-            while end > start, isSpace(line[end - 1]) { end -= 1 }
-            let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-            let value = String(decoding: line[start..<end], as: UTF8.self)
+        } else if case let span = gavel_split_header(buffer, line.count), span.found != 0 {
+            let name = String(decoding: line[..<span.name_length], as: UTF8.self).lowercased()
+            let value = String(decoding: line[span.value_start..<(span.value_start + span.value_length)], as: UTF8.self)
             transfer.headers[name] = transfer.headers[name].map { "\($0),\(value)" } ?? value
         }
         return size * count
