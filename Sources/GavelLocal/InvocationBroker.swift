@@ -66,9 +66,4 @@ package actor InvocationBroker {
     package func clearInitError() {
         self.initError = nil
     }
-
-    /// True when `requestId` is waiting for its outcome.
-    package func isPending(_ requestId: String) -> Bool {
-        self.callers[requestId] != nil
-    }
 }

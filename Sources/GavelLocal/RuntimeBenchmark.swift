@@ -141,10 +141,7 @@ package struct RuntimeBenchmark: Sendable {
         while probe.samples.count < self.invocations + 11 { try await Task.sleep(for: .microseconds(200)) }
         let samples = probe.samples
         let cpu = (11..<samples.count).map { Double(samples[$0].cpuNs - samples[$0 - 1].cpuNs) / 1000 }
-        let peak =
-            (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8))
-            .flatMap { $0.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } }
-            .flatMap { $0.split(separator: " ").compactMap { Int($0) }.first } ?? 0
+        let peak = (try? ProcessMemory.peakResidentKB(pid: process.pid)) ?? 0
         await process.stop()
         await broker.dropWaitingRuntimes()
         return (cpu, roundTrips, peak)

@@ -84,10 +84,10 @@ package struct AWSClient: Sendable {
         )
         let base = request.host.map { self.endpoint.baseURL.replacingHost(with: $0) } ?? self.endpoint.baseURL
         let url = base + request.path + Self.queryString(request.query)
+        let context = AWSError.Context(service: self.service.signingName, operation: request.operation)
         var attempt = 1
         var spent = 0
         while true {
-            let context = AWSError.Context(service: self.service.signingName, operation: request.operation)
             let error: AWSError
             do throws(AWSError) {
                 let credentials = try await self.credentials.credentials()

@@ -16,7 +16,7 @@ package enum ProcessMemory {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
             let kilobytes = line.split(separator: " ").dropFirst().first(where: { Int($0) != nil }).flatMap({ Int($0) })
-        else { throw MissingPrerequisite("no \(name) in /proc/\(pid)/status") }
+        else { throw LocalError.unreadable("/proc/\(pid)/status", reason: "no \(name) field") }
         return kilobytes
     }
 }
