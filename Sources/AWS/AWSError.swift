@@ -36,8 +36,11 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
     package let context: Context
     /// The error underneath (a curl failure, a decoding error); shown only in `debugDescription`.
     package let underlying: (any Error)?
-    /// The response body, for `debugDescription` only.
-    private let body: String?
+    /// The start of the response body, for `debugDescription` and for services whose errors carry more than
+    /// a code (DynamoDB's CancellationReasons); never part of `description`.
+    package let body: String?
+    /// Per item of a cancelled DynamoDB transaction, why it failed (`ConditionalCheckFailed`) or `None`.
+    package private(set) var cancellationReasons: [String] = []
 
     private init(_ kind: Kind, _ message: String, context: Context, underlying: (any Error)? = nil, body: String? = nil)
     {
@@ -81,6 +84,13 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
             context: context,
             underlying: last
         )
+    }
+
+    /// This error with the reasons a cancelled transaction gave, per item.
+    package func withCancellationReasons(_ reasons: [String]) -> Self {
+        var copy = self
+        copy.cancellationReasons = reasons
+        return copy
     }
 
     /// How the retry policy treats this error, from one table (`RetryClassification`).

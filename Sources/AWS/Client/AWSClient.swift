@@ -37,7 +37,7 @@ package struct AWSClient: Sendable {
     private let credentials: any CredentialsProvider
     private let retry: RetryPolicy
     private let tokens: RetryTokenBucket
-    private let environment: Environment
+    package let environment: Environment
 
     package init(
         service: Service,
@@ -65,7 +65,8 @@ package struct AWSClient: Sendable {
     /// Sends `request`, retrying what the standard mode retries.
     /// - Parameters:
     ///   - timeout: the limit on each attempt.
-    ///   - deadline: when the caller must be done (the Lambda deadline); no retry is started that would pass it.
+    ///   - deadline: when the caller must be done; no retry is started that would pass it. Defaults to
+    ///     `InvocationDeadline.current`.
     /// - Returns: the 2xx response.
     /// - Throws: `AWSError`: the service's error, the last transport failure, or a deadline give-up.
     package func send(
@@ -106,7 +107,7 @@ package struct AWSClient: Sendable {
             } catch let failure {
                 error = failure
             }
-            let remaining = deadline.map { $0 - ContinuousClock.now }
+            let remaining = (deadline ?? InvocationDeadline.current).map { $0 - ContinuousClock.now }
             switch self.retry.decide(
                 attempt: attempt,
                 error: error,
@@ -159,7 +160,7 @@ package struct AWSClient: Sendable {
         throw .service(
             errorContext,
             message: parsed.message,
-            body: String(decoding: response.body.prefix(4096), as: UTF8.self)
+            body: String(decoding: response.body.prefix(65_536), as: UTF8.self)
         )
     }
 

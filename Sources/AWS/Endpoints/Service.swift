@@ -35,4 +35,16 @@ package enum Service: String, Sendable, CaseIterable {
         case .sesV2: "SESV2"
         }
     }
+
+    /// For the JSON-RPC services: the `X-Amz-Target` prefix and the content type (which names the JSON
+    /// version: 1.0 for DynamoDB and SQS, 1.1 for Secrets Manager and KMS).
+    package var jsonTarget: (prefix: String, contentType: String)? {
+        switch self {
+        case .dynamoDB: ("DynamoDB_20120810", "application/x-amz-json-1.0")
+        case .sqs: ("AmazonSQS", "application/x-amz-json-1.0")
+        case .secretsManager: ("secretsmanager", "application/x-amz-json-1.1")
+        case .kms: ("TrentService", "application/x-amz-json-1.1")
+        case .s3, .scheduler, .sesV2: nil
+        }
+    }
 }

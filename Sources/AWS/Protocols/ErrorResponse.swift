@@ -16,9 +16,9 @@ package struct ErrorResponse: Sendable, Equatable {
         var message: String?
         if body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "<") {
             let text = String(decoding: body, as: UTF8.self)
-            code = code ?? Self.element("Code", in: text)
-            message = Self.element("Message", in: text)
-            self.requestId = self.requestId ?? Self.element("RequestId", in: text)
+            code = code ?? XMLText.element("Code", in: text)
+            message = XMLText.element("Message", in: text)
+            self.requestId = self.requestId ?? XMLText.element("RequestId", in: text)
         } else if let json = try? JSONDecoder().decode(JSONError.self, from: Data(body)) {
             code = code ?? (json.type ?? json.code ?? json.Code).map(Self.shapeName)
             message = json.message ?? json.Message ?? json.errorMessage
@@ -48,16 +48,5 @@ package struct ErrorResponse: Sendable, Equatable {
         if let hash = name.lastIndex(of: "#") { name = name[name.index(after: hash)...] }
         if let colon = name.firstIndex(of: ":") { name = name[..<colon] }
         return String(name)
-    }
-
-    /// The text of the first `<name>…</name>` in `xml`, with the five predefined entities decoded.
-    private static func element(_ name: String, in xml: String) -> String? {
-        guard let open = xml.firstRange(of: "<\(name)>"),
-            let close = xml[open.upperBound...].firstRange(of: "</\(name)>")
-        else { return nil }
-        return String(xml[open.upperBound..<close.lowerBound])
-            .replacing("&lt;", with: "<").replacing("&gt;", with: ">")
-            .replacing("&quot;", with: "\"").replacing("&apos;", with: "'")
-            .replacing("&amp;", with: "&")
     }
 }

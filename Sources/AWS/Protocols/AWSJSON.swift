@@ -1,0 +1,81 @@
+import FoundationEssentials
+
+/// The JSON-RPC wire family (DynamoDB, SQS, Secrets Manager, KMS): every call is `POST /` with the input as
+/// a JSON body, the operation in `X-Amz-Target: <prefix>.<Operation>`, and the output as a JSON body.
+package enum AWSJSON {
+    /// An operation's output with no fields we read.
+    package struct NoOutput: Decodable, Sendable {}
+
+    /// The request for `operation` with `input` as its body.
+    /// - Throws: `AWSError.configuration` when `service` is not a JSON-RPC service or the input cannot be encoded.
+    package static func request<Input: Encodable>(
+        _ service: Service,
+        operation: String,
+        input: Input
+    ) throws(AWSError) -> ServiceRequest {
+        let context = AWSError.Context(service: service.signingName, operation: operation)
+        guard let target = service.jsonTarget else {
+            throw .configuration(context, "\(service.signingName) does not speak the JSON-RPC protocol")
+        }
+        let body: Data
+        do {
+            body = try JSONEncoder().encode(input)
+        } catch {
+            throw .configuration(context, "the input cannot be encoded: \(error)")
+        }
+        return ServiceRequest(
+            operation: operation,
+            method: "POST",
+            headers: [.init("Content-Type", target.contentType), .init("X-Amz-Target", "\(target.prefix).\(operation)")],
+            body: Array(body)
+        )
+    }
+
+    /// Decodes a JSON response body as `Output`; an empty body reads as `{}`.
+    /// - Throws: `AWSError.invalidResponse` naming the field that did not decode.
+    package static func output<Output: Decodable>(
+        _ type: Output.Type,
+        from body: [UInt8],
+        context: AWSError.Context
+    ) throws(AWSError) -> Output {
+        do {
+            return try JSONDecoder().decode(type, from: body.isEmpty ? Data("{}".utf8) : Data(body))
+        } catch let error as DecodingError {
+            throw .invalidResponse(context, "the response does not match \(type): \(Self.describe(error))", underlying: error)
+        } catch {
+            throw .invalidResponse(context, "the response is not JSON", underlying: error)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context): "\(AttributePath.describe(context.codingPath + [key])) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            "\(AttributePath.describe(context.codingPath)): \(context.debugDescription)"
+        @unknown default: "\(error)"
+        }
+    }
+}
+
+extension AWSClient {
+    /// Calls a JSON-RPC operation: encodes `input`, sends it with retries, decodes the output.
+    package func json<Input: Encodable, Output: Decodable>(
+        _ operation: String,
+        _ input: Input,
+        as output: Output.Type = Output.self,
+        deadline: ContinuousClock.Instant? = nil
+    ) async throws(AWSError) -> Output {
+        let request = try AWSJSON.request(self.service, operation: operation, input: input)
+        let response = try await self.send(request, deadline: deadline)
+        return try AWSJSON.output(
+            output,
+            from: response.body,
+            context: .init(
+                service: self.service.signingName,
+                operation: operation,
+                status: response.status,
+                requestId: response.headers["x-amzn-requestid"]
+            )
+        )
+    }
+}

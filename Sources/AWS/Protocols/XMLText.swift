@@ -1,0 +1,23 @@
+/// Just enough XML reading for S3's flat answers and errors: the text of named elements. S3's responses to
+/// the operations Gavel calls have no attributes or nesting that matter, so no parser is linked.
+package enum XMLText {
+    /// The text of the first `<name>…</name>` in `xml`, with the five predefined entities decoded.
+    package static func element(_ name: String, in xml: String) -> String? {
+        guard let open = xml.firstRange(of: "<\(name)>"),
+            let close = xml[open.upperBound...].firstRange(of: "</\(name)>")
+        else { return nil }
+        return self.unescape(xml[open.upperBound..<close.lowerBound])
+    }
+
+    /// `text` with `<`, `>`, `&`, `"` and `'` escaped, for element content.
+    package static func escape(_ text: String) -> String {
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+            .replacing("\"", with: "&quot;").replacing("'", with: "&apos;")
+    }
+
+    private static func unescape(_ text: Substring) -> String {
+        String(text).replacing("&lt;", with: "<").replacing("&gt;", with: ">")
+            .replacing("&quot;", with: "\"").replacing("&apos;", with: "'")
+            .replacing("&amp;", with: "&")
+    }
+}

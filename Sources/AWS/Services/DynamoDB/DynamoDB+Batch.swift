@@ -1,0 +1,150 @@
+/// BatchGetItem and BatchWriteItem: chunked to DynamoDB's limits (100 keys, 25 writes), chunks sent
+/// concurrently, and whatever DynamoDB leaves unprocessed sent again with backoff until done or out of time.
+extension DynamoDB {
+    /// One write of a batch.
+    package enum Write: Sendable {
+        case put([String: AttributeValue])
+        case delete(key: [String: AttributeValue])
+    }
+
+    /// Keys per BatchGetItem and writes per BatchWriteItem, DynamoDB's limits.
+    package static let batchGetLimit = 100
+    package static let batchWriteLimit = 25
+    /// Rounds of unprocessed retries before giving up when no deadline bounds them.
+    package static let unprocessedRounds = 10
+    /// Chunks in flight at once.
+    private static let concurrentChunks = 4
+
+    private struct GetRequest: Codable {
+        var Keys: [[String: AttributeValue]]
+        var ConsistentRead: Bool?
+    }
+
+    private struct GetInput: Encodable {
+        var RequestItems: [String: GetRequest]
+    }
+
+    private struct GetOutput: Decodable {
+        var Responses: [String: [[String: AttributeValue]]]?
+        var UnprocessedKeys: [String: GetRequest]?
+    }
+
+    /// The items with `keys` (missing ones are simply absent), in no particular order.
+    package func batchGet(
+        table: String,
+        keys: [[String: AttributeValue]],
+        consistentRead: Bool = false
+    ) async throws(AWSError) -> [[String: AttributeValue]] {
+        try await self.inChunks(keys, of: Self.batchGetLimit) { chunk throws(AWSError) in
+            var pending = chunk
+            var items: [[String: AttributeValue]] = []
+            var round = 0
+            while !pending.isEmpty {
+                if round > 0 { try await self.backOff(round: round, left: pending.count, operation: "BatchGetItem") }
+                let request = GetRequest(Keys: pending, ConsistentRead: consistentRead ? true : nil)
+                let output = try await self.client.json(
+                    "BatchGetItem",
+                    GetInput(RequestItems: [table: request]),
+                    as: GetOutput.self
+                )
+                items += output.Responses?[table] ?? []
+                pending = output.UnprocessedKeys?[table]?.Keys ?? []
+                round += 1
+            }
+            return items
+        }
+    }
+
+    private struct WriteRequest: Codable {
+        struct Put: Codable { var Item: [String: AttributeValue] }
+        struct Delete: Codable { var Key: [String: AttributeValue] }
+        var PutRequest: Put?
+        var DeleteRequest: Delete?
+    }
+
+    private struct WriteInput: Encodable {
+        var RequestItems: [String: [WriteRequest]]
+    }
+
+    private struct WriteOutput: Decodable {
+        var UnprocessedItems: [String: [WriteRequest]]?
+    }
+
+    /// Applies every write; returns when all are done.
+    /// - Throws: the first `AWSError`; `.deadline` when unprocessed writes remain as time runs out.
+    package func batchWrite(table: String, _ writes: [Write]) async throws(AWSError) {
+        let requests = writes.map { write in
+            switch write {
+            case .put(let item): WriteRequest(PutRequest: .init(Item: item))
+            case .delete(let key): WriteRequest(DeleteRequest: .init(Key: key))
+            }
+        }
+        _ = try await self.inChunks(requests, of: Self.batchWriteLimit) { chunk throws(AWSError) -> [Never] in
+            var pending = chunk
+            var round = 0
+            while !pending.isEmpty {
+                if round > 0 { try await self.backOff(round: round, left: pending.count, operation: "BatchWriteItem") }
+                let output = try await self.client.json(
+                    "BatchWriteItem",
+                    WriteInput(RequestItems: [table: pending]),
+                    as: WriteOutput.self
+                )
+                pending = output.UnprocessedItems?[table] ?? []
+                round += 1
+            }
+            return []
+        }
+    }
+
+    /// Runs `body` over `elements` in chunks of `size`, a few at a time, and joins the results.
+    private func inChunks<Element: Sendable, Result: Sendable>(
+        _ elements: [Element],
+        of size: Int,
+        _ body: @escaping @Sendable ([Element]) async throws(AWSError) -> [Result]
+    ) async throws(AWSError) -> [Result] {
+        let chunks = stride(from: 0, to: elements.count, by: size).map {
+            Array(elements[$0..<min($0 + size, elements.count)])
+        }
+        if chunks.count <= 1 { return chunks.isEmpty ? [] : try await body(chunks[0]) }
+        do {
+            return try await withThrowingTaskGroup(of: [Result].self) { group in
+                var results: [Result] = []
+                var next = 0
+                while next < min(Self.concurrentChunks, chunks.count) {
+                    let chunk = chunks[next]
+                    group.addTask { try await body(chunk) }
+                    next += 1
+                }
+                while let finished = try await group.next() {
+                    results += finished
+                    if next < chunks.count {
+                        let chunk = chunks[next]
+                        group.addTask { try await body(chunk) }
+                        next += 1
+                    }
+                }
+                return results
+            }
+        } catch let error as AWSError {
+            throw error
+        } catch {
+            throw .transport(.init(service: "dynamodb", operation: "batch"), "\(error)")
+        }
+    }
+
+    /// Waits before sending unprocessed items again: full jitter on 50 ms × 2^round, at most 5 s; gives up
+    /// when the wait would pass the invocation deadline or the rounds run out.
+    private func backOff(round: Int, left: Int, operation: String) async throws(AWSError) {
+        let context = AWSError.Context(service: "dynamodb", operation: operation)
+        let cap = min(Duration.milliseconds(50) * (1 << min(round, 10)), .seconds(5))
+        let delay = cap * self.client.environment.random()
+        if let deadline = InvocationDeadline.current, ContinuousClock.now + delay + .milliseconds(500) > deadline {
+            let undone = AWSError.service(context, message: "\(left) item(s) left unprocessed")
+            throw .deadline(context, attempts: round, last: undone)
+        }
+        guard round <= Self.unprocessedRounds else {
+            throw .service(context, message: "\(left) item(s) still unprocessed after \(round) attempts")
+        }
+        try? await self.client.environment.sleep(delay)
+    }
+}

@@ -1,0 +1,127 @@
+/// Query and Scan, a page at a time or to the end, and Scan split into parallel segments.
+extension DynamoDB {
+    /// What to read: a key condition for Query, none for Scan, and what both share.
+    package struct Read: Sendable {
+        package var table: String
+        package var index: String?
+        /// Query's `KeyConditionExpression`; nil makes the read a Scan.
+        package var keyCondition: String?
+        package var filter: String?
+        package var projection: String?
+        package var names: [String: String]
+        package var values: [String: AttributeValue]
+        /// Query only: false reads the sort key descending (newest first).
+        package var ascending: Bool
+        /// The most items DynamoDB evaluates per page (before the filter).
+        package var limit: Int?
+        package var consistentRead: Bool
+
+        package init(
+            table: String,
+            index: String? = nil,
+            keyCondition: String? = nil,
+            filter: String? = nil,
+            projection: String? = nil,
+            names: [String: String] = [:],
+            values: [String: AttributeValue] = [:],
+            ascending: Bool = true,
+            limit: Int? = nil,
+            consistentRead: Bool = false
+        ) {
+            self.table = table
+            self.index = index
+            self.keyCondition = keyCondition
+            self.filter = filter
+            self.projection = projection
+            self.names = names
+            self.values = values
+            self.ascending = ascending
+            self.limit = limit
+            self.consistentRead = consistentRead
+        }
+    }
+
+    /// One page of results, and where the next starts (nil at the end).
+    package struct Page: Sendable {
+        package var items: [[String: AttributeValue]]
+        package var lastEvaluatedKey: [String: AttributeValue]?
+    }
+
+    private struct ReadInput: Encodable {
+        var TableName: String
+        var IndexName: String?
+        var KeyConditionExpression: String?
+        var FilterExpression: String?
+        var ProjectionExpression: String?
+        var ExpressionAttributeNames: [String: String]?
+        var ExpressionAttributeValues: [String: AttributeValue]?
+        var ScanIndexForward: Bool?
+        var Limit: Int?
+        var ConsistentRead: Bool?
+        var ExclusiveStartKey: [String: AttributeValue]?
+        var Segment: Int?
+        var TotalSegments: Int?
+    }
+
+    private struct ReadOutput: Decodable {
+        var Items: [[String: AttributeValue]]?
+        var LastEvaluatedKey: [String: AttributeValue]?
+    }
+
+    /// One page of a Query (when `read.keyCondition` is set) or a Scan, starting after `startKey`.
+    package func page(
+        _ read: Read,
+        startKey: [String: AttributeValue]? = nil,
+        segment: (index: Int, of: Int)? = nil
+    ) async throws(AWSError) -> Page {
+        let isQuery = read.keyCondition != nil
+        let input = ReadInput(
+            TableName: read.table,
+            IndexName: read.index,
+            KeyConditionExpression: read.keyCondition,
+            FilterExpression: read.filter,
+            ProjectionExpression: read.projection,
+            ExpressionAttributeNames: read.names.isEmpty ? nil : read.names,
+            ExpressionAttributeValues: read.values.isEmpty ? nil : read.values,
+            ScanIndexForward: isQuery && !read.ascending ? false : nil,
+            Limit: read.limit,
+            ConsistentRead: read.consistentRead ? true : nil,
+            ExclusiveStartKey: startKey,
+            Segment: segment?.index,
+            TotalSegments: segment?.of
+        )
+        let output = try await self.client.json(isQuery ? "Query" : "Scan", input, as: ReadOutput.self)
+        return Page(items: output.Items ?? [], lastEvaluatedKey: output.LastEvaluatedKey)
+    }
+
+    /// Every item `read` matches, following `LastEvaluatedKey` to the end; with `segments` > 1 a Scan runs
+    /// that many segments in parallel (the order of items is then by segment).
+    package func all(_ read: Read, segments: Int = 1) async throws(AWSError) -> [[String: AttributeValue]] {
+        guard segments > 1, read.keyCondition == nil else { return try await self.segment(read, nil) }
+        do {
+            return try await withThrowingTaskGroup(of: (Int, [[String: AttributeValue]]).self) { group in
+                for index in 0..<segments {
+                    group.addTask { (index, try await self.segment(read, (index, segments))) }
+                }
+                var parts = [[[String: AttributeValue]]](repeating: [], count: segments)
+                for try await (index, items) in group { parts[index] = items }
+                return parts.flatMap { $0 }
+            }
+        } catch let error as AWSError {
+            throw error
+        } catch {
+            throw .transport(.init(service: "dynamodb", operation: "Scan"), "\(error)")
+        }
+    }
+
+    private func segment(_ read: Read, _ segment: (index: Int, of: Int)?) async throws(AWSError) -> [[String: AttributeValue]] {
+        var items: [[String: AttributeValue]] = []
+        var startKey: [String: AttributeValue]?
+        repeat {
+            let page = try await self.page(read, startKey: startKey, segment: segment)
+            items += page.items
+            startKey = page.lastEvaluatedKey
+        } while startKey != nil
+        return items
+    }
+}

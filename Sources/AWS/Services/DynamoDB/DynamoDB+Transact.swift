@@ -1,0 +1,107 @@
+import FoundationEssentials
+
+/// TransactWriteItems: up to 100 writes that all happen or none do.
+extension DynamoDB {
+    /// One write of a transaction.
+    package enum TransactWrite: Sendable {
+        case put(table: String, item: [String: AttributeValue], condition: Condition? = nil)
+        case update(
+            table: String,
+            key: [String: AttributeValue],
+            update: String,
+            names: [String: String] = [:],
+            values: [String: AttributeValue] = [:],
+            condition: Condition? = nil
+        )
+        case delete(table: String, key: [String: AttributeValue], condition: Condition? = nil)
+        case conditionCheck(table: String, key: [String: AttributeValue], condition: Condition)
+    }
+
+    private struct Operation: Encodable {
+        var TableName: String
+        var Item: [String: AttributeValue]?
+        var Key: [String: AttributeValue]?
+        var UpdateExpression: String?
+        var ConditionExpression: String?
+        var ExpressionAttributeNames: [String: String]?
+        var ExpressionAttributeValues: [String: AttributeValue]?
+
+        init(
+            table: String,
+            item: [String: AttributeValue]? = nil,
+            key: [String: AttributeValue]? = nil,
+            update: String? = nil,
+            names: [String: String] = [:],
+            values: [String: AttributeValue] = [:],
+            condition: Condition?
+        ) {
+            self.TableName = table
+            self.Item = item
+            self.Key = key
+            self.UpdateExpression = update
+            self.ConditionExpression = condition?.expression
+            let allNames = names.merging(condition?.names ?? [:]) { first, _ in first }
+            let allValues = values.merging(condition?.values ?? [:]) { first, _ in first }
+            self.ExpressionAttributeNames = allNames.isEmpty ? nil : allNames
+            self.ExpressionAttributeValues = allValues.isEmpty ? nil : allValues
+        }
+    }
+
+    private struct Item: Encodable {
+        var Put: Operation?
+        var Update: Operation?
+        var Delete: Operation?
+        var ConditionCheck: Operation?
+    }
+
+    private struct Input: Encodable {
+        var TransactItems: [Item]
+        var ClientRequestToken: String?
+    }
+
+    private struct Cancelled: Decodable {
+        struct Reason: Decodable { var Code: String? }
+        var CancellationReasons: [Reason]?
+    }
+
+    /// Applies every write, or none.
+    /// - Parameter token: an idempotency token (at most 36 characters): the same transaction sent again with
+    ///   it within 10 minutes succeeds without applying twice, which makes retries after a timeout safe.
+    /// - Throws: `AWSError`; a cancelled transaction's `cancellationReasons` has one code per write, in order
+    ///   (`None` for writes that were fine, `ConditionalCheckFailed` for a false condition).
+    package func transactWrite(_ writes: [TransactWrite], token: String? = nil) async throws(AWSError) {
+        let items = writes.map { write -> Item in
+            switch write {
+            case .put(let table, let item, let condition):
+                Item(Put: Operation(table: table, item: item, condition: condition))
+            case .update(let table, let key, let update, let names, let values, let condition):
+                Item(
+                    Update: Operation(
+                        table: table,
+                        key: key,
+                        update: update,
+                        names: names,
+                        values: values,
+                        condition: condition
+                    )
+                )
+            case .delete(let table, let key, let condition):
+                Item(Delete: Operation(table: table, key: key, condition: condition))
+            case .conditionCheck(let table, let key, let condition):
+                Item(ConditionCheck: Operation(table: table, key: key, condition: condition))
+            }
+        }
+        do throws(AWSError) {
+            _ = try await self.client.json(
+                "TransactWriteItems",
+                Input(TransactItems: items, ClientRequestToken: token),
+                as: AWSJSON.NoOutput.self
+            )
+        } catch where error.context.code == "TransactionCanceledException" {
+            let reasons = error.body
+                .flatMap { try? JSONDecoder().decode(Cancelled.self, from: Data($0.utf8)) }?
+                .CancellationReasons?.map { $0.Code ?? "None" }
+            throw error.withCancellationReasons(reasons ?? [])
+        }
+    }
+}

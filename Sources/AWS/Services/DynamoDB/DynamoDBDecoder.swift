@@ -1,0 +1,189 @@
+import FoundationEssentials
+
+/// Decodes DynamoDB items into `Decodable` values: the inverse of `DynamoDBEncoder`.
+///
+/// A missing attribute or NULL decodes as nil; SS, NS and BS decode as sets or arrays; N decodes into any
+/// integer or floating-point type it fits exactly, and into `Date` as epoch seconds. Every error names the
+/// attribute path and what was found (`bids[2].amount: expected N, found S`).
+package struct DynamoDBDecoder: Sendable {
+    package init() {}
+
+    /// - Throws: `DecodingError` whose description names the attribute path.
+    package func decode<T: Decodable>(_ type: T.Type, from item: [String: AttributeValue]) throws -> T {
+        try self.decode(type, fromValue: .m(item))
+    }
+
+    /// Decodes one attribute value.
+    package func decode<T: Decodable>(_ type: T.Type, fromValue value: AttributeValue) throws -> T {
+        try ItemDecoder(value: value, codingPath: []).load(type)
+    }
+}
+
+private struct ItemDecoder: Decoder {
+    let value: AttributeValue
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard case .m(let attributes) = self.value else { throw self.mismatch(type, expected: "M") }
+        return KeyedDecodingContainer(MapReader<Key>(attributes: attributes, codingPath: self.codingPath))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let elements: [AttributeValue]
+        switch self.value {
+        case .l(let values): elements = values
+        case .ss(let values): elements = values.map(AttributeValue.s)
+        case .ns(let values): elements = values.map(AttributeValue.n)
+        case .bs(let values): elements = values.map(AttributeValue.b)
+        default: throw self.mismatch([Any].self, expected: "L, SS, NS or BS")
+        }
+        return ListReader(elements: elements, codingPath: self.codingPath)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    /// Decodes `type`, handling the types DynamoDB has its own shapes for before asking `type` itself.
+    func load<T: Decodable>(_ type: T.Type) throws -> T {
+        switch type {
+        case is String.Type:
+            guard case .s(let text) = self.value else { throw self.mismatch(type, expected: "S") }
+            return text as! T
+        case is Bool.Type:
+            guard case .bool(let flag) = self.value else { throw self.mismatch(type, expected: "BOOL") }
+            return flag as! T
+        case is Data.Type:
+            guard case .b(let data) = self.value else { throw self.mismatch(type, expected: "B") }
+            return data as! T
+        case is Date.Type:
+            return Date(timeIntervalSince1970: try self.number(Double.self) { Double($0) }) as! T
+        case is Double.Type:
+            return try self.number(Double.self) { Double($0) } as! T
+        case is Float.Type:
+            return try self.number(Float.self) { Float($0) } as! T
+        case let integer as any FixedWidthInteger.Type:
+            return try self.integer(integer) as! T
+        default:
+            return try T(from: self)
+        }
+    }
+
+    private func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
+        try self.number(type) { I($0) }
+    }
+
+    private func number<N>(_ type: N.Type, _ parse: (String) -> N?) throws -> N {
+        guard case .n(let text) = self.value else { throw self.mismatch(type, expected: "N") }
+        guard let number = parse(text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: self.codingPath, debugDescription: "\(self.path): \(text) does not fit \(type)")
+            )
+        }
+        return number
+    }
+
+    func mismatch(_ type: Any.Type, expected: String) -> DecodingError {
+        DecodingError.typeMismatch(
+            type,
+            .init(
+                codingPath: self.codingPath,
+                debugDescription: "\(self.path): expected \(expected), found \(self.value.typeName)"
+            )
+        )
+    }
+
+    var path: String { AttributePath.describe(self.codingPath) }
+}
+
+extension ItemDecoder: SingleValueDecodingContainer {
+    func decodeNil() -> Bool { self.value == .null }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try self.load(type) }
+}
+
+private struct MapReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let attributes: [String: AttributeValue]
+    let codingPath: [any CodingKey]
+
+    var allKeys: [Key] { self.attributes.keys.compactMap { Key(stringValue: $0) } }
+
+    func contains(_ key: Key) -> Bool { self.attributes[key.stringValue] != nil }
+
+    private func decoder(for key: any CodingKey) throws -> ItemDecoder {
+        guard let value = self.attributes[key.stringValue] else {
+            let path = AttributePath.describe(self.codingPath + [key])
+            throw DecodingError.keyNotFound(
+                key,
+                .init(codingPath: self.codingPath, debugDescription: "\(path): the item has no such attribute")
+            )
+        }
+        return ItemDecoder(value: value, codingPath: self.codingPath + [key])
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool {
+        (self.attributes[key.stringValue] ?? .null) == .null
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try self.decoder(for: key).load(type)
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type,
+        forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        try self.decoder(for: key).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try self.decoder(for: key).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder { try self.decoder(for: DynamicKey(stringValue: "super")) }
+    func superDecoder(forKey key: Key) throws -> any Decoder { try self.decoder(for: key) }
+}
+
+private struct ListReader: UnkeyedDecodingContainer {
+    let elements: [AttributeValue]
+    let codingPath: [any CodingKey]
+    var currentIndex = 0
+    var count: Int? { self.elements.count }
+    var isAtEnd: Bool { self.currentIndex >= self.elements.count }
+
+    init(elements: [AttributeValue], codingPath: [any CodingKey]) {
+        self.elements = elements
+        self.codingPath = codingPath
+    }
+
+    private mutating func next() throws -> ItemDecoder {
+        let key = DynamicKey(intValue: self.currentIndex)
+        guard !self.isAtEnd else {
+            throw DecodingError.valueNotFound(
+                Any.self,
+                .init(
+                    codingPath: self.codingPath + [key],
+                    debugDescription: "\(AttributePath.describe(self.codingPath + [key])): past the end of the list"
+                )
+            )
+        }
+        defer { self.currentIndex += 1 }
+        return ItemDecoder(value: self.elements[self.currentIndex], codingPath: self.codingPath + [key])
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !self.isAtEnd, self.elements[self.currentIndex] == .null else { return false }
+        self.currentIndex += 1
+        return true
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try self.next().load(type) }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
+        try self.next().container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try self.next().unkeyedContainer() }
+
+    mutating func superDecoder() throws -> any Decoder { try self.next() }
+}
