@@ -4,32 +4,13 @@ import Synchronization
 import Testing
 
 @Suite struct AWSClientTests {
-    /// A clock that moves one second per reading, and a sleep that records instead of sleeping.
-    final class Pinned: Sendable {
-        let now = Mutex<Int64>(1_700_000_000)
-        let sleeps = Mutex<[Duration]>([])
-
-        var environment: AWSClient.Environment {
-            AWSClient.Environment(
-                unixTime: {
-                    self.now.withLock {
-                        $0 += 1
-                        return $0
-                    }
-                },
-                sleep: { duration in self.sleeps.withLock { $0.append(duration) } },
-                random: { 0.5 }
-            )
-        }
-    }
-
     private let credentials = StaticCredentials(
         Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token")
     )
 
     private func client(
         _ transport: ScriptedTransport,
-        _ pinned: Pinned,
+        _ pinned: PinnedEnvironment,
         maxAttempts: Int = 3,
         tokens: RetryTokenBucket = RetryTokenBucket()
     ) throws -> AWSClient {
@@ -76,7 +57,7 @@ import Testing
 
     @Test func signsAndSendsToTheEndpoint() async throws {
         let transport = ScriptedTransport([Self.ok])
-        let response = try await self.client(transport, Pinned()).send(self.putItem)
+        let response = try await self.client(transport, PinnedEnvironment()).send(self.putItem)
         #expect(response.status == 200)
         let sent = try #require(transport.requests.first)
         #expect(sent.url == "http://127.0.0.1:5000/")
@@ -93,10 +74,10 @@ import Testing
 
     @Test func retriesThrottlingWithBackoffAndAFreshSignatureEachTime() async throws {
         let transport = ScriptedTransport([Self.throttled(), Self.throttled(), Self.ok])
-        let pinned = Pinned()
+        let pinned = PinnedEnvironment()
         _ = try await self.client(transport, pinned).send(self.putItem)
         #expect(transport.requests.count == 3)
-        #expect(pinned.sleeps.withLock { $0 } == [.milliseconds(500), .seconds(1)])
+        #expect(pinned.slept == [.milliseconds(500), .seconds(1)])
         let dates = transport.requests.compactMap { self.header("X-Amz-Date", of: $0) }
         let signatures = transport.requests.compactMap { self.header("Authorization", of: $0) }
         #expect(Set(dates).count == 3)
@@ -117,7 +98,7 @@ import Testing
             )
         ])
         await #expect {
-            _ = try await self.client(transport, Pinned()).send(self.putItem)
+            _ = try await self.client(transport, PinnedEnvironment()).send(self.putItem)
         } throws: { error in
             guard let error = error as? AWSError else { return false }
             return error.isConditionalCheckFailed && error.context.requestId == "R-9" && error.context.status == 400
@@ -133,7 +114,7 @@ import Testing
             .fail(.timedOut("timed out")),
         ])
         await #expect {
-            _ = try await self.client(transport, Pinned()).send(self.putItem)
+            _ = try await self.client(transport, PinnedEnvironment()).send(self.putItem)
         } throws: { error in
             "\(error)".contains("timed out")
         }
@@ -142,21 +123,21 @@ import Testing
 
     @Test func neverRetriesPastTheDeadline() async throws {
         let transport = ScriptedTransport([Self.throttled(), Self.ok])
-        let pinned = Pinned()
+        let pinned = PinnedEnvironment()
         await #expect {
             _ = try await self.client(transport, pinned).send(self.putItem, deadline: .now + .milliseconds(800))
         } throws: { error in
             "\(error)".contains("the invocation deadline is too close")
         }
         #expect(transport.requests.count == 1)
-        #expect(pinned.sleeps.withLock { $0 }.isEmpty)
+        #expect(pinned.slept.isEmpty)
     }
 
     @Test func anEmptyTokenBucketStopsRetries() async throws {
         let transport = ScriptedTransport([Self.throttled(), Self.ok])
         let empty = RetryTokenBucket(tokens: 0)
         await #expect(throws: AWSError.self) {
-            _ = try await self.client(transport, Pinned(), tokens: empty).send(self.putItem)
+            _ = try await self.client(transport, PinnedEnvironment(), tokens: empty).send(self.putItem)
         }
         #expect(transport.requests.count == 1)
     }
@@ -169,7 +150,7 @@ import Testing
             path: "/bucket",
             query: [.init("prefix", "uploads/a b"), .init("list-type", "2")]
         )
-        _ = try await self.client(transport, Pinned()).send(request)
+        _ = try await self.client(transport, PinnedEnvironment()).send(request)
         #expect(transport.requests.first?.url == "http://127.0.0.1:5000/bucket?prefix=uploads%2Fa%20b&list-type=2")
     }
 }

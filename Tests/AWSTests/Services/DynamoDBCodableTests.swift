@@ -1,0 +1,114 @@
+import AWS
+import FoundationEssentials
+import Testing
+
+/// The AttributeValue encoder and decoder: shapes round trip, the wire form is DynamoDB's, errors name paths.
+@Suite struct DynamoDBCodableTests {
+    struct Money: Codable, Equatable {
+        var amount: Int64
+        var currency: String
+    }
+
+    struct Everything: Codable, Equatable {
+        enum Status: String, Codable { case scheduled = "SCHEDULED", placed = "PLACED" }
+        var id: String
+        var status: Status
+        var maxBid: Money
+        var history: [Money]
+        var attempts: Int
+        var ratio: Double
+        var big: UInt64
+        var negative: Int8
+        var active: Bool
+        var note: String?
+        var tags: Set<String>
+        var lots: Set<Int>
+        var blobs: Set<Data>
+        var image: Data
+        var ttl: Date
+        var matrix: [[Int]]
+        var byName: [String: Money]
+        var maybeList: [String?]
+    }
+
+    static let sample = Everything(
+        id: "b-1",
+        status: .placed,
+        maxBid: Money(amount: 12_550, currency: "USD"),
+        history: [Money(amount: 1, currency: "USD"), Money(amount: 2, currency: "EUR")],
+        attempts: 3,
+        ratio: 0.125,
+        big: UInt64.max,
+        negative: -128,
+        active: true,
+        note: nil,
+        tags: ["a", "b"],
+        lots: [3, 1, 2],
+        blobs: [Data([0, 1]), Data([255])],
+        image: Data([0xFF, 0xD8, 0xFF]),
+        ttl: Date(timeIntervalSince1970: 1_800_000_000),
+        matrix: [[1, 2], [], [3]],
+        byName: ["first": Money(amount: 5, currency: "GBP")],
+        maybeList: ["x", nil]
+    )
+
+    @Test func everyShapeRoundTrips() throws {
+        let item = try DynamoDBEncoder().encode(Self.sample)
+        #expect(try DynamoDBDecoder().decode(Everything.self, from: item) == Self.sample)
+    }
+
+    @Test func theAttributesHaveDynamoDBsTypes() throws {
+        let item = try DynamoDBEncoder().encode(Self.sample)
+        #expect(item["status"] == .s("PLACED"))
+        #expect(item["maxBid"] == .m(["amount": .n("12550"), "currency": .s("USD")]))
+        #expect(item["big"] == .n("18446744073709551615"))
+        #expect(item["ratio"] == .n("0.125"))
+        #expect(item["note"] == nil)  // a nil optional is left out
+        #expect(item["tags"] == .ss(["a", "b"]))
+        #expect(item["lots"] == .ns(["1", "2", "3"]))
+        #expect(item["image"] == .b(Data([0xFF, 0xD8, 0xFF])))
+        #expect(item["ttl"] == .n("1800000000"))  // epoch seconds, an integer: what TTL reads
+        #expect(item["maybeList"] == .l([.s("x"), .null]))
+        #expect(item["matrix"] == .l([.l([.n("1"), .n("2")]), .l([]), .l([.n("3")])]))
+    }
+
+    @Test func theWireFormIsDynamoDBsJSON() throws {
+        let value: [String: AttributeValue] = [
+            "s": .s("x"), "n": .n("1.5"), "b": .b(Data("hi".utf8)), "t": .bool(true), "z": .null,
+            "m": .m(["k": .l([.ss(["a"]), .ns(["1"]), .bs([Data([1])])])]),
+        ]
+        let json = try JSONEncoder().encode(value)
+        let text = String(decoding: json, as: UTF8.self)
+        for fragment in [#""S":"x""#, #""N":"1.5""#, #""B":"aGk=""#, #""BOOL":true"#, #""NULL":true"#, #""SS":["a"]"#] {
+            #expect(text.contains(fragment))
+        }
+        #expect(try JSONDecoder().decode([String: AttributeValue].self, from: json) == value)
+    }
+
+    @Test(arguments: [
+        (#"{"maxBid":{"M":{"amount":{"S":"12"},"currency":{"S":"USD"}}}}"#, "maxBid.amount: expected N, found S"),
+        (#"{"maxBid":{"M":{"currency":{"S":"USD"}}}}"#, "maxBid.amount: the item has no such attribute"),
+        (#"{"maxBid":{"M":{"amount":{"N":"1.5"},"currency":{"S":"USD"}}}}"#, "maxBid.amount: 1.5 does not fit Int64"),
+        (#"{"maxBid":{"S":"12"}}"#, "maxBid: expected M, found S"),
+    ])
+    func decodingErrorsNameTheAttributePath(json: String, message: String) throws {
+        struct Bid: Decodable { var maxBid: Money }
+        let item = try JSONDecoder().decode([String: AttributeValue].self, from: Data(json.utf8))
+        let error = #expect(throws: DecodingError.self) { try DynamoDBDecoder().decode(Bid.self, from: item) }
+        #expect(String(describing: error).contains(message))
+    }
+
+    @Test func anEmptySetCannotBeStoredAndSaysWhere() {
+        struct Tagged: Encodable { var inner: [String: Set<String>] }
+        let error = #expect(throws: EncodingError.self) {
+            try DynamoDBEncoder().encode(Tagged(inner: ["tags": []]))
+        }
+        #expect(String(describing: error).contains("inner.tags: DynamoDB cannot store an empty set"))
+    }
+
+    @Test func aMissingOrNullAttributeDecodesAsNil() throws {
+        struct Maybe: Decodable, Equatable { var a: String?; var b: Int? }
+        let decoded = try DynamoDBDecoder().decode(Maybe.self, from: ["b": .null])
+        #expect(decoded == Maybe(a: nil, b: nil))
+    }
+}
