@@ -41,4 +41,56 @@ extension Moto.Account {
             as: AWSJSON.NoOutput.self
         )
     }
+
+    /// Creates a queue (FIFO with content-based deduplication when `name` ends in `.fifo`); returns its URL.
+    package func createQueue(_ name: String) async throws -> String {
+        struct Input: Encodable {
+            var QueueName: String
+            var Attributes: [String: String]
+        }
+        struct Output: Decodable { var QueueUrl: String }
+        let fifo = name.hasSuffix(".fifo")
+        let attributes = fifo ? ["FifoQueue": "true", "ContentBasedDeduplication": "true"] : [:]
+        return try await self.client(.sqs).json(
+            "CreateQueue",
+            Input(QueueName: name, Attributes: attributes),
+            as: Output.self
+        ).QueueUrl
+    }
+
+    /// Creates a secret holding `value`.
+    package func createSecret(_ name: String, value: String) async throws {
+        struct Input: Encodable {
+            var Name: String
+            var SecretString: String
+        }
+        _ = try await self.client(.secretsManager).json(
+            "CreateSecret",
+            Input(Name: name, SecretString: value),
+            as: AWSJSON.NoOutput.self
+        )
+    }
+
+    /// Changes a secret's value.
+    package func putSecretValue(_ name: String, value: String) async throws {
+        struct Input: Encodable {
+            var SecretId: String
+            var SecretString: String
+        }
+        _ = try await self.client(.secretsManager).json(
+            "PutSecretValue",
+            Input(SecretId: name, SecretString: value),
+            as: AWSJSON.NoOutput.self
+        )
+    }
+
+    /// Creates a symmetric KMS key; returns its id.
+    package func createKey() async throws -> String {
+        struct Input: Encodable { var Description = "gavel tests" }
+        struct Output: Decodable {
+            struct Metadata: Decodable { var KeyId: String }
+            var KeyMetadata: Metadata
+        }
+        return try await self.client(.kms).json("CreateKey", Input(), as: Output.self).KeyMetadata.KeyId
+    }
 }

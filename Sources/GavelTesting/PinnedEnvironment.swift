@@ -12,6 +12,11 @@ package final class PinnedEnvironment: Sendable {
         self.jitter = jitter
     }
 
+    /// Moves the clock on by `seconds`.
+    package func advance(by seconds: Int64) {
+        self.now.withLock { $0 += seconds }
+    }
+
     /// Every sleep asked for, in order.
     package var slept: [Duration] { self.sleeps.withLock { $0 } }
 

@@ -63,10 +63,11 @@ extension AWSClient {
         _ operation: String,
         _ input: Input,
         as output: Output.Type = Output.self,
+        timeout: Duration = .seconds(10),
         deadline: ContinuousClock.Instant? = nil
     ) async throws(AWSError) -> Output {
         let request = try AWSJSON.request(self.service, operation: operation, input: input)
-        let response = try await self.send(request, deadline: deadline)
+        let response = try await self.send(request, timeout: timeout, deadline: deadline)
         return try AWSJSON.output(
             output,
             from: response.body,
