@@ -93,4 +93,9 @@ extension Moto.Account {
         }
         return try await self.client(.kms).json("CreateKey", Input(), as: Output.self).KeyMetadata.KeyId
     }
+
+    /// Creates a bucket (path-style, as the client addresses moto).
+    package func createBucket(_ name: String) async throws {
+        _ = try await self.client(.s3).send(ServiceRequest(operation: "CreateBucket", method: "PUT", path: "/\(name)"))
+    }
 }

@@ -31,7 +31,7 @@ package struct AWSClient: Sendable {
     }
 
     package let service: Service
-    private let endpoint: EndpointResolver.Endpoint
+    package let endpoint: EndpointResolver.Endpoint
     private let signer: SigV4Signer
     private let transport: any HTTPTransport
     private let credentials: any CredentialsProvider
@@ -148,6 +148,9 @@ package struct AWSClient: Sendable {
                     maxResponseBytes: maxResponseBytes
                 )
             )
+        } catch where error.isResponseTooLarge {
+            // Asking again would fetch the same too-large body: not a transient failure.
+            throw .invalidResponse(context, error.description, underlying: error)
         } catch {
             throw .transport(context, error.description, underlying: error)
         }
@@ -162,6 +165,27 @@ package struct AWSClient: Sendable {
             message: parsed.message,
             body: String(decoding: response.body.prefix(65_536), as: UTF8.self)
         )
+    }
+
+    /// A presigned URL for `request` (S3 GET or PUT), valid for `expiresIn`: anyone holding it may make that
+    /// one request until it expires, without credentials of their own.
+    package func presignedURL(_ request: ServiceRequest, expiresIn: Duration) async throws(AWSError) -> String {
+        let host = request.host ?? self.endpoint.host
+        let unsigned = SigningRequest(
+            method: request.method,
+            path: request.path,
+            query: request.query,
+            headers: [.init("Host", host)] + request.headers,
+            payloadHash: "UNSIGNED-PAYLOAD"
+        )
+        let signed = self.signer.presign(
+            unsigned,
+            credentials: try await self.credentials.credentials(),
+            unixTime: self.environment.unixTime(),
+            expiresIn: Int(min(max(expiresIn.components.seconds, 1), 604_800))
+        )
+        let base = request.host.map { self.endpoint.baseURL.replacingHost(with: $0) } ?? self.endpoint.baseURL
+        return base + request.path + Self.queryString(signed.request.query)
     }
 
     /// `?a=1&b=2` with names and values encoded as the signature encodes them; empty when there is no query.

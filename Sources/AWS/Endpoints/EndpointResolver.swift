@@ -46,16 +46,22 @@ package struct EndpointResolver: Sendable {
         return Endpoint(baseURL: "https://\(host)", host: host, isCustom: false)
     }
 
+    /// The URL, host and path of an S3 object request (see `Endpoint.s3Location`).
+    package func s3Location(bucket: String, key: String) -> (url: String, host: String, path: String) {
+        self.endpoint(for: .s3).s3Location(bucket: bucket, key: key)
+    }
+}
+
+extension EndpointResolver.Endpoint {
     /// The URL and host of an S3 object request: virtual-hosted (`bucket.s3.<region>…/key`) on AWS, path
     /// style (`endpoint/bucket/key`) on a custom endpoint, as the SDKs do. `key` is encoded once, `/` kept.
     package func s3Location(bucket: String, key: String) -> (url: String, host: String, path: String) {
-        let endpoint = self.endpoint(for: .s3)
         let encodedKey = URIEncoding.encode(key, keepingSlashes: true)
-        if endpoint.isCustom {
+        if self.isCustom {
             let path = "/\(bucket)/\(encodedKey)"
-            return (endpoint.baseURL + path, endpoint.host, path)
+            return (self.baseURL + path, self.host, path)
         }
-        let host = "\(bucket).\(endpoint.host)"
+        let host = "\(bucket).\(self.host)"
         return ("https://\(host)/\(encodedKey)", host, "/\(encodedKey)")
     }
 }

@@ -159,6 +159,11 @@ private final class Transfer: @unchecked Sendable {
         }
         // An empty `Expect:` stops curl waiting for `100 Continue` before large bodies.
         self.headerList = curl_slist_append(nil, "Expect:")
+        // curl labels a body without a type `application/x-www-form-urlencoded`; S3 would store that type and
+        // form-parsing servers would swallow the body. `Content-Type:` tells curl to send none.
+        if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            self.headerList = curl_slist_append(self.headerList, "Content-Type:")
+        }
         for (name, value) in request.headers {
             // `Name;` is curl's spelling of a header with an empty value.
             self.headerList = curl_slist_append(self.headerList, value.isEmpty ? "\(name);" : "\(name): \(value)")

@@ -1,0 +1,136 @@
+/// The S3 object operations Gavel calls (REST-XML). Keys are encoded once and never normalised; buckets
+/// are virtual-hosted on AWS and path-style on a custom endpoint (moto).
+package struct S3: Sendable {
+    /// What PutObject stores besides the bytes.
+    package struct PutOptions: Sendable {
+        package var contentType: String?
+        package var cacheControl: String?
+        /// User metadata, sent as `x-amz-meta-<name>`; names are lower-cased by S3.
+        package var metadata: [String: String]
+
+        package init(contentType: String? = nil, cacheControl: String? = nil, metadata: [String: String] = [:]) {
+            self.contentType = contentType
+            self.cacheControl = cacheControl
+            self.metadata = metadata
+        }
+    }
+
+    /// An object's description, from GetObject or HeadObject.
+    package struct ObjectInfo: Sendable, Equatable {
+        package var size: Int
+        package var contentType: String?
+        package var cacheControl: String?
+        package var eTag: String?
+        package var metadata: [String: String]
+
+        init(headers: [String: String], size: Int) {
+            self.size = Int(headers["content-length"] ?? "") ?? size
+            self.contentType = headers["content-type"]
+            self.cacheControl = headers["cache-control"]
+            self.eTag = headers["etag"]
+            self.metadata = [:]
+            for (name, value) in headers where name.hasPrefix("x-amz-meta-") {
+                self.metadata[String(name.dropFirst("x-amz-meta-".count))] = value
+            }
+        }
+    }
+
+    package let client: AWSClient
+
+    package init(client: AWSClient) {
+        self.client = client
+    }
+
+    private func request(
+        _ operation: String,
+        _ method: String,
+        bucket: String,
+        key: String,
+        headers: [SigningRequest.Header] = [],
+        body: [UInt8] = [],
+        maxResponseBytes: Int? = nil
+    ) -> ServiceRequest {
+        let location = self.client.endpoint.s3Location(bucket: bucket, key: key)
+        return ServiceRequest(
+            operation: operation,
+            method: method,
+            path: location.path,
+            headers: headers,
+            body: body,
+            host: location.host == self.client.endpoint.host ? nil : location.host,
+            maxResponseBytes: maxResponseBytes
+        )
+    }
+
+    /// The object's bytes and description.
+    /// - Parameter maxBytes: a larger object is refused (`AWSError.invalidResponse`) before it is all read,
+    ///   so a huge upload cannot exhaust the function's memory.
+    /// - Throws: `AWSError` with code `NoSuchKey` when there is no such object.
+    package func getObject(
+        bucket: String,
+        key: String,
+        maxBytes: Int
+    ) async throws(AWSError) -> (body: [UInt8], info: ObjectInfo) {
+        let response = try await self.client.send(
+            self.request("GetObject", "GET", bucket: bucket, key: key, maxResponseBytes: maxBytes),
+            timeout: .seconds(30)
+        )
+        return (response.body, ObjectInfo(headers: response.headers, size: response.body.count))
+    }
+
+    /// Stores `body` at `key`; returns the ETag.
+    @discardableResult
+    package func putObject(
+        bucket: String,
+        key: String,
+        body: [UInt8],
+        options: PutOptions = PutOptions()
+    ) async throws(AWSError) -> String? {
+        var headers: [SigningRequest.Header] = []
+        if let contentType = options.contentType { headers.append(.init("Content-Type", contentType)) }
+        if let cacheControl = options.cacheControl { headers.append(.init("Cache-Control", cacheControl)) }
+        for (name, value) in options.metadata.sorted(by: { $0.key < $1.key }) {
+            headers.append(.init("x-amz-meta-\(name.lowercased())", value))
+        }
+        let response = try await self.client.send(
+            self.request("PutObject", "PUT", bucket: bucket, key: key, headers: headers, body: body),
+            timeout: .seconds(30)
+        )
+        return response.headers["etag"]
+    }
+
+    /// The object's description, or nil when there is no such object.
+    package func headObject(bucket: String, key: String) async throws(AWSError) -> ObjectInfo? {
+        do throws(AWSError) {
+            let response = try await self.client.send(self.request("HeadObject", "HEAD", bucket: bucket, key: key))
+            return ObjectInfo(headers: response.headers, size: 0)
+        } catch where error.context.status == 404 {
+            return nil  // HEAD answers carry no body, so a 404 is the only sign of "no such key"
+        }
+    }
+
+    /// Deletes the object; deleting a missing key succeeds, as S3 does.
+    package func deleteObject(bucket: String, key: String) async throws(AWSError) {
+        _ = try await self.client.send(self.request("DeleteObject", "DELETE", bucket: bucket, key: key))
+    }
+
+    /// A URL that lets its holder GET the object until it expires (at most 7 days).
+    package func presignedGetURL(bucket: String, key: String, expiresIn: Duration) async throws(AWSError) -> String {
+        try await self.client.presignedURL(self.request("GetObject", "GET", bucket: bucket, key: key), expiresIn: expiresIn)
+    }
+
+    /// A URL that lets its holder PUT the object until it expires. A `contentType` given here is signed, and the
+    /// upload must then send exactly that `Content-Type`.
+    package func presignedPutURL(
+        bucket: String,
+        key: String,
+        contentType: String? = nil,
+        expiresIn: Duration
+    ) async throws(AWSError) -> String {
+        let headers = contentType.map { [SigningRequest.Header("Content-Type", $0)] } ?? []
+        return try await self.client.presignedURL(
+            self.request("PutObject", "PUT", bucket: bucket, key: key, headers: headers),
+            expiresIn: expiresIn
+        )
+    }
+}
