@@ -98,4 +98,28 @@ extension Moto.Account {
     package func createBucket(_ name: String) async throws {
         _ = try await self.client(.s3).send(ServiceRequest(operation: "CreateBucket", method: "PUT", path: "/\(name)"))
     }
+
+    /// Creates a Scheduler schedule group.
+    package func createScheduleGroup(_ name: String) async throws {
+        struct Input: Encodable {}
+        _ = try await self.client(.scheduler).restJSON(
+            "CreateScheduleGroup",
+            method: "POST",
+            path: "/schedule-groups/\(name)",
+            input: Input(),
+            as: AWSJSON.NoOutput.self
+        )
+    }
+
+    /// Verifies an SES sender address (moto verifies at once).
+    package func verifyEmailIdentity(_ address: String) async throws {
+        struct Input: Encodable { var EmailIdentity: String }
+        _ = try await self.client(.sesV2).restJSON(
+            "CreateEmailIdentity",
+            method: "POST",
+            path: "/v2/email/identities",
+            input: Input(EmailIdentity: address),
+            as: AWSJSON.NoOutput.self
+        )
+    }
 }

@@ -1,0 +1,168 @@
+/// EventBridge Scheduler's one-time schedules (REST-JSON): `at()` in UTC, no flexible window, deleted by
+/// Scheduler once they have fired. One schedule per snipe bid.
+package struct Scheduler: Sendable {
+    /// A one-time schedule.
+    package struct Schedule: Sendable, Equatable {
+        package var name: String
+        package var group: String
+        /// When it fires, in Unix seconds (UTC).
+        package var fireAt: Int64
+        /// The Lambda function (or other target) ARN invoked.
+        package var targetARN: String
+        /// The role Scheduler assumes to invoke the target.
+        package var roleARN: String
+        /// The event the target receives, verbatim.
+        package var input: String
+
+        package init(name: String, group: String, fireAt: Int64, targetARN: String, roleARN: String, input: String) {
+            self.name = name
+            self.group = group
+            self.fireAt = fireAt
+            self.targetARN = targetARN
+            self.roleARN = roleARN
+            self.input = input
+        }
+    }
+
+    package let client: AWSClient
+
+    package init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// `at(2026-11-21T22:47:42)`: Scheduler's one-time expression, read in `ScheduleExpressionTimezone` (UTC).
+    package static func atExpression(_ unixTime: Int64) -> String {
+        let compact = AmzDate(unixTime: unixTime).dateTime  // 20261121T224742Z
+        let digits = Array(compact.utf8)
+        func part(_ range: Range<Int>) -> String { String(decoding: digits[range], as: UTF8.self) }
+        return "at(\(part(0..<4))-\(part(4..<6))-\(part(6..<8))T\(part(9..<11)):\(part(11..<13)):\(part(13..<15)))"
+    }
+
+    private struct Body: Encodable {
+        struct Window: Encodable { var Mode = "OFF" }
+        struct Target: Encodable {
+            var Arn: String
+            var RoleArn: String
+            var Input: String
+        }
+        var GroupName: String
+        var ScheduleExpression: String
+        var ScheduleExpressionTimezone = "UTC"
+        var FlexibleTimeWindow = Window()
+        var Target: Target
+        var ActionAfterCompletion = "DELETE"
+        var ClientToken: String?
+
+        init(_ schedule: Schedule, clientToken: String?) {
+            self.GroupName = schedule.group
+            self.ScheduleExpression = Scheduler.atExpression(schedule.fireAt)
+            self.Target = .init(Arn: schedule.targetARN, RoleArn: schedule.roleARN, Input: schedule.input)
+            self.ClientToken = clientToken
+        }
+    }
+
+    private struct ARNOutput: Decodable {
+        var ScheduleArn: String
+    }
+
+    private static func path(_ name: String) -> String { "/schedules/" + URIEncoding.encode(name) }
+
+    /// Creates the schedule; returns its ARN.
+    /// - Parameter clientToken: makes a retried create idempotent (the SDKs send a fresh UUID per call).
+    /// - Throws: `AWSError` with code `ConflictException` when a schedule of that name exists.
+    @discardableResult
+    package func create(_ schedule: Schedule, clientToken: String? = nil) async throws(AWSError) -> String {
+        try await self.client.restJSON(
+            "CreateSchedule",
+            method: "POST",
+            path: Self.path(schedule.name),
+            input: Body(schedule, clientToken: clientToken),
+            as: ARNOutput.self
+        ).ScheduleArn
+    }
+
+    /// Replaces the schedule's time, target and input (UpdateSchedule replaces every field).
+    @discardableResult
+    package func update(_ schedule: Schedule) async throws(AWSError) -> String {
+        try await self.client.restJSON(
+            "UpdateSchedule",
+            method: "PUT",
+            path: Self.path(schedule.name),
+            input: Body(schedule, clientToken: nil),
+            as: ARNOutput.self
+        ).ScheduleArn
+    }
+
+    /// Deletes the schedule.
+    /// - Throws: `AWSError` with code `ResourceNotFoundException` when it does not exist (already fired
+    ///   and deleted, or never made); callers that only want it gone treat that as success.
+    package func delete(name: String, group: String) async throws(AWSError) {
+        _ = try await self.client.restJSON(
+            "DeleteSchedule",
+            method: "DELETE",
+            path: Self.path(name),
+            query: [.init("groupName", group)],
+            as: AWSJSON.NoOutput.self
+        )
+    }
+
+    private struct GetOutput: Decodable {
+        struct Target: Decodable {
+            var Arn: String
+            var RoleArn: String
+            var Input: String?
+        }
+        var Name: String
+        var GroupName: String?
+        var ScheduleExpression: String
+        var Target: Target
+    }
+
+    /// The schedule, or nil when there is none.
+    package func get(name: String, group: String) async throws(AWSError) -> Schedule? {
+        let output: GetOutput
+        do throws(AWSError) {
+            output = try await self.client.restJSON(
+                "GetSchedule",
+                method: "GET",
+                path: Self.path(name),
+                query: [.init("groupName", group)],
+                as: GetOutput.self
+            )
+        } catch where error.context.code == "ResourceNotFoundException" {
+            return nil
+        }
+        guard let fireAt = Self.unixTime(fromAt: output.ScheduleExpression) else {
+            throw .invalidResponse(
+                .init(service: "scheduler", operation: "GetSchedule"),
+                "schedule \(name) is not a one-time at() schedule: \(output.ScheduleExpression)"
+            )
+        }
+        return Schedule(
+            name: output.Name,
+            group: output.GroupName ?? group,
+            fireAt: fireAt,
+            targetARN: output.Target.Arn,
+            roleARN: output.Target.RoleArn,
+            input: output.Target.Input ?? ""
+        )
+    }
+
+    /// The Unix time of `at(yyyy-mm-ddThh:mm:ss)` read as UTC.
+    package static func unixTime(fromAt expression: String) -> Int64? {
+        guard expression.hasPrefix("at("), expression.hasSuffix(")") else { return nil }
+        let fields = expression.dropFirst(3).dropLast().split(whereSeparator: { "-T:".contains($0) }).compactMap {
+            Int64($0)
+        }
+        guard fields.count == 6 else { return nil }
+        let (year, month, day) = (fields[0], fields[1], fields[2])
+        // Days from civil (Howard Hinnant's algorithm): no calendar object needed for UTC.
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return days * 86_400 + fields[3] * 3600 + fields[4] * 60 + fields[5]
+    }
+}
