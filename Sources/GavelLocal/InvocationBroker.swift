@@ -50,6 +50,9 @@ package actor InvocationBroker {
         for caller in pending.values { caller.resume(returning: outcome) }
     }
 
+    /// How many runtimes are parked in `next()`.
+    package var waitingRuntimeCount: Int { self.waitingRuntimes.count }
+
     /// Drops the `next` calls of a process that has exited, so they cannot take the next process's events.
     package func dropWaitingRuntimes() {
         let waiting = self.waitingRuntimes

@@ -25,7 +25,8 @@ import Testing
     @Test func aDroppedRuntimeTakesNoEvent() async throws {
         let broker = InvocationBroker()
         async let stale = broker.next()
-        try await Task.sleep(for: .milliseconds(20))
+        // Wait for the child task to park, however loaded the machine is; a fixed sleep raced it.
+        while await broker.waitingRuntimeCount == 0 { try await Task.sleep(for: .milliseconds(2)) }
         await broker.dropWaitingRuntimes()
         #expect(await stale == nil)
         let request = self.request("{}")
