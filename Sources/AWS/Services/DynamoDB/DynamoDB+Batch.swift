@@ -62,7 +62,7 @@ extension DynamoDB {
         var DeleteRequest: Delete?
     }
 
-    private struct WriteInput: Encodable {
+    private struct BatchWriteInput: Encodable {
         var RequestItems: [String: [WriteRequest]]
     }
 
@@ -86,7 +86,7 @@ extension DynamoDB {
                 if round > 0 { try await self.backOff(round: round, left: pending.count, operation: "BatchWriteItem") }
                 let output = try await self.client.json(
                     "BatchWriteItem",
-                    WriteInput(RequestItems: [table: pending]),
+                    BatchWriteInput(RequestItems: [table: pending]),
                     as: WriteOutput.self
                 )
                 pending = output.UnprocessedItems?[table] ?? []

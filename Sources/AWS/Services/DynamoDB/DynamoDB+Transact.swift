@@ -17,41 +17,11 @@ extension DynamoDB {
         case conditionCheck(table: String, key: [String: AttributeValue], condition: Condition)
     }
 
-    private struct Operation: Encodable {
-        var TableName: String
-        var Item: [String: AttributeValue]?
-        var Key: [String: AttributeValue]?
-        var UpdateExpression: String?
-        var ConditionExpression: String?
-        var ExpressionAttributeNames: [String: String]?
-        var ExpressionAttributeValues: [String: AttributeValue]?
-
-        init(
-            table: String,
-            item: [String: AttributeValue]? = nil,
-            key: [String: AttributeValue]? = nil,
-            update: String? = nil,
-            names: [String: String] = [:],
-            values: [String: AttributeValue] = [:],
-            condition: Condition?
-        ) {
-            self.TableName = table
-            self.Item = item
-            self.Key = key
-            self.UpdateExpression = update
-            self.ConditionExpression = condition?.expression
-            let allNames = names.merging(condition?.names ?? [:]) { first, _ in first }
-            let allValues = values.merging(condition?.values ?? [:]) { first, _ in first }
-            self.ExpressionAttributeNames = allNames.isEmpty ? nil : allNames
-            self.ExpressionAttributeValues = allValues.isEmpty ? nil : allValues
-        }
-    }
-
     private struct Item: Encodable {
-        var Put: Operation?
-        var Update: Operation?
-        var Delete: Operation?
-        var ConditionCheck: Operation?
+        var Put: WriteInput?
+        var Update: WriteInput?
+        var Delete: WriteInput?
+        var ConditionCheck: WriteInput?
     }
 
     private struct Input: Encodable {
@@ -73,22 +43,21 @@ extension DynamoDB {
         let items = writes.map { write -> Item in
             switch write {
             case .put(let table, let item, let condition):
-                Item(Put: Operation(table: table, item: item, condition: condition))
+                Item(Put: WriteInput(table: table, item: item, condition: condition, returnValues: .none))
             case .update(let table, let key, let update, let names, let values, let condition):
                 Item(
-                    Update: Operation(
+                    Update: WriteInput(
                         table: table,
                         key: key,
-                        update: update,
-                        names: names,
-                        values: values,
-                        condition: condition
+                        update: (update, names, values),
+                        condition: condition,
+                        returnValues: .none
                     )
                 )
             case .delete(let table, let key, let condition):
-                Item(Delete: Operation(table: table, key: key, condition: condition))
+                Item(Delete: WriteInput(table: table, key: key, condition: condition, returnValues: .none))
             case .conditionCheck(let table, let key, let condition):
-                Item(ConditionCheck: Operation(table: table, key: key, condition: condition))
+                Item(ConditionCheck: WriteInput(table: table, key: key, condition: condition, returnValues: .none))
             }
         }
         do throws(AWSError) {

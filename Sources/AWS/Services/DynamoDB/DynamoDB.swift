@@ -63,7 +63,9 @@ package struct DynamoDB: Sendable {
         return try await self.client.json("GetItem", input, as: ItemOutput.self).Item
     }
 
-    private struct WriteInput: Encodable {
+    /// The wire shape of a single-item write; TransactWriteItems' Put, Update, Delete and ConditionCheck
+    /// entries are the same shape without ReturnValues.
+    struct WriteInput: Encodable {
         var TableName: String
         var Item: [String: AttributeValue]?
         var Key: [String: AttributeValue]?
