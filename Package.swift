@@ -51,6 +51,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         function("runtime-probe", ["LambdaRuntime", "RuntimeProbe"]),
+        .target(
+            name: "GavelCore",
+            dependencies: ["AWS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        function("bid-persistence", ["AWS", "GavelCore", "LambdaRuntime"]),
 
         // Developer tool: never linked into a bootstrap.
         .target(
@@ -79,7 +85,7 @@ let package = Package(
         .target(
             name: "GavelTesting",
             dependencies: [
-                "AWS", "LambdaRuntime", "GavelLocal",
+                "AWS", "LambdaRuntime", "GavelLocal", "GavelCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -93,6 +99,11 @@ let package = Package(
         .testTarget(
             name: "AWSTests",
             dependencies: ["AWS", "GavelLocal", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GavelCoreTests",
+            dependencies: ["GavelCore", "AWS", "GavelTesting", "LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

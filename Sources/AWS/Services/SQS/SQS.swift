@@ -7,12 +7,21 @@ package struct SQS: Sendable {
         package var groupId: String?
         package var deduplicationId: String?
         package var delaySeconds: Int?
+        /// String message attributes (`MessageAttributes`), e.g. why a message went to a dead-letter queue.
+        package var attributes: [String: String]
 
-        package init(body: String, groupId: String? = nil, deduplicationId: String? = nil, delaySeconds: Int? = nil) {
+        package init(
+            body: String,
+            groupId: String? = nil,
+            deduplicationId: String? = nil,
+            delaySeconds: Int? = nil,
+            attributes: [String: String] = [:]
+        ) {
             self.body = body
             self.groupId = groupId
             self.deduplicationId = deduplicationId
             self.delaySeconds = delaySeconds
+            self.attributes = attributes
         }
     }
 
@@ -23,10 +32,15 @@ package struct SQS: Sendable {
         package var body: String
         /// System attributes (`MessageGroupId`, `ApproximateReceiveCount`, `SentTimestamp`…).
         package var attributes: [String: String]
+        /// String message attributes set by the sender.
+        package var messageAttributes: [String: String]
 
         enum CodingKeys: String, CodingKey {
             case messageId = "MessageId", receiptHandle = "ReceiptHandle", body = "Body", attributes = "Attributes"
+            case messageAttributes = "MessageAttributes"
         }
+
+        private struct WireAttribute: Decodable { var StringValue: String? }
 
         package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -34,6 +48,9 @@ package struct SQS: Sendable {
             self.receiptHandle = try container.decode(String.self, forKey: .receiptHandle)
             self.body = try container.decode(String.self, forKey: .body)
             self.attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+            self.messageAttributes =
+                try container.decodeIfPresent([String: WireAttribute].self, forKey: .messageAttributes)?
+                .compactMapValues(\.StringValue) ?? [:]
         }
     }
 
@@ -62,12 +79,23 @@ package struct SQS: Sendable {
         self.client = client
     }
 
+    /// A string `MessageAttributes` value.
+    private struct AttributeValue: Encodable {
+        var DataType = "String"
+        var StringValue: String
+    }
+
+    private static func wireAttributes(_ attributes: [String: String]) -> [String: AttributeValue]? {
+        attributes.isEmpty ? nil : attributes.mapValues { AttributeValue(StringValue: $0) }
+    }
+
     private struct SendInput: Encodable {
         var QueueUrl: String
         var MessageBody: String
         var MessageGroupId: String?
         var MessageDeduplicationId: String?
         var DelaySeconds: Int?
+        var MessageAttributes: [String: AttributeValue]?
     }
 
     private struct SendOutput: Decodable {
@@ -82,7 +110,8 @@ package struct SQS: Sendable {
             MessageBody: message.body,
             MessageGroupId: message.groupId,
             MessageDeduplicationId: message.deduplicationId,
-            DelaySeconds: message.delaySeconds
+            DelaySeconds: message.delaySeconds,
+            MessageAttributes: Self.wireAttributes(message.attributes)
         )
         return try await self.client.json("SendMessage", input, as: SendOutput.self).MessageId
     }
@@ -93,6 +122,7 @@ package struct SQS: Sendable {
         var MessageGroupId: String?
         var MessageDeduplicationId: String?
         var DelaySeconds: Int?
+        var MessageAttributes: [String: AttributeValue]?
         var ReceiptHandle: String?
     }
 
@@ -125,7 +155,8 @@ package struct SQS: Sendable {
                 MessageBody: message.body,
                 MessageGroupId: message.groupId,
                 MessageDeduplicationId: message.deduplicationId,
-                DelaySeconds: message.delaySeconds
+                DelaySeconds: message.delaySeconds,
+                MessageAttributes: Self.wireAttributes(message.attributes)
             )
         }
         return try await self.batch("SendMessageBatch", entries, queueURL)
@@ -169,6 +200,7 @@ package struct SQS: Sendable {
         var WaitTimeSeconds: Int
         var VisibilityTimeout: Int?
         var MessageSystemAttributeNames = ["All"]
+        var MessageAttributeNames = ["All"]
     }
 
     private struct ReceiveOutput: Decodable {

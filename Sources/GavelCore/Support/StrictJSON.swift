@@ -1,0 +1,77 @@
+import FoundationEssentials
+
+/// Decodes a JSON object into `T`, refusing fields `T` does not know, so a producer's typo or a changed
+/// contract is caught at the consumer instead of being silently ignored.
+package enum StrictJSON {
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private struct Keys: Decodable {
+        var names: [String]
+        init(from decoder: any Decoder) throws {
+            self.names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        }
+    }
+
+    /// - Parameter allowed: the field names `T` reads.
+    /// - Throws: `ValidationError` naming the first unknown field, the missing one, or the one of the wrong type.
+    package static func decode<T: Decodable>(_ type: T.Type, from text: String, allowed: Set<String>) throws(ValidationError) -> T {
+        let data = Data(text.utf8)
+        let keys: Keys
+        do {
+            keys = try JSONDecoder().decode(Keys.self, from: data)
+        } catch {
+            throw ValidationError(field: nil, "the body is not a JSON object")
+        }
+        if let unknown = keys.names.sorted().first(where: { !allowed.contains($0) }) {
+            throw ValidationError(field: unknown, "unknown field")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ValidationError(field: Self.path(context.codingPath + [key]), "is required")
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw ValidationError(field: Self.path(context.codingPath), "must be \(Self.kind(expected))")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw ValidationError(field: Self.path(context.codingPath), "must be \(Self.kind(expected)), not null")
+        } catch let DecodingError.dataCorrupted(context) {
+            // Numbers that do not fit the type land here (12.5 for an integer field).
+            throw ValidationError(field: Self.path(context.codingPath), "must be a whole number")
+        } catch {
+            throw ValidationError(field: nil, "the body cannot be read")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String? {
+        keys.isEmpty ? nil : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    private static func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int64.Type, is Int.Type: "an integer"
+        case is Bool.Type: "true or false"
+        default: "a \(type)"
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An integer field; a fractional or out-of-range number is an error that names this field
+    /// (FoundationEssentials throws an internal error for it, which reaches the caller with no path).
+    package func integer(_ key: Key) throws -> Int64 {
+        do {
+            return try self.decode(Int64.self, forKey: key)
+        } catch let error as DecodingError {
+            throw error
+        } catch {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: self.codingPath + [key], debugDescription: "not a whole number in range")
+            )
+        }
+    }
+}
