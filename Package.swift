@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "AWS", "LambdaRuntime", "GavelLocal", "GavelCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -18,9 +18,14 @@ package enum Moto {
             self.credentials = credentials
         }
 
-        /// The variables a function or client reads to reach this moto (every service's endpoint).
+        /// The variables a function or client reads to reach this moto: region, every service's endpoint and
+        /// the key moto issued.
         package var environment: [String: String] {
-            ["AWS_REGION": self.region, "AWS_ENDPOINT_URL": self.endpoint]
+            [
+                "AWS_REGION": self.region, "AWS_ENDPOINT_URL": self.endpoint,
+                "AWS_ACCESS_KEY_ID": self.credentials.accessKeyId,
+                "AWS_SECRET_ACCESS_KEY": self.credentials.secretAccessKey,
+            ]
         }
 
         /// A client for `service` on this moto, with the given retry policy.

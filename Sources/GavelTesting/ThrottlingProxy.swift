@@ -1,0 +1,71 @@
+package import AWS
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A loopback proxy in front of moto that answers the first `count` requests for `operation` with a
+/// throttling error, then forwards everything unchanged (the Host header too, so signatures still verify).
+package final class ThrottlingProxy: Sendable {
+    private let upstream: String
+    private let operation: String
+    private let code: String
+    private let remaining: Mutex<Int>
+    private let seen = Mutex<Int>(0)
+
+    /// - Parameters:
+    ///   - operation: the `X-Amz-Target` suffix to throttle (`BatchWriteItem`).
+    ///   - code: the error code to answer (`ProvisionedThroughputExceededException`).
+    package init(upstream: String, operation: String, count: Int, code: String = "ProvisionedThroughputExceededException") {
+        self.upstream = upstream
+        self.operation = operation
+        self.code = code
+        self.remaining = Mutex(count)
+    }
+
+    /// How many requests for the operation arrived, throttled or not.
+    package var attempts: Int { self.seen.withLock { $0 } }
+
+    /// Runs `body` with the proxy's endpoint (`http://127.0.0.1:<port>`).
+    package func with<Output: Sendable>(_ body: (String) async throws -> Output) async throws -> Output {
+        try await LoopbackServer.with({ request in try await self.answer(request) }) { port in
+            try await body("http://127.0.0.1:\(port)")
+        }
+    }
+
+    private func answer(_ request: Request) async throws -> Response {
+        let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
+        if target.hasSuffix("." + self.operation) {
+            self.seen.withLock { $0 += 1 }
+            let throttle = self.remaining.withLock { remaining in
+                defer { remaining -= 1 }
+                return remaining > 0
+            }
+            if throttle {
+                return LoopbackServer.text(
+                    .badRequest,
+                    #"{"__type":"com.amazonaws.dynamodb.v20120810#\#(self.code)","message":"Rate of requests exceeds the allowed throughput."}"#
+                )
+            }
+        }
+        let body = try await request.body.collect(upTo: 16 << 20)
+        let forwarded = try await Moto.transport.send(
+            TransportRequest(
+                method: request.method.rawValue,
+                url: self.upstream + request.uri.description,
+                // HTTPTypes keeps Host as the authority, outside the header fields: put it back, it is signed.
+                headers: [("Host", request.head.authority ?? "")] + request.headers.map { ($0.name.rawName, $0.value) },
+                body: Array(buffer: body)
+            )
+        )
+        var headers = HTTPFields()
+        for (name, value) in forwarded.headers where name != "content-length" && name != "transfer-encoding" {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return Response(
+            status: .init(code: forwarded.status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: forwarded.body))
+        )
+    }
+}
