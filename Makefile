@@ -10,4 +10,7 @@ endef
 build-RuntimeProbeFunction:
 	$(call copy-bootstrap,runtime-probe)
 
-.PHONY: build-RuntimeProbeFunction
+build-BidPersistenceFunction:
+	$(call copy-bootstrap,bid-persistence)
+
+.PHONY: build-RuntimeProbeFunction build-BidPersistenceFunction

@@ -1,0 +1,48 @@
+import AWS
+import FoundationEssentials
+import GavelLocal
+import GavelTesting
+import Testing
+
+/// The built bid-persistence bootstrap under `gavel-local invoke`, with the events in events/, against moto.
+@Suite struct BidPersistenceEndToEndTests {
+    @Test(arguments: [("batch.json", 3, 0), ("with-invalid.json", 2, 2)])
+    func theEventsAreProcessedThroughTheRuntimeAPI(file: String, rows: Int, deadLettered: Int) async throws {
+        let moto = try await Moto.shared()
+        let table = moto.unique("bids_history")
+        try await moto.createTable(table, hash: "auction_id", range: "timestamp#user_id")
+        let deadLetterURL = try await moto.createQueue(moto.unique("dlq") + ".fifo")
+        var environment = moto.environment
+        environment["BIDS_HISTORY_TABLE"] = table
+        environment["DEAD_LETTER_QUEUE_URL"] = deadLetterURL
+        let directory = try TestPaths.temporaryDirectory("bid-persistence")
+        let process = try ChildProcess(
+            executable: TestPaths.gavelLocal,
+            arguments: [
+                "invoke", "bid-persistence", "--no-build", "--bootstrap", try TestPaths.bootstrap("bid-persistence"),
+                "-e", TestPaths.root + "/events/bid-persistence/" + file, "--repeat", "2",
+            ] + environment.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] },
+            environment: ["PATH": "/usr/bin:/bin"],
+            output: .separate(output: directory + "/out", error: directory + "/err")
+        )
+        let status = await process.waitForExit()
+        let output = try String(contentsOfFile: directory + "/out", encoding: .utf8)
+        let errors = try String(contentsOfFile: directory + "/err", encoding: .utf8)
+        #expect(status == "exit status 0", "stderr: \(errors)")
+        // Twice, as a redelivery would: both answers are a clean partial-batch response.
+        #expect(output.split(separator: "\n") == [#"{"batchItemFailures":[]}"#, #"{"batchItemFailures":[]}"#])
+
+        let dynamo = DynamoDB(client: try moto.client(.dynamoDB))
+        #expect(try await dynamo.all(.init(table: table)).count == rows)
+        let sqs = SQS(client: try moto.client(.sqs))
+        var dead: [SQS.Message] = []
+        for _ in 0..<3 where dead.count < deadLettered {
+            let batch = try await sqs.receive(from: deadLetterURL, maxMessages: 10, waitSeconds: 1)
+            dead += batch
+            for message in batch { try await sqs.delete(receiptHandle: message.receiptHandle, from: deadLetterURL) }
+        }
+        // The FIFO dead-letter queue deduplicates on the source message id: the second run adds nothing.
+        #expect(dead.count == deadLettered)
+        #expect(dead.allSatisfy { $0.messageAttributes["gavel-reason"] != nil })
+    }
+}
