@@ -1,4 +1,4 @@
-import FoundationEssentials
+package import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)
@@ -37,6 +37,9 @@ package struct RuntimeBenchmark: Sendable {
 
     package var starts = 20
     package var invocations = 1000
+    /// The event every warm invocation gets; `ping` does what the Python reference handler does (answer with
+    /// the message and the request id).
+    package var event = Data(#"{"action":"ping","message":"benchmark"}"#.utf8)
 
     package init() {}
 
@@ -121,8 +124,7 @@ package struct RuntimeBenchmark: Sendable {
             output: .file("/dev/null")
         )
         probe.watch(pid: process.pid)
-        // `ping` does what the Python reference handler does: answer with the message and the request id.
-        let event = Data(#"{"action":"ping","message":"benchmark"}"#.utf8)
+        let event = self.event
         var roundTrips: [Double] = []
         for index in 0..<(self.invocations + 10) {
             let sent = LocalFunction.nowNs()

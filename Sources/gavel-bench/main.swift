@@ -24,6 +24,16 @@ func measure(rounds: Int = 7, count: Int, _ operation: () -> Void) -> Double {
     return perOperation.sorted()[rounds / 2]
 }
 
+// `gavel-bench writes <table>`: the bids_history write strategies against the endpoint in the environment.
+if CommandLine.arguments.dropFirst().first == "writes", CommandLine.arguments.count >= 3 {
+    try await benchmarkWriteStrategies(
+        environment: ProcessInfo.processInfo.environment,
+        table: CommandLine.arguments[2],
+        batches: 50
+    )
+    exit(0)
+}
+
 // A DynamoDB PutItem as the client sends it; the payload hash is computed once, as the client does per body.
 let credentials = Credentials(
     accessKeyId: "AKIDEXAMPLE",

@@ -28,11 +28,26 @@ extension GavelLocalCommand {
             @Option(help: "Warm invocations in one process.")
             var invocations = 1000
 
+            @Option(help: "The event file every warm invocation gets (default: the probe's ping).")
+            var event: String?
+
+            @Option(name: .customLong("env"), help: "KEY=VALUE for the function's environment; repeatable.")
+            var variables: [String] = []
+
             func run() async throws {
                 var benchmark = RuntimeBenchmark()
                 benchmark.starts = self.starts
                 benchmark.invocations = self.invocations
-                let swift = try await benchmark.measure(.init(name: "gavel", executable: self.bootstrap))
+                if let event = self.event {
+                    guard let data = FileManager.default.contents(atPath: event) else {
+                        throw ValidationError("cannot read the event file \(event)")
+                    }
+                    benchmark.event = data
+                }
+                let environment = try EnvironmentOption.parse(self.variables)
+                let swift = try await benchmark.measure(
+                    .init(name: "gavel", executable: self.bootstrap, environment: environment)
+                )
                 var python: RuntimeBenchmark.Figures?
                 if !self.python.isEmpty, FileManager.default.fileExists(atPath: self.python) {
                     python = try await benchmark.measure(

@@ -48,13 +48,7 @@ extension GavelLocalCommand {
             if let timeout = self.timeout { settings.timeoutSeconds = timeout }
             let executable = try await self.prepareBootstrap(layout: layout)
             let events = try self.events.isEmpty ? [try Self.read("-")] : self.events.map(Self.read)
-            var overrides: [String: String] = [:]
-            for pair in self.environment {
-                guard let equals = pair.firstIndex(of: "=") else {
-                    throw ValidationError("--env takes KEY=VALUE, got '\(pair)'")
-                }
-                overrides[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-            }
+            let overrides = try EnvironmentOption.parse(self.environment)
             let caller = ProcessInfo.processInfo.environment
             let failures = try await LocalFunction.with(
                 settings: settings,

@@ -6,7 +6,7 @@ import Testing
 
 /// The built bid-persistence bootstrap under `gavel-local invoke`, with the events in events/, against moto.
 @Suite struct BidPersistenceEndToEndTests {
-    @Test(arguments: [("batch.json", 3, 0), ("with-invalid.json", 2, 2)])
+    @Test(arguments: [("batch.json", 10, 0), ("with-invalid.json", 2, 2)])
     func theEventsAreProcessedThroughTheRuntimeAPI(file: String, rows: Int, deadLettered: Int) async throws {
         let moto = try await Moto.shared()
         let table = moto.unique("bids_history")
