@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Tests only: the reference our own Mustache renderer is checked against (it imports full Foundation).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -104,7 +106,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GavelCoreTests",
-            dependencies: ["GavelCore", "AWS", "GavelTesting", "LambdaRuntime", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "GavelCore", "AWS", "GavelTesting", "LambdaRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
