@@ -39,12 +39,18 @@ package enum StrictJSON {
         } catch let DecodingError.valueNotFound(expected, context) {
             throw ValidationError(field: Self.path(context.codingPath), "must be \(Self.kind(expected)), not null")
         } catch let DecodingError.dataCorrupted(context) {
-            // Numbers that do not fit the type land here (12.5 for an integer field).
-            throw ValidationError(field: Self.path(context.codingPath), "must be a whole number")
+            // `integer(_:)` marks numbers that do not fit (12.5); anything else is a value outside its set.
+            let wholeNumber = context.debugDescription == Self.notWholeNumber
+            throw ValidationError(
+                field: Self.path(context.codingPath),
+                wholeNumber ? "must be a whole number" : "has a value that is not allowed"
+            )
         } catch {
             throw ValidationError(field: nil, "the body cannot be read")
         }
     }
+
+    static let notWholeNumber = "not a whole number in range"
 
     private static func path(_ keys: [any CodingKey]) -> String? {
         keys.isEmpty ? nil : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
@@ -70,7 +76,7 @@ extension KeyedDecodingContainer {
             throw error
         } catch {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: self.codingPath + [key], debugDescription: "not a whole number in range")
+                .init(codingPath: self.codingPath + [key], debugDescription: StrictJSON.notWholeNumber)
             )
         }
     }
