@@ -8,6 +8,12 @@ extension Moto.Account {
         "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
     }
 
+    /// Reads moto's record of what it holds (`/moto-api/data.json`), e.g. the emails SES "sent".
+    package func modelData() async throws -> String {
+        let response = try await Moto.transport.send(TransportRequest(method: "GET", url: self.endpoint + "/moto-api/data.json"))
+        return String(decoding: response.body, as: UTF8.self)
+    }
+
     /// Creates an on-demand table keyed by string `hash` (and `range`, of `rangeType` S or N).
     package func createTable(
         _ name: String,
