@@ -5,6 +5,7 @@
 define copy-bootstrap
 	scripts/build $(1)
 	cp .build/lambda/$(1)/bootstrap "$(ARTIFACTS_DIR)/bootstrap"
+	if [ -d .build/lambda/$(1)/templates ]; then cp -R .build/lambda/$(1)/templates "$(ARTIFACTS_DIR)/templates"; fi
 endef
 
 build-RuntimeProbeFunction:
@@ -13,4 +14,7 @@ build-RuntimeProbeFunction:
 build-BidPersistenceFunction:
 	$(call copy-bootstrap,bid-persistence)
 
-.PHONY: build-RuntimeProbeFunction build-BidPersistenceFunction
+build-NotificationsFunction:
+	$(call copy-bootstrap,notifications)
+
+.PHONY: build-RuntimeProbeFunction build-BidPersistenceFunction build-NotificationsFunction

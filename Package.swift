@@ -59,6 +59,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         function("bid-persistence", ["AWS", "GavelCore", "LambdaRuntime"]),
+        function("notifications", ["AWS", "GavelCore", "LambdaRuntime"]),
 
         // Developer tool: never linked into a bootstrap.
         .target(

@@ -1,0 +1,53 @@
+import AWS
+import FoundationEssentials
+import GavelCore
+import GavelLocal
+import GavelTesting
+import Testing
+
+/// The built notifications bootstrap under `gavel-local invoke`, with events/notifications/batch.json,
+/// against moto and a loopback Postmark.
+@Suite struct NotificationsEndToEndTests {
+    @Test func theBatchIsEmailedOnceThroughTheRuntimeAPI() async throws {
+        let moto = try await Moto.shared()
+        let users = moto.unique("users")
+        let sent = moto.unique("sent")
+        try await moto.createTable(users, hash: "userId")
+        try await moto.createTable(sent, hash: "notificationId")
+        let secret = moto.unique("postmark")
+        try await moto.createSecret(secret, value: #"{"serverToken":"e2e-token"}"#)
+        let deadLetterURL = try await moto.createQueue(moto.unique("dlq") + ".fifo")
+        let dynamo = DynamoDB(client: try moto.client(.dynamoDB))
+        try await dynamo.putItem(
+            table: users,
+            item: try DynamoDBEncoder().encode(UserProfile(userId: "user-ada", email: "ada@example.com", name: "Ada"))
+        )
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            var environment = moto.environment
+            environment.merge([
+                "USERS_TABLE": users, "NOTIFICATIONS_SENT_TABLE": sent, "DEAD_LETTER_QUEUE_URL": deadLetterURL,
+                "EMAIL_FROM": "alerts@gavel.example", "POSTMARK_TOKEN_SECRET_ID": secret, "POSTMARK_URL": url,
+                "TEMPLATES_DIR": TestPaths.root + "/Templates/notifications",
+            ]) { $1 }
+            let directory = try TestPaths.temporaryDirectory("notifications")
+            let process = try ChildProcess(
+                executable: TestPaths.gavelLocal,
+                arguments: [
+                    "invoke", "notifications", "--no-build", "--bootstrap", try TestPaths.bootstrap("notifications"),
+                    "-e", TestPaths.root + "/events/notifications/batch.json", "--repeat", "2",
+                ] + environment.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] },
+                environment: ["PATH": "/usr/bin:/bin"],
+                output: .separate(output: directory + "/out", error: directory + "/err")
+            )
+            let status = await process.waitForExit()
+            let output = try String(contentsOfFile: directory + "/out", encoding: .utf8)
+            let errors = try String(contentsOfFile: directory + "/err", encoding: .utf8)
+            #expect(status == "exit status 0", "stderr: \(errors)")
+            #expect(output.split(separator: "\n") == [#"{"batchItemFailures":[]}"#, #"{"batchItemFailures":[]}"#])
+            #expect(!errors.contains("e2e-token"))  // the server token never reaches a log
+        }
+        #expect(postmark.emails.count == 3)  // the second delivery of the batch sent nothing
+        #expect(Set(postmark.emails.map(\.Subject)) == ["Snipe scheduled: Leica M6 TTL", "Bid placed: Leica M6 TTL", "Order o-42 confirmed"])
+    }
+}
