@@ -38,7 +38,8 @@ package struct RuntimeBenchmark: Sendable {
     package var starts = 20
     package var invocations = 1000
     /// The event every warm invocation gets; `ping` does what the Python reference handler does (answer with
-    /// the message and the request id).
+    /// the message and the request id). Each `%N%` in it becomes the invocation's number, so an event can
+    /// carry ids that are new every time (a notification that was not sent before).
     package var event = Data(#"{"action":"ping","message":"benchmark"}"#.utf8)
 
     package init() {}
@@ -124,9 +125,11 @@ package struct RuntimeBenchmark: Sendable {
             output: .file("/dev/null")
         )
         probe.watch(pid: process.pid)
-        let event = self.event
+        let template = String(decoding: self.event, as: UTF8.self)
+        let numbered = template.contains("%N%")
         var roundTrips: [Double] = []
         for index in 0..<(self.invocations + 10) {
+            let event = numbered ? Data(template.replacing("%N%", with: String(index)).utf8) : self.event
             let sent = LocalFunction.nowNs()
             let outcome = await broker.invoke(
                 InvocationRequest(
