@@ -161,3 +161,29 @@ import Testing
         #expect(data.contains("You won: Leica M6"))
     }
 }
+
+/// The notifications consumer when DynamoDB throttles its ledger writes.
+@Suite struct NotificationsThrottlingTests {
+    @Test func aThrottledLedgerIsRetriedAndStillSendsOnce() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await NotificationsTests.Setup.make(postmarkURL: url)
+            let proxy = ThrottlingProxy(upstream: setup.moto.endpoint, operation: "PutItem", count: 2)
+            try await proxy.with { endpoint in
+                var environment = setup.environment
+                environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+                let handler = try NotificationsHandler(
+                    environment: environment,
+                    aws: AWSClients(environment: environment, transport: Moto.transport)
+                )
+                let event = SQSEvent(records: [
+                    NotificationsTests.record("t1", NotificationsTests.message("n-40", "bid_placed", user: "u-ada"), group: "user:u-ada")
+                ])
+                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            }
+            #expect(postmark.emails.count == 1)
+            #expect(proxy.attempts >= 4)  // two throttled claims retried, then the SENT record and the redelivery's claim
+        }
+    }
+}
