@@ -15,22 +15,15 @@ import Testing
         var environment = moto.environment
         environment["BIDS_HISTORY_TABLE"] = table
         environment["DEAD_LETTER_QUEUE_URL"] = deadLetterURL
-        let directory = try TestPaths.temporaryDirectory("bid-persistence")
-        let process = try ChildProcess(
-            executable: TestPaths.gavelLocal,
-            arguments: [
-                "invoke", "bid-persistence", "--no-build", "--bootstrap", try TestPaths.bootstrap("bid-persistence"),
-                "-e", TestPaths.root + "/events/bid-persistence/" + file, "--repeat", "2",
-            ] + environment.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] },
-            environment: ["PATH": "/usr/bin:/bin"],
-            output: .separate(output: directory + "/out", error: directory + "/err")
+        let run = try await GavelLocalRun.invoke(
+            "bid-persistence",
+            event: TestPaths.root + "/events/bid-persistence/" + file,
+            environment: environment,
+            repeat: 2
         )
-        let status = await process.waitForExit()
-        let output = try String(contentsOfFile: directory + "/out", encoding: .utf8)
-        let errors = try String(contentsOfFile: directory + "/err", encoding: .utf8)
-        #expect(status == "exit status 0", "stderr: \(errors)")
+        #expect(run.status == "exit status 0", "stderr: \(run.error)")
         // Twice, as a redelivery would: both answers are a clean partial-batch response.
-        #expect(output.split(separator: "\n") == [#"{"batchItemFailures":[]}"#, #"{"batchItemFailures":[]}"#])
+        #expect(run.output.split(separator: "\n") == [#"{"batchItemFailures":[]}"#, #"{"batchItemFailures":[]}"#])
 
         let dynamo = DynamoDB(client: try moto.client(.dynamoDB))
         #expect(try await dynamo.all(.init(table: table)).count == rows)

@@ -30,22 +30,15 @@ import Testing
                 "EMAIL_FROM": "alerts@gavel.example", "POSTMARK_TOKEN_SECRET_ID": secret, "POSTMARK_URL": url,
                 "TEMPLATES_DIR": TestPaths.root + "/Templates/notifications",
             ]) { $1 }
-            let directory = try TestPaths.temporaryDirectory("notifications")
-            let process = try ChildProcess(
-                executable: TestPaths.gavelLocal,
-                arguments: [
-                    "invoke", "notifications", "--no-build", "--bootstrap", try TestPaths.bootstrap("notifications"),
-                    "-e", TestPaths.root + "/events/notifications/batch.json", "--repeat", "2",
-                ] + environment.sorted { $0.key < $1.key }.flatMap { ["--env", "\($0.key)=\($0.value)"] },
-                environment: ["PATH": "/usr/bin:/bin"],
-                output: .separate(output: directory + "/out", error: directory + "/err")
+            let run = try await GavelLocalRun.invoke(
+                "notifications",
+                event: TestPaths.root + "/events/notifications/batch.json",
+                environment: environment,
+                repeat: 2
             )
-            let status = await process.waitForExit()
-            let output = try String(contentsOfFile: directory + "/out", encoding: .utf8)
-            let errors = try String(contentsOfFile: directory + "/err", encoding: .utf8)
-            #expect(status == "exit status 0", "stderr: \(errors)")
-            #expect(output.split(separator: "\n") == [#"{"batchItemFailures":[]}"#, #"{"batchItemFailures":[]}"#])
-            #expect(!errors.contains("e2e-token"))  // the server token never reaches a log
+            #expect(run.status == "exit status 0", "stderr: \(run.error)")
+            #expect(run.output.split(separator: "\n") == [#"{"batchItemFailures":[]}"#, #"{"batchItemFailures":[]}"#])
+            #expect(!run.error.contains("e2e-token") && !run.output.contains("e2e-token"))  // the server token never reaches a log
         }
         #expect(postmark.emails.count == 3)  // the second delivery of the batch sent nothing
         #expect(Set(postmark.emails.map(\.Subject)) == ["Snipe scheduled: Leica M6 TTL", "Bid placed: Leica M6 TTL", "Order o-42 confirmed"])
