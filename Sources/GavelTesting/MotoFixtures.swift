@@ -14,6 +14,19 @@ extension Moto.Account {
         return String(decoding: response.body, as: UTF8.self)
     }
 
+    /// Receives and deletes the messages on `queueURL` until `count` have arrived or five long polls of a
+    /// second came back short; returns what arrived.
+    package func drain(_ queueURL: String, expecting count: Int) async throws -> [SQS.Message] {
+        let sqs = SQS(client: try self.client(.sqs))
+        var messages: [SQS.Message] = []
+        for _ in 0..<5 where messages.count < count {
+            let batch = try await sqs.receive(from: queueURL, maxMessages: 10, waitSeconds: 1)
+            messages += batch
+            for message in batch { try await sqs.delete(receiptHandle: message.receiptHandle, from: queueURL) }
+        }
+        return messages
+    }
+
     /// Creates an on-demand table keyed by string `hash` (and `range`, of `rangeType` S or N).
     package func createTable(
         _ name: String,

@@ -118,7 +118,9 @@ package struct LambdaLogHandler: LogHandler {
         }
     }
 
-    private static func writeLine(_ line: String) {
+    /// Writes `line` and a newline to standard output in one `write(2)` (repeated only after EINTR or a short
+    /// write), so it never interleaves with another line. Metric lines use it too.
+    package static func writeLine(_ line: String) {
         var bytes = Array(line.utf8)
         bytes.append(0x0A)
         bytes.withUnsafeBytes { buffer in

@@ -27,13 +27,7 @@ import Testing
 
         let dynamo = DynamoDB(client: try moto.client(.dynamoDB))
         #expect(try await dynamo.all(.init(table: table)).count == rows)
-        let sqs = SQS(client: try moto.client(.sqs))
-        var dead: [SQS.Message] = []
-        for _ in 0..<3 where dead.count < deadLettered {
-            let batch = try await sqs.receive(from: deadLetterURL, maxMessages: 10, waitSeconds: 1)
-            dead += batch
-            for message in batch { try await sqs.delete(receiptHandle: message.receiptHandle, from: deadLetterURL) }
-        }
+        let dead = try await moto.drain(deadLetterURL, expecting: deadLettered)
         // The FIFO dead-letter queue deduplicates on the source message id: the second run adds nothing.
         #expect(dead.count == deadLettered)
         #expect(dead.allSatisfy { $0.messageAttributes["gavel-reason"] != nil })

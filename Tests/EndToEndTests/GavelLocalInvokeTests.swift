@@ -5,28 +5,9 @@ import Testing
 
 /// `gavel-local invoke` as a developer runs it, on the files in events/.
 @Suite struct GavelLocalInvokeTests {
-    struct Run {
-        var status: String
-        var output: String
-        var error: String
-    }
-
     /// Runs `gavel-local invoke` with `arguments`, the probe's built bootstrap standing in for the function's.
-    private func invoke(_ arguments: [String]) async throws -> Run {
-        let directory = try TestPaths.temporaryDirectory("invoke")
-        let process = try ChildProcess(
-            executable: "/usr/bin/env",
-            arguments: ["-C", TestPaths.root, TestPaths.gavelLocal, "invoke"] + arguments
-                + ["--bootstrap", try TestPaths.bootstrap("runtime-probe")],
-            environment: ["PATH": "/usr/bin:/bin"],
-            output: .separate(output: directory + "/out", error: directory + "/err")
-        )
-        let status = await process.waitForExit()
-        return Run(
-            status: status,
-            output: try String(contentsOfFile: directory + "/out", encoding: .utf8),
-            error: try String(contentsOfFile: directory + "/err", encoding: .utf8)
-        )
+    private func invoke(_ arguments: [String]) async throws -> GavelLocalRun {
+        try await GavelLocalRun.run(["invoke"] + arguments + ["--bootstrap", try TestPaths.bootstrap("runtime-probe")])
     }
 
     @Test(arguments: [

@@ -74,17 +74,9 @@ package struct AWSClient: Sendable {
         timeout: Duration = .seconds(10),
         deadline: ContinuousClock.Instant? = nil
     ) async throws(AWSError) -> TransportResponse {
-        let host = request.host ?? self.endpoint.host
         let payloadHash = request.body.isEmpty ? Digest.emptyPayloadHash : Digest.hex(Digest.sha256(request.body))
-        let unsigned = SigningRequest(
-            method: request.method,
-            path: request.path,
-            query: request.query,
-            headers: [.init("Host", host)] + request.headers,
-            payloadHash: payloadHash
-        )
-        let base = request.host.map { self.endpoint.baseURL.replacingHost(with: $0) } ?? self.endpoint.baseURL
-        let url = base + request.path + Self.queryString(request.query)
+        let unsigned = self.unsigned(request, payloadHash: payloadHash)
+        let url = self.baseURL(of: request) + request.path + Self.queryString(request.query)
         let context = AWSError.Context(service: self.service.signingName, operation: request.operation)
         var attempt = 1
         var spent = 0
@@ -170,22 +162,29 @@ package struct AWSClient: Sendable {
     /// A presigned URL for `request` (S3 GET or PUT), valid for `expiresIn`: anyone holding it may make that
     /// one request until it expires, without credentials of their own.
     package func presignedURL(_ request: ServiceRequest, expiresIn: Duration) async throws(AWSError) -> String {
-        let host = request.host ?? self.endpoint.host
-        let unsigned = SigningRequest(
-            method: request.method,
-            path: request.path,
-            query: request.query,
-            headers: [.init("Host", host)] + request.headers,
-            payloadHash: "UNSIGNED-PAYLOAD"
-        )
         let signed = self.signer.presign(
-            unsigned,
+            self.unsigned(request, payloadHash: "UNSIGNED-PAYLOAD"),
             credentials: try await self.credentials.credentials(),
             unixTime: self.environment.unixTime(),
             expiresIn: Int(min(max(expiresIn.components.seconds, 1), 604_800))
         )
-        let base = request.host.map { self.endpoint.baseURL.replacingHost(with: $0) } ?? self.endpoint.baseURL
-        return base + request.path + Self.queryString(signed.request.query)
+        return self.baseURL(of: request) + request.path + Self.queryString(signed.request.query)
+    }
+
+    /// The request as the signer sees it, with the `Host` it goes to.
+    private func unsigned(_ request: ServiceRequest, payloadHash: String) -> SigningRequest {
+        SigningRequest(
+            method: request.method,
+            path: request.path,
+            query: request.query,
+            headers: [.init("Host", request.host ?? self.endpoint.host)] + request.headers,
+            payloadHash: payloadHash
+        )
+    }
+
+    /// `scheme://host[:port]` for the request: the endpoint's, or with the request's own host (S3 buckets).
+    private func baseURL(of request: ServiceRequest) -> String {
+        request.host.map { self.endpoint.baseURL.replacingHost(with: $0) } ?? self.endpoint.baseURL
     }
 
     /// `?a=1&b=2` with names and values encoded as the signature encodes them; empty when there is no query.

@@ -17,18 +17,22 @@ package enum AWSJSON {
         guard let target = service.jsonTarget else {
             throw .configuration(context, "\(service.signingName) does not speak the JSON-RPC protocol")
         }
-        let body: Data
-        do {
-            body = try JSONEncoder().encode(input)
-        } catch {
-            throw .configuration(context, "the input cannot be encoded: \(error)")
-        }
         return ServiceRequest(
             operation: operation,
             method: "POST",
             headers: [.init("Content-Type", target.contentType), .init("X-Amz-Target", "\(target.prefix).\(operation)")],
-            body: Array(body)
+            body: try Self.body(input, context: context)
         )
+    }
+
+    /// `input` as a JSON body, for this family and REST-JSON alike.
+    /// - Throws: `AWSError.configuration` when the input cannot be encoded.
+    package static func body(_ input: some Encodable, context: AWSError.Context) throws(AWSError) -> [UInt8] {
+        do {
+            return Array(try JSONEncoder().encode(input))
+        } catch {
+            throw .configuration(context, "the input cannot be encoded: \(error)")
+        }
     }
 
     /// Decodes a JSON response body as `Output`; an empty body reads as `{}`.

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// The REST-JSON wire family (Scheduler, SES v2): the operation is the method and path, the input a JSON
 /// body, errors name their code in `X-Amzn-Errortype`.
 extension AWSClient {
@@ -16,14 +14,7 @@ extension AWSClient {
         as output: Output.Type = Output.self
     ) async throws(AWSError) -> Output {
         let context = AWSError.Context(service: self.service.signingName, operation: operation)
-        var body: [UInt8] = []
-        if let input {
-            do {
-                body = Array(try JSONEncoder().encode(input))
-            } catch {
-                throw .configuration(context, "the input cannot be encoded: \(error)")
-            }
-        }
+        let body = try input.map { input throws(AWSError) in try AWSJSON.body(input, context: context) } ?? []
         let request = ServiceRequest(
             operation: operation,
             method: method,

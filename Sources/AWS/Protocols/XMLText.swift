@@ -9,12 +9,6 @@ package enum XMLText {
         return self.unescape(xml[open.upperBound..<close.lowerBound])
     }
 
-    /// `text` with `<`, `>`, `&`, `"` and `'` escaped, for element content.
-    package static func escape(_ text: String) -> String {
-        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
-            .replacing("\"", with: "&quot;").replacing("'", with: "&apos;")
-    }
-
     private static func unescape(_ text: Substring) -> String {
         String(text).replacing("&lt;", with: "<").replacing("&gt;", with: ">")
             .replacing("&quot;", with: "\"").replacing("&apos;", with: "'")

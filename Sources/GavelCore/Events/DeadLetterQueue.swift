@@ -1,4 +1,5 @@
 package import AWS
+package import Logging
 
 /// Where a consumer puts a message it can never process (malformed, invalid): the queue's dead-letter
 /// queue, with the reason as message attributes, so the message is acknowledged without being lost.
@@ -32,5 +33,25 @@ package struct DeadLetterQueue: Sendable {
             ),
             to: self.url
         )
+    }
+
+    /// Sends `record` and logs the outcome once (id and reason, never the body).
+    /// - Returns: true when the message is dead-lettered and may be acknowledged; false when the send failed,
+    ///   and the caller must report the message failed so that it comes back.
+    package func deadLetter(_ record: SQSEvent.Record, reason: String, logger: Logger) async -> Bool {
+        do throws(AWSError) {
+            try await self.send(record, reason: reason)
+            logger.warning(
+                "message sent to the dead-letter queue",
+                metadata: ["messageId": "\(record.messageId)", "reason": "\(reason)"]
+            )
+            return true
+        } catch {
+            logger.error(
+                "message could not be dead-lettered; it will be redelivered",
+                metadata: ["messageId": "\(record.messageId)", "error": "\(error)"]
+            )
+            return false
+        }
     }
 }

@@ -11,17 +11,12 @@ package struct BidPersistenceConfiguration: Sendable, Equatable {
 
     /// - Throws: `ValidationError` naming the variable that is missing or wrong.
     package init(environment: [String: String]) throws(ValidationError) {
-        self.table = try Self.required("BIDS_HISTORY_TABLE", environment)
-        self.deadLetterQueueURL = try Self.required("DEAD_LETTER_QUEUE_URL", environment)
+        self.table = try environment.required("BIDS_HISTORY_TABLE")
+        self.deadLetterQueueURL = try environment.required("DEAD_LETTER_QUEUE_URL")
         let days = environment["BID_RETENTION_DAYS"] ?? "90"
         guard let retention = Int(days), (1...3650).contains(retention) else {
             throw ValidationError(field: "BID_RETENTION_DAYS", "must be a whole number of days from 1 to 3650")
         }
         self.retentionDays = retention
-    }
-
-    static func required(_ name: String, _ environment: [String: String]) throws(ValidationError) -> String {
-        guard let value = environment[name], !value.isEmpty else { throw ValidationError(field: name, "is required") }
-        return value
     }
 }

@@ -27,7 +27,12 @@ package struct BidPersistenceHandler: LambdaHandler {
     }
 
     /// Builds the handler from the process environment.
-    package init(environment: [String: String], aws: AWSClients) throws {
+    /// - Parameter metrics: where metric lines go; standard output unless a test collects them.
+    package init(
+        environment: [String: String],
+        aws: AWSClients,
+        metrics: Metrics = Metrics(function: "bid-persistence")
+    ) throws {
         let configuration = try BidPersistenceConfiguration(environment: environment)
         self.init(
             dynamo: DynamoDB(client: aws.client(.dynamoDB)),
@@ -37,7 +42,7 @@ package struct BidPersistenceHandler: LambdaHandler {
                 function: "bid-persistence"
             ),
             configuration: configuration,
-            metrics: Metrics(function: "bid-persistence")
+            metrics: metrics
         )
     }
 
@@ -55,19 +60,10 @@ package struct BidPersistenceHandler: LambdaHandler {
             do throws(ValidationError) {
                 valid.append((record, try LiveBid.parse(record.body)))
             } catch {
-                do throws(AWSError) {
-                    try await self.deadLetters.send(record, reason: error.description)
+                if await self.deadLetters.deadLetter(record, reason: error.description, logger: logger) {
                     deadLettered += 1
-                    logger.warning(
-                        "invalid bid sent to the dead-letter queue",
-                        metadata: ["messageId": "\(record.messageId)", "reason": "\(error)"]
-                    )
-                } catch let sendError {
+                } else {
                     failed.insert(record.messageId)
-                    logger.error(
-                        "invalid bid could not be dead-lettered; it will be redelivered",
-                        metadata: ["messageId": "\(record.messageId)", "error": "\(sendError)"]
-                    )
                 }
             }
         }

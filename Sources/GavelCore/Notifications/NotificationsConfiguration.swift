@@ -24,10 +24,10 @@ package struct NotificationsConfiguration: Sendable, Equatable {
 
     /// - Throws: `ValidationError` naming the variable that is missing or wrong.
     package init(environment: [String: String]) throws(ValidationError) {
-        self.usersTable = try BidPersistenceConfiguration.required("USERS_TABLE", environment)
-        self.sentTable = try BidPersistenceConfiguration.required("NOTIFICATIONS_SENT_TABLE", environment)
-        self.deadLetterQueueURL = try BidPersistenceConfiguration.required("DEAD_LETTER_QUEUE_URL", environment)
-        self.from = try BidPersistenceConfiguration.required("EMAIL_FROM", environment)
+        self.usersTable = try environment.required("USERS_TABLE")
+        self.sentTable = try environment.required("NOTIFICATIONS_SENT_TABLE")
+        self.deadLetterQueueURL = try environment.required("DEAD_LETTER_QUEUE_URL")
+        self.from = try environment.required("EMAIL_FROM")
         guard let provider = Provider(rawValue: environment["EMAIL_PROVIDER"] ?? "postmark") else {
             throw ValidationError(field: "EMAIL_PROVIDER", "must be postmark or ses")
         }

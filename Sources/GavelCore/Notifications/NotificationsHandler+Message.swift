@@ -65,14 +65,7 @@ extension NotificationsHandler {
     }
 
     private func deadLetter(_ record: SQSEvent.Record, reason: String, logger: Logger) async -> Outcome {
-        do throws(AWSError) {
-            try await self.deadLetters.send(record, reason: reason)
-            logger.warning("notification sent to the dead-letter queue", metadata: ["reason": "\(reason)"])
-            return .deadLettered
-        } catch {
-            logger.error("could not dead-letter; the message will come back", metadata: ["error": "\(error)"])
-            return .failed
-        }
+        await self.deadLetters.deadLetter(record, reason: reason, logger: logger) ? .deadLettered : .failed
     }
 
     /// Reads and checks a queue message body.

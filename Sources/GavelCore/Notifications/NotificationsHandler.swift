@@ -1,5 +1,4 @@
 package import AWS
-import FoundationEssentials
 package import LambdaRuntime
 import Logging
 
@@ -43,7 +42,12 @@ package struct NotificationsHandler: LambdaHandler {
     }
 
     /// Builds the handler from the process environment.
-    package init(environment: [String: String], aws: AWSClients) throws {
+    /// - Parameter metrics: where metric lines go; standard output unless a test collects them.
+    package init(
+        environment: [String: String],
+        aws: AWSClients,
+        metrics: Metrics = Metrics(function: "notifications")
+    ) throws {
         let configuration = try NotificationsConfiguration(environment: environment)
         let dynamo = DynamoDB(client: aws.client(.dynamoDB))
         let delivery: EmailDelivery =
@@ -63,7 +67,11 @@ package struct NotificationsHandler: LambdaHandler {
         self.init(
             users: dynamo,
             configuration: configuration,
-            ledger: SentLedger(dynamo: dynamo, table: configuration.sentTable) { Int64(Date().timeIntervalSince1970) },
+            ledger: SentLedger(
+                dynamo: dynamo,
+                table: configuration.sentTable,
+                now: AWSClient.Environment.live.unixTime
+            ),
             delivery: delivery,
             templates: try NotificationTemplates(directory: configuration.templatesDirectory),
             deadLetters: DeadLetterQueue(
@@ -71,7 +79,7 @@ package struct NotificationsHandler: LambdaHandler {
                 url: configuration.deadLetterQueueURL,
                 function: "notifications"
             ),
-            metrics: Metrics(function: "notifications")
+            metrics: metrics
         )
     }
 

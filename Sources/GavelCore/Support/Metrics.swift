@@ -1,8 +1,5 @@
 import FoundationEssentials
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import LambdaRuntime
 
 /// CloudWatch metrics through the Embedded Metric Format: one JSON line on standard output per call, which
 /// Lambda's log pipeline turns into metrics without an API call (no latency, no PutMetricData cost).
@@ -15,11 +12,8 @@ package struct Metrics: Sendable {
     package init(namespace: String = "Gavel", function: String, write: (@Sendable (String) -> Void)? = nil) {
         self.namespace = namespace
         self.function = function
-        self.write = write ?? { line in
-            // One write(2) per line, so a metric line never interleaves with a log line.
-            let bytes = Array((line + "\n").utf8)
-            _ = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        }
+        // The log handler's writer: one write(2) per line, so a metric line never interleaves with a log line.
+        self.write = write ?? { LambdaLogHandler.writeLine($0) }
     }
 
     /// Emits the non-zero `counts` (metric name → count) with the `Function` dimension.

@@ -14,7 +14,6 @@ import Glibc
     @Test func sendsMethodHeadersAndBodyAndReadsTheResponse() async throws {
         let seen = Mutex<[String]>([])
         try await LoopbackServer.with({ request in
-            var request = request
             let body = try await request.body.collect(upTo: 1 << 20)
             seen.withLock {
                 $0 = [

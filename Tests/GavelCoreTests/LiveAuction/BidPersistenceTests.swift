@@ -10,7 +10,6 @@ import Testing
         let table: String
         let deadLetterURL: String
         let dynamo: DynamoDB
-        let sqs: SQS
         let metrics = MetricLines()
 
         static func make() async throws -> Setup {
@@ -22,29 +21,20 @@ import Testing
                 moto: moto,
                 table: table,
                 deadLetterURL: deadLetterURL,
-                dynamo: DynamoDB(client: try moto.client(.dynamoDB)),
-                sqs: SQS(client: try moto.client(.sqs))
+                dynamo: DynamoDB(client: try moto.client(.dynamoDB))
             )
         }
 
         /// The handler, reaching DynamoDB through `dynamoEndpoint` (a proxy) when given.
-        func handler(dynamoEndpoint: String? = nil, deadLetterURL: String? = nil, maxAttempts: Int = 3) throws
-            -> BidPersistenceHandler
-        {
+        func handler(dynamoEndpoint: String? = nil, deadLetterURL: String? = nil) throws -> BidPersistenceHandler {
             var environment = self.moto.environment
             environment["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoEndpoint
-            environment["AWS_MAX_ATTEMPTS"] = String(maxAttempts)
-            let aws = try AWSClients(environment: environment, transport: Moto.transport)
-            return BidPersistenceHandler(
-                dynamo: DynamoDB(client: aws.client(.dynamoDB)),
-                deadLetters: DeadLetterQueue(
-                    sqs: SQS(client: aws.client(.sqs)),
-                    url: deadLetterURL ?? self.deadLetterURL,
-                    function: "bid-persistence"
-                ),
-                configuration: try BidPersistenceConfiguration(environment: [
-                    "BIDS_HISTORY_TABLE": self.table, "DEAD_LETTER_QUEUE_URL": deadLetterURL ?? self.deadLetterURL,
-                ]),
+            environment["AWS_MAX_ATTEMPTS"] = "3"  // the throttling test counts the attempts
+            environment["BIDS_HISTORY_TABLE"] = self.table
+            environment["DEAD_LETTER_QUEUE_URL"] = deadLetterURL ?? self.deadLetterURL
+            return try BidPersistenceHandler(
+                environment: environment,
+                aws: AWSClients(environment: environment, transport: Moto.transport),
                 metrics: self.metrics.metrics(function: "bid-persistence")
             )
         }
@@ -96,12 +86,7 @@ import Testing
         #expect(response.batchItemFailures.isEmpty)
         #expect(try await setup.rows().count == 2)
 
-        var dead: [SQS.Message] = []
-        for _ in 0..<5 where dead.count < 2 {
-            let batch = try await setup.sqs.receive(from: setup.deadLetterURL, maxMessages: 10, waitSeconds: 1)
-            dead += batch
-            for message in batch { try await setup.sqs.delete(receiptHandle: message.receiptHandle, from: setup.deadLetterURL) }
-        }
+        let dead = try await setup.moto.drain(setup.deadLetterURL, expecting: 2)
         let reasons = Dictionary(uniqueKeysWithValues: dead.map {
             ($0.messageAttributes["gavel-source-message-id"] ?? "", $0.messageAttributes["gavel-reason"] ?? "")
         })

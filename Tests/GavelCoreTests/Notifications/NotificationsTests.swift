@@ -42,15 +42,9 @@ import Testing
         func handler(postmarkURL: String? = nil) throws -> NotificationsHandler {
             var environment = self.environment
             if let postmarkURL { environment["POSTMARK_URL"] = postmarkURL }
-            let aws = try AWSClients(environment: environment, transport: Moto.transport)
-            let base = try NotificationsHandler(environment: environment, aws: aws)
-            return NotificationsHandler(
-                users: base.users,
-                configuration: base.configuration,
-                ledger: base.ledger,
-                delivery: base.delivery,
-                templates: base.templates,
-                deadLetters: base.deadLetters,
+            return try NotificationsHandler(
+                environment: environment,
+                aws: AWSClients(environment: environment, transport: Moto.transport),
                 metrics: self.metrics.metrics(function: "notifications")
             )
         }
@@ -103,13 +97,9 @@ import Testing
             let response = try await setup.handler().handle(event, context: TestContext.make())
             #expect(response.batchItemFailures.isEmpty)
             #expect(postmark.emails.map(\.Subject) == ["You won: Leica M6"])
-            let sqs = SQS(client: try setup.moto.client(.sqs))
             var reasons: [String: String] = [:]
-            for _ in 0..<5 where reasons.count < 3 {
-                for message in try await sqs.receive(from: setup.deadLetterURL, maxMessages: 10, waitSeconds: 1) {
-                    reasons[message.messageAttributes["gavel-source-message-id"] ?? ""] = message.messageAttributes["gavel-reason"]
-                    try await sqs.delete(receiptHandle: message.receiptHandle, from: setup.deadLetterURL)
-                }
+            for message in try await setup.moto.drain(setup.deadLetterURL, expecting: 3) {
+                reasons[message.messageAttributes["gavel-source-message-id"] ?? ""] = message.messageAttributes["gavel-reason"]
             }
             #expect(reasons == [
                 "bad-kind": "kind: has a value that is not allowed", "no-json": "the body is not a JSON object",

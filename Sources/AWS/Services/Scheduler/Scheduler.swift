@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// EventBridge Scheduler's one-time schedules (REST-JSON): `at()` in UTC, no flexible window, deleted by
 /// Scheduler once they have fired. One schedule per snipe bid.
 package struct Scheduler: Sendable {
@@ -155,14 +161,14 @@ package struct Scheduler: Sendable {
             Int64($0)
         }
         guard fields.count == 6 else { return nil }
-        let (year, month, day) = (fields[0], fields[1], fields[2])
-        // Days from civil (Howard Hinnant's algorithm): no calendar object needed for UTC.
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return days * 86_400 + fields[3] * 3600 + fields[4] * 60 + fields[5]
+        // timegm is gmtime_r's inverse (AmzDate formats with gmtime_r): UTC, no time zone database.
+        var parts = tm()
+        parts.tm_year = Int32(fields[0] - 1900)
+        parts.tm_mon = Int32(fields[1] - 1)
+        parts.tm_mday = Int32(fields[2])
+        parts.tm_hour = Int32(fields[3])
+        parts.tm_min = Int32(fields[4])
+        parts.tm_sec = Int32(fields[5])
+        return Int64(timegm(&parts))
     }
 }
