@@ -60,6 +60,8 @@ let package = Package(
         ),
         function("bid-persistence", ["AWS", "GavelCore", "LambdaRuntime"]),
         function("notifications", ["AWS", "GavelCore", "LambdaRuntime"]),
+        function("api", ["AWS", "GavelCore", "LambdaRuntime"]),
+        function("bid-executor", ["AWS", "GavelCore", "LambdaRuntime"]),
 
         // Developer tool: never linked into a bootstrap.
         .target(

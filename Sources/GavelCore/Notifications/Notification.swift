@@ -1,3 +1,6 @@
+package import AWS
+import FoundationEssentials
+
 /// The message every producer puts on the notification FIFO queue and the notifications function reads:
 /// `{notificationId, kind, userId or email, data}`. The sniper (bid outcomes) and the storefront (orders)
 /// build it with this type, so the two sides cannot drift apart.
@@ -39,4 +42,12 @@ package struct Notification: Codable, Sendable, Equatable {
 
     /// The FIFO group: the recipient.
     package var groupId: String { self.userId.map { "user:\($0)" } ?? "email:\(self.email ?? "")" }
+}
+
+extension Notification {
+    /// The queue message that carries this notification, under the queue conventions above.
+    package var outgoingMessage: SQS.OutgoingMessage {
+        let body = (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return SQS.OutgoingMessage(body: body, groupId: self.groupId, deduplicationId: self.notificationId)
+    }
 }

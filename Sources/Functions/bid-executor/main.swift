@@ -1,0 +1,11 @@
+import AWS
+import FoundationEssentials
+import GavelCore
+import LambdaRuntime
+
+// Places a snipe bid when its Scheduler schedule fires, and sweeps overdue bids: see BidExecutorHandler.
+let environment = ProcessInfo.processInfo.environment
+LambdaLogHandler.bootstrap(environment: environment)
+Lambda.run(environment: environment) {
+    try BidExecutorHandler(environment: environment, aws: AWSClients(environment: environment))
+}

@@ -1,0 +1,165 @@
+import AWS
+import FoundationEssentials
+import LambdaRuntime
+import Logging
+
+/// `GET /me`, `PUT /me`, `POST /me/ebay`, `DELETE /me/ebay`.
+extension APIHandler {
+    /// The Users row as the api reads it: the profile plus the eBay link, which only the api and the
+    /// executor touch (the encrypted refresh token never leaves them).
+    struct UserRow: Codable {
+        var userId: String
+        var email: String?
+        var name: String?
+        var timeZone: String?
+        var notifications: [String: Bool]?
+        var ebayRefreshToken: Data?
+        var ebayLinkedAt: Int64?
+        var ebayTokenExpiresAt: Int64?
+    }
+
+    /// The profile as `GET /me` shows it: every notification kind with its switch, and the link state.
+    struct ProfileView: Encodable {
+        struct EbayLink: Encodable {
+            var linked: Bool
+            var linkedAt: String?
+            var expiresAt: String?
+        }
+        var userId: String
+        var email: String?
+        var name: String?
+        var timeZone: String
+        var notifications: [String: Bool]
+        var ebay: EbayLink
+    }
+
+    func userRow(_ userId: String) async throws -> UserRow? {
+        try await self.dynamo.getItem(table: self.configuration.usersTable, key: ["userId": .s(userId)]).map {
+            try DynamoDBDecoder().decode(UserRow.self, from: $0)
+        }
+    }
+
+    private func view(_ row: UserRow?, call: Call) -> ProfileView {
+        var notifications: [String: Bool] = [:]
+        for kind in Notification.Kind.allCases { notifications[kind.rawValue] = row?.notifications?[kind.rawValue] ?? true }
+        return ProfileView(
+            userId: call.userId,
+            email: call.claims["email"] ?? row?.email,
+            name: row?.name ?? call.claims["name"],
+            timeZone: row?.timeZone ?? "UTC",
+            notifications: notifications,
+            ebay: .init(
+                linked: row?.ebayRefreshToken != nil,
+                linkedAt: row?.ebayLinkedAt.map { WallClock.iso8601(ms: $0) },
+                expiresAt: row?.ebayTokenExpiresAt.map { WallClock.iso8601(ms: $0) }
+            )
+        )
+    }
+
+    func getProfile(_ call: Call) async throws -> APIGatewayResponse {
+        .json(200, self.view(try await self.userRow(call.userId), call: call))
+    }
+
+    /// Replaces the editable fields (name, time zone, preferences); a field left out goes back to its default.
+    /// The email always comes from the token's claims, so the address the notifications go to is one
+    /// Cognito verified.
+    func putProfile(_ call: Call) async throws -> APIGatewayResponse {
+        let input = try call.decode(APIRequests.PutProfile.self, fields: APIRequests.PutProfile.fields)
+        if let name = input.name, name.isEmpty || name.count > 100 {
+            throw APIError.invalid("name", "must be 1 to 100 characters")
+        }
+        var timeZone: String?
+        if let text = input.timeZone { timeZone = try APIRequests.timeZone(text) }
+        let kinds = Set(Notification.Kind.allCases.map(\.rawValue))
+        if let unknown = input.notifications?.keys.sorted().first(where: { !kinds.contains($0) }) {
+            throw APIError.invalid("notifications.\(unknown)", "is not a notification kind")
+        }
+        // SET what has a value, REMOVE what was left out.
+        var assignments: [(attribute: String, value: AttributeValue?)] = [
+            ("name", input.name.map(AttributeValue.s)),
+            ("timeZone", timeZone.map(AttributeValue.s)),
+            ("notifications", nil),
+        ]
+        if let notifications = input.notifications {
+            assignments[2].value = try DynamoDBEncoder().encodeValue(notifications)
+        }
+        if let email = call.claims["email"] { assignments.append(("email", .s(email))) }
+        var names: [String: String] = [:]
+        var values: [String: AttributeValue] = [:]
+        for (attribute, value) in assignments {
+            names["#\(attribute)"] = attribute
+            if let value { values[":\(attribute)"] = value }
+        }
+        let set = assignments.filter { $0.value != nil }.map { "#\($0.attribute) = :\($0.attribute)" }
+        let remove = assignments.filter { $0.value == nil }.map { "#\($0.attribute)" }
+        let update = (set.isEmpty ? "" : "SET " + set.joined(separator: ", "))
+            + (remove.isEmpty ? "" : " REMOVE " + remove.joined(separator: ", "))
+        let row = try await self.dynamo.updateItem(
+            table: self.configuration.usersTable,
+            key: ["userId": .s(call.userId)],
+            update: update,
+            names: names,
+            values: values,
+            returnValues: .allNew
+        )
+        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserRow.self, from: $0) }, call: call))
+    }
+
+    /// Exchanges eBay's authorization code for the user's refresh token and stores it encrypted with the
+    /// stack's KMS key, bound to the user by the encryption context.
+    func linkEbay(_ call: Call) async throws -> APIGatewayResponse {
+        let input = try call.decode(APIRequests.LinkEbay.self, fields: APIRequests.LinkEbay.fields)
+        guard !input.code.isEmpty, input.code.utf8.count <= 2048 else {
+            throw APIError.invalid("code", "must be the authorization code eBay returned")
+        }
+        let grant: Ebay.UserGrant
+        do throws(EbayError) {
+            grant = try await self.ebay.exchange(code: input.code)
+        } catch {
+            if case .invalidGrant = error {
+                throw APIError.invalid("code", "eBay refused this authorization code (expired or already used)")
+            }
+            throw error
+        }
+        let ciphertext = try await self.kms.encrypt(
+            Data(grant.refreshToken.utf8),
+            keyId: self.scheduling.kmsKeyId,
+            context: Self.encryptionContext(call.userId)
+        )
+        var update = "SET ebayRefreshToken = :token, ebayLinkedAt = :now, ebayTokenExpiresAt = :expires"
+        var values: [String: AttributeValue] = [
+            ":token": .b(ciphertext), ":now": .n(String(WallClock.nowMs())), ":expires": .n(String(grant.refreshTokenExpiresAt)),
+        ]
+        if let email = call.claims["email"] {
+            update += ", email = :email"
+            values[":email"] = .s(email)
+        }
+        let row = try await self.dynamo.updateItem(
+            table: self.configuration.usersTable,
+            key: ["userId": .s(call.userId)],
+            update: update,
+            values: values,
+            returnValues: .allNew
+        )
+        call.logger.info("eBay account linked")
+        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserRow.self, from: $0) }, call: call))
+    }
+
+    /// Forgets the eBay link. Scheduled bids stay; the executor records them FAILED unless the user links again.
+    func unlinkEbay(_ call: Call) async throws -> APIGatewayResponse {
+        do throws(AWSError) {
+            // Only an existing row: unlinking never creates an empty profile. Repeating it is harmless.
+            try await self.dynamo.updateItem(
+                table: self.configuration.usersTable,
+                key: ["userId": .s(call.userId)],
+                update: "REMOVE ebayRefreshToken, ebayLinkedAt, ebayTokenExpiresAt",
+                condition: .init("attribute_exists(userId)")
+            )
+        } catch where error.isConditionalCheckFailed {}
+        return APIGatewayResponse(statusCode: 204, body: "")
+    }
+
+    /// The KMS encryption context of a user's refresh token: a ciphertext copied to another user's row
+    /// does not decrypt.
+    static func encryptionContext(_ userId: String) -> [String: String] { ["userId": userId] }
+}

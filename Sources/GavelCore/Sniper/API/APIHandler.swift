@@ -1,0 +1,150 @@
+package import AWS
+import FoundationEssentials
+package import LambdaRuntime
+import Logging
+
+/// The sniper's HTTP API behind API Gateway (payload 2.0) and its Cognito JWT authorizer.
+///
+/// The caller is the `sub` claim; every read and write is keyed by it, so one user can never reach another's
+/// rows (another user's bid is a 404, exactly like a bid that does not exist). Errors have one shape,
+/// `{"error": {"code", "message", "field"}}`; a 5xx means our fault and carries only the request id.
+package struct APIHandler: LambdaHandler {
+    package let dynamo: DynamoDB
+    package let kms: KMS
+    package let sqs: SQS
+    package let schedules: BidSchedules
+    package let ebay: Ebay
+    package let configuration: SniperConfiguration
+    package let metrics: Metrics
+
+    /// Bodies above this are refused with 413 before they are parsed.
+    static let maxBodyBytes = 64 * 1024
+
+    package init(
+        environment: [String: String],
+        aws: AWSClients,
+        metrics: Metrics = Metrics(function: "api")
+    ) throws {
+        let configuration = try SniperConfiguration(environment: environment)
+        let scheduling = try SchedulingConfiguration(environment: environment)
+        self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        self.kms = KMS(client: aws.client(.kms))
+        self.sqs = SQS(client: aws.client(.sqs))
+        self.schedules = BidSchedules(scheduler: Scheduler(client: aws.client(.scheduler)), configuration: scheduling)
+        self.ebay = Ebay(
+            configuration: configuration.ebay,
+            transport: aws.transport,
+            secrets: SecretsManager(client: aws.client(.secretsManager))
+        )
+        self.configuration = configuration
+        self.metrics = metrics
+    }
+
+    var scheduling: SchedulingConfiguration { self.schedules.configuration }
+
+    /// One request: route, authorise, run, and turn every failure into the error shape.
+    package func handle(_ request: APIGatewayRequest, context: LambdaContext) async -> APIGatewayResponse {
+        var logger = context.logger
+        logger[metadataKey: "method"] = "\(request.requestContext.http.method)"
+        logger[metadataKey: "path"] = "\(request.rawPath)"
+        let response: APIGatewayResponse
+        do {
+            response = try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
+                try await self.route(request, context: context, logger: logger)
+            }
+        } catch let error as APIError {
+            response = error.response
+        } catch {
+            response = self.fault(error, context: context, logger: logger).response  // route throws only APIError
+        }
+        if response.statusCode >= 500 {
+            self.metrics.count(["ServerErrors": 1])
+        }
+        return response
+    }
+
+    private func route(_ request: APIGatewayRequest, context: LambdaContext, logger: Logger) async throws(APIError) -> APIGatewayResponse {
+        let match = try APIRoute.match(method: request.requestContext.http.method, path: request.rawPath)
+        if match.route == .health { return .json(200, ["status": "ok"]) }
+        guard let userId = request.claims?["sub"], !userId.isEmpty else {
+            throw APIError(401, "unauthorized", "sign in: the request carries no user")
+        }
+        if let bytes = request.bodyBytes, bytes.count > Self.maxBodyBytes {
+            throw APIError(413, "payload_too_large", "the body is over 64 KB")
+        }
+        let call = Call(
+            userId: userId,
+            claims: request.claims ?? [:],
+            parameters: match.parameters,
+            query: request.queryStringParameters ?? [:],
+            body: request.bodyBytes.map { String(decoding: $0, as: UTF8.self) },
+            logger: logger
+        )
+        do {
+            switch match.route {
+            case .health: return .json(200, ["status": "ok"])
+            case .getProfile: return try await self.getProfile(call)
+            case .putProfile: return try await self.putProfile(call)
+            case .linkEbay: return try await self.linkEbay(call)
+            case .unlinkEbay: return try await self.unlinkEbay(call)
+            case .createBid: return try await self.createBid(call)
+            case .listBids: return try await self.listBids(call)
+            case .getBid: return .json(200, try await self.loadBid(call).publicView)
+            case .changeBid: return try await self.changeBid(call)
+            case .cancelBid: return try await self.cancelBid(call)
+            case .history: return try await self.history(call)
+            }
+        } catch let error as APIError {
+            throw error
+        } catch let error as AWSError {
+            throw self.fault(error, context: context, logger: logger)
+        } catch let error as EbayError {
+            throw self.ebayFault(error, context: context, logger: logger)
+        } catch {
+            throw self.fault(error, context: context, logger: logger)
+        }
+    }
+
+    /// What a route needs from the request.
+    struct Call {
+        var userId: String
+        var claims: [String: String]
+        var parameters: [String: String]
+        var query: [String: String]
+        var body: String?
+        var logger: Logger
+
+        /// The body decoded as `T`, which knows `fields`.
+        func decode<T: Decodable>(_ type: T.Type, fields: Set<String>) throws(APIError) -> T {
+            guard let body = self.body, !body.isEmpty else { throw .invalid(nil, "a JSON body is required") }
+            do throws(ValidationError) {
+                return try StrictJSON.decode(type, from: body, allowed: fields)
+            } catch {
+                throw .invalid(error)
+            }
+        }
+    }
+
+    /// A 500 or 503 that names the request id and nothing of our internals; the cause goes to the log.
+    private func fault(_ error: any Error, context: LambdaContext, logger: Logger) -> APIError {
+        let throttled = (error as? AWSError)?.retryClass == .throttling
+        logger.error("request failed", metadata: ["error": "\(error)"])
+        if throttled {
+            return APIError(503, "service_unavailable", "busy; try again shortly (request id \(context.requestId))")
+        }
+        return APIError(500, "internal_error", "something went wrong on our side (request id \(context.requestId))")
+    }
+
+    private func ebayFault(_ error: EbayError, context: LambdaContext, logger: Logger) -> APIError {
+        switch error {
+        case .itemNotFound: return APIError(400, "item_not_found", "eBay has no such item", field: "itemId")
+        case .invalidGrant:
+            return APIError(409, "ebay_not_linked", "eBay refused the authorization; link your eBay account again")
+        case .unavailable, .refused, .invalidResponse:
+            logger.warning("eBay call failed", metadata: ["error": "\(error)"])
+            return APIError(502, "ebay_unavailable", "eBay did not answer as expected; try again (request id \(context.requestId))")
+        case .configuration:
+            return self.fault(error, context: context, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package import AWS
+import FoundationEssentials
+import LambdaRuntime
+import Synchronization
+
+/// eBay's REST APIs a snipe needs, over the same transport as AWS: OAuth (authorization code, refresh,
+/// client credentials), Browse `getItem` and Offer `place_proxy_bid`.
+///
+/// The application's credentials come from Secrets Manager (`{"app_id", "cert_id", "ru_name"}`: eBay's
+/// client id, client secret and RuName, as seed 000 names them). The application token Browse needs is
+/// cached until a minute before it expires. No token or secret is ever part of an error or a log line.
+package final class Ebay: Sendable {
+    /// A user's long-lived grant from the authorization-code exchange.
+    package struct UserGrant: Sendable {
+        package var refreshToken: String
+        /// Unix milliseconds.
+        package var refreshTokenExpiresAt: Int64
+    }
+
+    /// A short-lived access token.
+    package struct AccessToken: Sendable {
+        package var token: String
+        /// Unix milliseconds.
+        package var expiresAt: Int64
+    }
+
+    /// The scope a user grants us: bidding for them.
+    package static let bidScope = "https://api.ebay.com/oauth/api_scope/buy.offer.auction"
+    static let publicScope = "https://api.ebay.com/oauth/api_scope"
+
+    package let configuration: EbayConfiguration
+    let transport: any HTTPTransport
+    let secrets: SecretsManager
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let applicationToken = Mutex<AccessToken?>(nil)
+
+    package init(
+        configuration: EbayConfiguration,
+        transport: any HTTPTransport,
+        secrets: SecretsManager,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.configuration = configuration
+        self.transport = transport
+        self.secrets = secrets
+        self.sleep = sleep
+    }
+
+    // MARK: OAuth
+
+    private struct Credentials: Decodable {
+        var app_id: String
+        var cert_id: String
+        var ru_name: String?
+    }
+
+    private func credentials() async throws(EbayError) -> Credentials {
+        let text: String
+        do throws(AWSError) {
+            text = try await self.secrets.secret(self.configuration.secretId).string ?? ""
+        } catch {
+            throw .configuration("the eBay secret cannot be read: \(error)")
+        }
+        guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(text.utf8)) else {
+            throw .configuration("the eBay secret must be JSON with app_id and cert_id")
+        }
+        guard !credentials.cert_id.hasPrefix("REPLACE"), !credentials.app_id.isEmpty else {
+            throw .configuration("the eBay secret still holds its placeholder: put the app's keys in it")
+        }
+        return credentials
+    }
+
+    private struct TokenAnswer: Decodable {
+        var access_token: String?
+        var expires_in: Int64?
+        var refresh_token: String?
+        var refresh_token_expires_in: Int64?
+        var error: String?
+        var error_description: String?
+    }
+
+    /// Calls the token endpoint with the form `form` builds from the application's credentials.
+    private func token(_ form: (Credentials) -> [(String, String)]) async throws(EbayError) -> TokenAnswer {
+        let credentials = try await self.credentials()
+        let basic = Data("\(credentials.app_id):\(credentials.cert_id)".utf8).base64EncodedString()
+        let body = form(credentials).map { "\($0.0)=\(URIEncoding.encode($0.1))" }.joined(separator: "&")
+        let request = TransportRequest(
+            method: "POST",
+            url: self.configuration.baseURL + "/identity/v1/oauth2/token",
+            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(body.utf8),
+            timeout: .seconds(10)
+        )
+        let response = try await self.send(request, retryingUntil: nil)
+        let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body))
+        guard response.status == 200, let answer, answer.access_token != nil else {
+            let reason = answer?.error_description ?? answer?.error ?? "HTTP \(response.status)"
+            if answer?.error == "invalid_grant" { throw .invalidGrant(reason) }
+            if response.status == 401 || answer?.error == "invalid_client" {
+                throw .configuration("eBay refused the application's credentials: \(reason)")
+            }
+            throw .refused(status: response.status, errorId: nil, message: reason)
+        }
+        return answer
+    }
+
+    /// Exchanges the code from eBay's consent page for the user's refresh token.
+    package func exchange(code: String) async throws(EbayError) -> UserGrant {
+        let answer = try await self.token { credentials in
+            [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", credentials.ru_name ?? "")]
+        }
+        guard let refresh = answer.refresh_token else { throw .invalidResponse("no refresh_token in the answer") }
+        let lifetime = answer.refresh_token_expires_in ?? 47_304_000  // eBay's documented 18 months
+        return UserGrant(refreshToken: refresh, refreshTokenExpiresAt: WallClock.nowMs() + lifetime * 1000)
+    }
+
+    /// A fresh user access token allowed to bid.
+    package func accessToken(refreshToken: String) async throws(EbayError) -> AccessToken {
+        let answer = try await self.token { _ in
+            [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("scope", Self.bidScope)]
+        }
+        return AccessToken(token: answer.access_token ?? "", expiresAt: WallClock.nowMs() + (answer.expires_in ?? 7200) * 1000)
+    }
+
+    /// The application token Browse calls use, from the cache while it has a minute left.
+    private func appToken() async throws(EbayError) -> String {
+        let now = WallClock.nowMs()
+        if let cached = self.applicationToken.withLock({ $0 }), cached.expiresAt - 60_000 > now { return cached.token }
+        let answer = try await self.token { _ in [("grant_type", "client_credentials"), ("scope", Self.publicScope)] }
+        let token = AccessToken(token: answer.access_token ?? "", expiresAt: now + (answer.expires_in ?? 7200) * 1000)
+        self.applicationToken.withLock { $0 = token }
+        return token.token
+    }
+
+    // MARK: Browse and Offer
+
+    /// The item, as Browse shows it now.
+    package func item(_ itemId: String) async throws(EbayError) -> EbayItem {
+        let token = try await self.appToken()
+        let request = TransportRequest(
+            method: "GET",
+            url: self.configuration.baseURL + "/buy/browse/v1/item/" + URIEncoding.encode(itemId),
+            headers: [("Authorization", "Bearer \(token)"), ("X-EBAY-C-MARKETPLACE-ID", self.configuration.marketplace)],
+            timeout: .seconds(10)
+        )
+        let response = try await self.send(request, retryingUntil: nil)
+        if response.status == 404 { throw .itemNotFound(itemId) }
+        guard response.status == 200 else { throw Self.refusal(response) }
+        return try EbayItem.parse(response.body)
+    }
+
+    /// The `place_proxy_bid` request, built ahead so that sending it is the only work left at the due time.
+    package func bidRequest(itemId: String, maxBid: Money, accessToken: String) -> TransportRequest {
+        let body = #"{"maxAmount":{"value":"\#(maxBid.decimalString)","currency":"\#(maxBid.currency)"}}"#
+        return TransportRequest(
+            method: "POST",
+            url: self.configuration.baseURL + "/buy/offer/v1_beta/bidding/" + URIEncoding.encode(itemId) + "/place_proxy_bid",
+            headers: [
+                ("Authorization", "Bearer \(accessToken)"), ("Content-Type", "application/json"),
+                ("X-EBAY-C-MARKETPLACE-ID", self.configuration.marketplace),
+            ],
+            body: Array(body.utf8),
+            timeout: .seconds(5)
+        )
+    }
+
+    /// Sends a prepared bid, retrying eBay's 429 and 5xx until `retryingUntil` (Unix ms).
+    /// - Returns: eBay's `proxyBidId`.
+    /// - Throws: `EbayError.refused` for a 4xx (401 when the access token was refused).
+    package func place(_ request: TransportRequest, retryingUntil: Int64) async throws(EbayError) -> String {
+        struct Answer: Decodable { var proxyBidId: String? }
+        let response = try await self.send(request, retryingUntil: retryingUntil)
+        guard (200..<300).contains(response.status) else { throw Self.refusal(response) }
+        return (try? JSONDecoder().decode(Answer.self, from: Data(response.body)))?.proxyBidId ?? ""
+    }
+
+    private struct Errors: Decodable {
+        struct Entry: Decodable {
+            var errorId: Int?
+            var message: String?
+            var longMessage: String?
+        }
+        var errors: [Entry]?
+    }
+
+    private static func refusal(_ response: TransportResponse) -> EbayError {
+        let first = (try? JSONDecoder().decode(Errors.self, from: Data(response.body)))?.errors?.first
+        return .refused(status: response.status, errorId: first?.errorId, message: first?.message ?? "no message")
+    }
+
+    /// Sends `request`; transport failures, 429 and 5xx are retried with full-jitter backoff (3 attempts, or
+    /// until `retryingUntil` in Unix ms, within the invocation deadline). Other statuses are returned.
+    private func send(_ request: TransportRequest, retryingUntil: Int64?) async throws(EbayError) -> TransportResponse {
+        var attempt = 1
+        while true {
+            let failure: EbayError
+            do throws(TransportError) {
+                let response = try await self.transport.send(request)
+                if response.status != 429, response.status < 500 { return response }
+                failure = .unavailable("HTTP \(response.status)")
+            } catch {
+                failure = .unavailable("\(error)")
+            }
+            let delay = Duration.milliseconds(50 * (1 << min(attempt - 1, 6))) * Double.random(in: 0.5...1)
+            let now = WallClock.nowMs()
+            let delayMs = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+            if let until = retryingUntil {
+                if now + delayMs >= until { throw failure }
+            } else if attempt >= 3 {
+                throw failure
+            }
+            if let deadline = InvocationDeadline.current, .now + delay + .milliseconds(500) > deadline { throw failure }
+            try? await self.sleep(delay)
+            attempt += 1
+        }
+    }
+}
+
+/// Where eBay is and which secret holds the application's keys.
+///
+/// Environment:
+/// - `EBAY_SECRET_ID` (required): the Secrets Manager secret with `app_id`, `cert_id`, `ru_name`.
+/// - `EBAY_ENVIRONMENT` (`production` or `sandbox`, default `production`): picks `api.ebay.com` or
+///   `api.sandbox.ebay.com`.
+/// - `EBAY_API_URL` (optional): overrides that host (the local fake eBay).
+/// - `EBAY_MARKETPLACE_ID` (default `EBAY_US`).
+package struct EbayConfiguration: Sendable, Equatable {
+    package var baseURL: String
+    package var marketplace: String
+    package var secretId: String
+
+    package init(environment: [String: String]) throws(ValidationError) {
+        self.secretId = try environment.required("EBAY_SECRET_ID")
+        let host: String
+        switch environment["EBAY_ENVIRONMENT"] ?? "production" {
+        case "production": host = "https://api.ebay.com"
+        case "sandbox": host = "https://api.sandbox.ebay.com"
+        default: throw ValidationError(field: "EBAY_ENVIRONMENT", "must be production or sandbox")
+        }
+        let url = environment["EBAY_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? host
+        self.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        self.marketplace = environment["EBAY_MARKETPLACE_ID"] ?? "EBAY_US"
+    }
+}

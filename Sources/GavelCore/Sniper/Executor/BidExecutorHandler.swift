@@ -1,0 +1,185 @@
+package import AWS
+import FoundationEssentials
+package import LambdaRuntime
+import Logging
+
+/// Places one snipe bid when its schedule fires (`{"userId", "bidId"}`), or sweeps overdue bids
+/// (`{"sweep": "overdue"}`, from the stack's five-minute schedule).
+///
+/// A bid: claim it (SCHEDULED → EXECUTING, conditional, so a second delivery does nothing); get a fresh
+/// user access token and check the item; build the request; sleep until `auctionEndTime − leadSeconds`
+/// (touching eBay two seconds before, so the connection is warm); send; record the outcome in Bids and
+/// BidHistory in one transaction; queue the notification.
+package struct BidExecutorHandler: LambdaHandler {
+    package struct Event: Decodable, Sendable {
+        package var userId: String?
+        package var bidId: String?
+        package var sweep: String?
+    }
+
+    package struct Output: Encodable, Sendable {
+        package var bidId: String?
+        package var status: BidStatus?
+        package var detail: String?
+        package var missed: Int?
+    }
+
+    package let dynamo: DynamoDB
+    package let kms: KMS
+    package let sqs: SQS
+    package let ebay: Ebay
+    package let configuration: SniperConfiguration
+    package let metrics: Metrics
+
+    package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "bid-executor")) throws {
+        let configuration = try SniperConfiguration(environment: environment)
+        self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        self.kms = KMS(client: aws.client(.kms))
+        self.sqs = SQS(client: aws.client(.sqs))
+        self.ebay = Ebay(
+            configuration: configuration.ebay,
+            transport: aws.transport,
+            secrets: SecretsManager(client: aws.client(.secretsManager))
+        )
+        self.configuration = configuration
+        self.metrics = metrics
+    }
+
+    package func handle(_ event: Event, context: LambdaContext) async throws -> Output {
+        try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
+            if event.sweep == "overdue" {
+                return Output(missed: try await self.sweepOverdue(logger: context.logger))
+            }
+            guard let userId = event.userId, let bidId = event.bidId, !userId.isEmpty, !bidId.isEmpty, event.sweep == nil else {
+                throw ValidationError(field: nil, #"the event must be {"userId", "bidId"} or {"sweep": "overdue"}"#)
+            }
+            var logger = context.logger
+            logger[metadataKey: "bidId"] = "\(bidId)"
+            return try await self.execute(userId: userId, bidId: bidId, context: context, logger: logger)
+        }
+    }
+
+    private func execute(userId: String, bidId: String, context: LambdaContext, logger: Logger) async throws -> Output {
+        let key: [String: AttributeValue] = ["userId": .s(userId), "bidId": .s(bidId)]
+        guard let claimed = try await self.claim(key) else {
+            return try await self.alreadyHandled(key: key, logger: logger)
+        }
+        var bid = try DynamoDBDecoder().decode(SnipeBid.self, from: claimed)
+        let attempt = await self.attempt(&bid, context: context, logger: logger)
+        bid.status = attempt.status
+        bid.detail = attempt.detail
+        try await self.record(&bid, from: .executing, logger: logger)
+        return Output(bidId: bid.bidId, status: bid.status, detail: bid.detail)
+    }
+
+    /// SCHEDULED → EXECUTING; the claimed row, or nil when the bid is not SCHEDULED (or does not exist).
+    private func claim(_ key: [String: AttributeValue]) async throws(AWSError) -> [String: AttributeValue]? {
+        do throws(AWSError) {
+            return try await self.dynamo.updateItem(
+                table: self.configuration.bidsTable,
+                key: key,
+                update: "SET #status = :executing, updatedAt = :now",
+                names: ["#status": "status"],
+                values: [":executing": .s("EXECUTING"), ":scheduled": .s("SCHEDULED"), ":now": .n(String(WallClock.nowMs()))],
+                condition: .init("#status = :scheduled"),
+                returnValues: .allNew
+            )
+        } catch where error.isConditionalCheckFailed {
+            return nil
+        }
+    }
+
+    /// A second delivery: nothing to do, unless the first stopped between recording and notifying.
+    private func alreadyHandled(key: [String: AttributeValue], logger: Logger) async throws -> Output {
+        guard let item = try await self.dynamo.getItem(table: self.configuration.bidsTable, key: key, consistentRead: true) else {
+            logger.warning("no such bid: the schedule outlived its bid")
+            return Output(detail: "no such bid")
+        }
+        var bid = try DynamoDBDecoder().decode(SnipeBid.self, from: item)
+        logger.info("already handled; nothing to do", metadata: ["status": "\(bid.status.rawValue)"])
+        if bid.notifiedAt == nil, bid.status != .executing, bid.status != .scheduled {
+            try await self.notify(&bid)
+        }
+        return Output(bidId: bid.bidId, status: bid.status, detail: "already handled")
+    }
+
+    /// Everything between the claim and the record: the outcome and why.
+    private func attempt(_ bid: inout SnipeBid, context: LambdaContext, logger: Logger) async -> (status: BidStatus, detail: String?) {
+        do throws(EbayError) {
+            guard let refreshToken = try? await self.refreshToken(of: bid.userId) else {
+                return (.failed, "the eBay account is not linked")
+            }
+            var token = try await self.ebay.accessToken(refreshToken: refreshToken)
+            var item = try await self.ebay.item(bid.itemId)
+            bid.auctionEndTime = item.endTime
+            if let early = Self.unbiddable(item, bid) { return early }
+            if bid.dueAt - WallClock.nowMs() > context.remainingTime.milliseconds - 10_000 {
+                logger.error("the bid is due after this invocation's deadline: raise the function timeout")
+                return (.failed, "the executor was started too early to wait for the bid")
+            }
+            // Two seconds before: refresh what might have gone stale and wake the connection up.
+            try? await Task.sleep(for: .milliseconds(max(0, bid.dueAt - 2_000 - WallClock.nowMs())))
+            if token.expiresAt < bid.dueAt + 30_000 { token = try await self.ebay.accessToken(refreshToken: refreshToken) }
+            item = try await self.ebay.item(bid.itemId)
+            bid.auctionEndTime = item.endTime
+            if let late = Self.unbiddable(item, bid) { return late }
+            var request = self.ebay.bidRequest(itemId: bid.itemId, maxBid: bid.maxBid, accessToken: token.token)
+            try? await Task.sleep(for: .milliseconds(max(0, bid.dueAt - WallClock.nowMs())))
+            bid.placedAt = WallClock.nowMs()
+            do throws(EbayError) {
+                _ = try await self.ebay.place(request, retryingUntil: item.endTime)
+            } catch .refused(status: 401, _, _) {
+                // The token was refused after all (revoked, clock skew): one fresh token, one more try.
+                token = try await self.ebay.accessToken(refreshToken: refreshToken)
+                request = self.ebay.bidRequest(itemId: bid.itemId, maxBid: bid.maxBid, accessToken: token.token)
+                _ = try await self.ebay.place(request, retryingUntil: item.endTime)
+            }
+            logger.info("bid placed", metadata: ["lateMs": "\(bid.placedAt! - bid.dueAt)"])
+            return (.placed, nil)
+        } catch {
+            return Self.outcome(of: error, logger: logger)
+        }
+    }
+
+    /// An outcome decided before bidding: the auction is over, or already above the user's maximum.
+    private static func unbiddable(_ item: EbayItem, _ bid: SnipeBid) -> (status: BidStatus, detail: String?)? {
+        if item.hasEnded(nowMs: WallClock.nowMs()) { return (.ended, "the auction ended before the bid was due") }
+        if item.currentPrice.amount >= bid.maxBid.amount || item.floor.amount > bid.maxBid.amount {
+            return (.outbid, "the price reached \(item.currentPrice.display) before the bid was due")
+        }
+        return nil
+    }
+
+    /// eBay's refusal as an outcome the user can read. The Offer API's error catalogue is not public, so
+    /// besides the checks before bidding its message is read for the two refusals a snipe expects.
+    static func outcome(of error: EbayError, logger: Logger) -> (status: BidStatus, detail: String?) {
+        switch error {
+        case .refused(_, _, let message):
+            let text = message.lowercased()
+            if text.contains("ended") || text.contains("closed") { return (.ended, "eBay: \(message)") }
+            if text.contains("outbid") || text.contains("too low") || text.contains("minimum") {
+                return (.outbid, "eBay: \(message)")
+            }
+            return (.failed, error.description)
+        case .itemNotFound: return (.ended, "the item no longer exists on eBay")
+        case .invalidGrant: return (.failed, "eBay no longer accepts the account link: link your eBay account again")
+        case .unavailable: return (.failed, "\(error.description), until the auction ended")
+        case .configuration, .invalidResponse:
+            logger.error("bid failed on our side", metadata: ["error": "\(error)"])
+            return (.failed, error.description)
+        }
+    }
+
+    /// The user's eBay refresh token, decrypted; nil when the account is not linked.
+    private func refreshToken(of userId: String) async throws -> String? {
+        guard let row = try await self.dynamo.getItem(table: self.configuration.usersTable, key: ["userId": .s(userId)]),
+            case .b(let ciphertext)? = row["ebayRefreshToken"]
+        else { return nil }
+        let plaintext = try await self.kms.decrypt(ciphertext, context: APIHandler.encryptionContext(userId))
+        return String(decoding: plaintext, as: UTF8.self)
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { self.components.seconds * 1000 + self.components.attoseconds / 1_000_000_000_000_000 }
+}

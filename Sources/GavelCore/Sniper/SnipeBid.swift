@@ -1,0 +1,193 @@
+package import AWS
+import FoundationEssentials
+import LambdaRuntime
+
+/// Where a snipe bid is in its life.
+///
+/// SCHEDULED → EXECUTING (the executor's claim) → PLACED, OUTBID, FAILED or ENDED; SCHEDULED → CANCELLED (the
+/// user); SCHEDULED or EXECUTING → MISSED (the overdue sweep, when the executor never finished).
+package enum BidStatus: String, Codable, Sendable, CaseIterable {
+    case scheduled = "SCHEDULED"
+    case executing = "EXECUTING"
+    case placed = "PLACED"
+    case outbid = "OUTBID"
+    case failed = "FAILED"
+    case ended = "ENDED"
+    case cancelled = "CANCELLED"
+    case missed = "MISSED"
+
+    /// The notification a user gets when a bid reaches this status, if any.
+    package var notificationKind: Notification.Kind? {
+        switch self {
+        case .scheduled: .snipeScheduled
+        case .placed: .bidPlaced
+        case .outbid: .bidOutbid
+        case .failed, .ended: .bidFailed
+        case .missed: .bidMissed
+        case .executing, .cancelled: nil
+        }
+    }
+}
+
+/// A row of the Bids table (keys `userId`, `bidId`): one snipe a user scheduled. Times are Unix milliseconds.
+package struct SnipeBid: Codable, Sendable, Equatable {
+    package var userId: String
+    /// Sorts by creation time (12 hex digits of milliseconds, then 16 random ones), so a Query on the user
+    /// with the sort key descending lists the newest first.
+    package var bidId: String
+    package var itemId: String
+    package var itemTitle: String
+    package var maxBid: Money
+    /// The bid goes to eBay this many seconds before the auction ends.
+    package var leadSeconds: Int
+    package var auctionEndTime: Int64
+    package var status: BidStatus
+    package var createdAt: Int64
+    package var updatedAt: Int64
+    /// Why a bid ended as it did (eBay's refusal, the item ended early…); shown to the user.
+    package var detail: String?
+    /// When the executor sent the bid to eBay.
+    package var placedAt: Int64?
+    /// When the outcome's notification went on the queue; a redelivered schedule re-sends it while absent.
+    package var notifiedAt: Int64?
+
+    package init(
+        userId: String,
+        bidId: String,
+        itemId: String,
+        itemTitle: String,
+        maxBid: Money,
+        leadSeconds: Int,
+        auctionEndTime: Int64,
+        status: BidStatus,
+        createdAt: Int64
+    ) {
+        self.userId = userId
+        self.bidId = bidId
+        self.itemId = itemId
+        self.itemTitle = itemTitle
+        self.maxBid = maxBid
+        self.leadSeconds = leadSeconds
+        self.auctionEndTime = auctionEndTime
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+
+    /// A new bid id for a bid created at `nowMs`.
+    package static func newId(nowMs: Int64) -> String {
+        func hex(_ value: UInt64, _ width: Int) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return hex(UInt64(nowMs), 12) + hex(UInt64.random(in: 0...UInt64.max), 16)
+    }
+
+    /// When the executor must send the bid: `leadSeconds` before the end.
+    package var dueAt: Int64 { self.auctionEndTime - Int64(self.leadSeconds) * 1000 }
+
+    /// The key of this row.
+    package var key: [String: AttributeValue] { ["userId": .s(self.userId), "bidId": .s(self.bidId)] }
+
+    /// The bid as the API shows it: times in ISO 8601.
+    package struct Public: Encodable, Sendable {
+        var bidId: String
+        var itemId: String
+        var itemTitle: String
+        var maxBid: Money
+        var leadSeconds: Int
+        var auctionEndTime: String
+        var status: BidStatus
+        var createdAt: String
+        var updatedAt: String
+        var detail: String?
+        var placedAt: String?
+    }
+
+    package var publicView: Public {
+        Public(
+            bidId: self.bidId,
+            itemId: self.itemId,
+            itemTitle: self.itemTitle,
+            maxBid: self.maxBid,
+            leadSeconds: self.leadSeconds,
+            auctionEndTime: WallClock.iso8601(ms: self.auctionEndTime),
+            status: self.status,
+            createdAt: WallClock.iso8601(ms: self.createdAt),
+            updatedAt: WallClock.iso8601(ms: self.updatedAt),
+            detail: self.detail,
+            placedAt: self.placedAt.map { WallClock.iso8601(ms: $0) }
+        )
+    }
+}
+
+/// A row of the BidHistory table (keys `userId`, `timestamp` in milliseconds; TTL `ttl` in seconds): one outcome.
+package struct BidHistoryEntry: Codable, Sendable, Equatable {
+    package var userId: String
+    package var timestamp: Int64
+    package var bidId: String
+    package var itemId: String
+    package var itemTitle: String
+    package var maxBid: Money
+    package var status: BidStatus
+    package var detail: String?
+    package var ttl: Int64
+
+    package init(bid: SnipeBid, at timestamp: Int64, retentionDays: Int) {
+        self.userId = bid.userId
+        self.timestamp = timestamp
+        self.bidId = bid.bidId
+        self.itemId = bid.itemId
+        self.itemTitle = bid.itemTitle
+        self.maxBid = bid.maxBid
+        self.status = bid.status
+        self.detail = bid.detail
+        self.ttl = timestamp / 1000 + Int64(retentionDays) * 86_400
+    }
+
+    /// The entry as the API shows it.
+    package struct Public: Encodable, Sendable {
+        var timestamp: String
+        var bidId: String
+        var itemId: String
+        var itemTitle: String
+        var maxBid: Money
+        var status: BidStatus
+        var detail: String?
+    }
+
+    package var publicView: Public {
+        Public(
+            timestamp: WallClock.iso8601(ms: self.timestamp),
+            bidId: self.bidId,
+            itemId: self.itemId,
+            itemTitle: self.itemTitle,
+            maxBid: self.maxBid,
+            status: self.status,
+            detail: self.detail
+        )
+    }
+}
+
+extension SnipeBid {
+    /// The email for this bid's current status, or nil when the status has none. Its id is the bid and the
+    /// status, so a producer retry is one email (the queue and the notifications ledger both deduplicate).
+    package func notification(appURL: String?, currentPrice: Money? = nil) -> Notification? {
+        guard let kind = self.status.notificationKind else { return nil }
+        var data = [
+            "itemTitle": self.itemTitle,
+            "maxBid": self.maxBid.display,
+            "leadSeconds": String(self.leadSeconds),
+            "auctionEnd": WallClock.iso8601(ms: self.auctionEndTime),
+        ]
+        data["reason"] = self.detail
+        data["currentPrice"] = currentPrice?.display
+        data["link"] = appURL.map { "\($0)/bids/\(self.bidId)" }
+        return Notification(
+            notificationId: "bid-\(self.bidId)-\(self.status.rawValue)",
+            kind: kind,
+            userId: self.userId,
+            data: data
+        )
+    }
+}
