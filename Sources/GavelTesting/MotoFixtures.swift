@@ -27,14 +27,28 @@ extension Moto.Account {
         return messages
     }
 
-    /// Creates an on-demand table keyed by string `hash` (and `range`, of `rangeType` S or N).
+    /// A global secondary index to create with a table (projecting all attributes).
+    package struct Index: Sendable {
+        package var name: String
+        package var hash: (name: String, type: String)
+        package var range: (name: String, type: String)?
+
+        package init(_ name: String, hash: (String, String), range: (String, String)? = nil) {
+            self.name = name
+            self.hash = hash
+            self.range = range
+        }
+    }
+
+    /// Creates an on-demand table keyed by string `hash` (and `range`, of `rangeType` S or N), with `indexes`.
     package func createTable(
         _ name: String,
         hash: String,
         range: String? = nil,
-        rangeType: String = "S"
+        rangeType: String = "S",
+        indexes: [Index] = []
     ) async throws {
-        struct Attribute: Encodable {
+        struct Attribute: Encodable, Hashable {
             var AttributeName: String
             var AttributeType: String
         }
@@ -42,10 +56,17 @@ extension Moto.Account {
             var AttributeName: String
             var KeyType: String
         }
+        struct IndexProjection: Encodable { var ProjectionType = "ALL" }
+        struct GSI: Encodable {
+            var IndexName: String
+            var KeySchema: [Key]
+            var Projection = IndexProjection()
+        }
         struct Input: Encodable {
             var TableName: String
             var AttributeDefinitions: [Attribute]
             var KeySchema: [Key]
+            var GlobalSecondaryIndexes: [GSI]?
             var BillingMode = "PAY_PER_REQUEST"
         }
         var attributes = [Attribute(AttributeName: hash, AttributeType: "S")]
@@ -54,9 +75,26 @@ extension Moto.Account {
             attributes.append(Attribute(AttributeName: range, AttributeType: rangeType))
             keys.append(Key(AttributeName: range, KeyType: "RANGE"))
         }
+        var globalIndexes: [GSI] = []
+        for index in indexes {
+            var schema = [Key(AttributeName: index.hash.name, KeyType: "HASH")]
+            attributes.append(Attribute(AttributeName: index.hash.name, AttributeType: index.hash.type))
+            if let range = index.range {
+                schema.append(Key(AttributeName: range.name, KeyType: "RANGE"))
+                attributes.append(Attribute(AttributeName: range.name, AttributeType: range.type))
+            }
+            globalIndexes.append(GSI(IndexName: index.name, KeySchema: schema))
+        }
+        var seen: Set<String> = []
+        attributes = attributes.filter { seen.insert($0.AttributeName).inserted }
         _ = try await self.client(.dynamoDB).json(
             "CreateTable",
-            Input(TableName: name, AttributeDefinitions: attributes, KeySchema: keys),
+            Input(
+                TableName: name,
+                AttributeDefinitions: attributes,
+                KeySchema: keys,
+                GlobalSecondaryIndexes: globalIndexes.isEmpty ? nil : globalIndexes
+            ),
             as: AWSJSON.NoOutput.self
         )
     }
@@ -128,6 +166,21 @@ extension Moto.Account {
             input: Input(),
             as: AWSJSON.NoOutput.self
         )
+    }
+
+    /// The names of the schedules in `group` (on the server without signature checks: see `SniperFixture`).
+    package func scheduleNames(group: String) async throws -> [String] {
+        struct Output: Decodable {
+            struct Summary: Decodable { var Name: String }
+            var Schedules: [Summary]
+        }
+        return try await self.client(.scheduler).restJSON(
+            "ListSchedules",
+            method: "GET",
+            path: "/schedules",
+            query: [.init("ScheduleGroup", group)],
+            as: Output.self
+        ).Schedules.map(\.Name)
     }
 
     /// Verifies an SES sender address (moto verifies at once).

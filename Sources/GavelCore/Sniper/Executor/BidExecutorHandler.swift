@@ -15,6 +15,12 @@ package struct BidExecutorHandler: LambdaHandler {
         package var userId: String?
         package var bidId: String?
         package var sweep: String?
+
+        package init(userId: String? = nil, bidId: String? = nil, sweep: String? = nil) {
+            self.userId = userId
+            self.bidId = bidId
+            self.sweep = sweep
+        }
     }
 
     package struct Output: Encodable, Sendable {

@@ -1,0 +1,155 @@
+import AWS
+import FoundationEssentials
+import GavelCore
+import GavelTesting
+import LambdaRuntime
+import Testing
+
+/// The bid executor in-process against moto and the fake eBay: timing, duplicates, refusals, outages.
+@Suite struct BidExecutorTests {
+    struct Run {
+        let fixture: SniperFixture
+        let ebay: FakeEbay
+        let handler: BidExecutorHandler
+
+        func execute(_ bid: SnipeBid) async throws -> BidExecutorHandler.Output {
+            try await self.handler.handle(.init(userId: bid.userId, bidId: bid.bidId), context: TestContext.make(seconds: 60, function: "bid-executor"))
+        }
+    }
+
+    static func with(_ body: (Run) async throws -> Void) async throws {
+        let ebay = FakeEbay()
+        try await ebay.with { url in
+            let fixture = try await SniperFixture.make(ebay: ebay, ebayURL: url)
+            try await fixture.linkUser("u-ada")
+            let handler = try BidExecutorHandler(
+                environment: fixture.environment,
+                aws: AWSClients(environment: fixture.environment, transport: Moto.transport),
+                metrics: MetricLines().metrics(function: "bid-executor")
+            )
+            try await body(Run(fixture: fixture, ebay: ebay, handler: handler))
+        }
+    }
+
+    /// An auction ending `seconds` from now at 20.00 USD.
+    static func auction(_ ebay: FakeEbay, _ id: String, endsIn seconds: Double, price: Int64 = 20_00) -> Int64 {
+        let end = WallClock.nowMs() + Int64(seconds * 1000)
+        ebay.addItem(id, .init(title: "Leica M6", price: price, endMs: end))
+        return end
+    }
+
+    @Test func theBidArrivesAtEndMinusLeadAndIsRecordedOnceEvenWhenDeliveredTwice() async throws {
+        try await Self.with { run in
+            let end = Self.auction(run.ebay, "v1|1|0", endsIn: 4.5)
+            let bid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|1|0", maxBid: Money(amount: 75_00, currency: "USD"), leadSeconds: 2, endMs: end)
+            let output = try await run.execute(bid)
+            #expect(output.status == .placed, "\(output)")
+            let placed = try #require(run.ebay.bids.first)
+            #expect(abs(placed.arrivalMs - (end - 2000)) < 100, "arrived \(placed.arrivalMs - (end - 2000)) ms off")
+            #expect(placed.body == #"{"maxAmount":{"value":"75.00","currency":"USD"}}"#)
+            let stored = try #require(try await run.fixture.bid(bid))
+            #expect(stored.status == .placed && stored.notifiedAt != nil && stored.placedAt != nil)
+            let history = try await run.fixture.history("u-ada")
+            #expect(history.map(\.status) == [.placed] && history[0].ttl > WallClock.nowMs() / 1000 + 364 * 86_400)
+            let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
+            #expect(messages.count == 1)
+            let notification = try JSONDecoder().decode(Notification.self, from: Data(messages[0].body.utf8))
+            #expect(notification.kind == .bidPlaced && notification.userId == "u-ada" && notification.notificationId == "bid-\(bid.bidId)-PLACED")
+            #expect(notification.data["maxBid"] == "75.00 USD" && notification.data["link"] == "https://gavel.example/bids/\(bid.bidId)")
+
+            // The same schedule delivered again: no second bid, no second record, no second message.
+            let again = try await run.execute(bid)
+            #expect(again.status == .placed && again.detail == "already handled")
+            #expect(run.ebay.bids.count == 1)
+            #expect(try await run.fixture.history("u-ada").count == 1)
+            #expect(try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1).isEmpty)
+        }
+    }
+
+    @Test func anEndedAuctionOrAPriceAboveTheMaximumIsRecordedWithoutBidding() async throws {
+        try await Self.with { run in
+            let ended = Self.auction(run.ebay, "v1|ended|0", endsIn: -1)
+            let late = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|ended|0", endMs: ended)
+            #expect(try await run.execute(late).status == .ended)
+            let pricey = Self.auction(run.ebay, "v1|pricey|0", endsIn: 60, price: 80_00)
+            let outbid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|pricey|0", endMs: pricey)
+            let output = try await run.execute(outbid)
+            #expect(output.status == .outbid && output.detail?.contains("80.00 USD") == true)
+            let gone = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|deleted|0", endMs: pricey)
+            #expect(try await run.execute(gone).status == .ended)
+            #expect(run.ebay.bids.isEmpty)
+            let kinds = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 3).map {
+                try JSONDecoder().decode(Notification.self, from: Data($0.body.utf8)).kind
+            }
+            #expect(kinds.sorted { $0.rawValue < $1.rawValue } == [.bidFailed, .bidFailed, .bidOutbid])
+        }
+    }
+
+    @Test func anExpiredAccessTokenIsRefreshedBeforeTheBid() async throws {
+        try await Self.with { run in
+            run.ebay.setAccessTokenLifetime(seconds: 1)
+            let end = Self.auction(run.ebay, "v1|2|0", endsIn: 4.5)
+            let bid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|2|0", endMs: end)
+            #expect(try await run.execute(bid).status == .placed)
+            // One token at the start, a fresh one two seconds before the bid (the first has expired), and one
+            // more when eBay refuses that one at the due time (it lives one second): the bid still goes in.
+            #expect(run.ebay.grants.filter { $0 == "refresh_token" }.count == 3)
+            #expect(run.ebay.bids.count == 1)
+        }
+    }
+
+    @Test func eBayOutagesAreRetriedAndRefusalsRecorded() async throws {
+        try await Self.with { run in
+            run.ebay.failNextBids([503, 502])
+            let end = Self.auction(run.ebay, "v1|3|0", endsIn: 4)
+            let retried = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|3|0", endMs: end)
+            #expect(try await run.execute(retried).status == .placed)
+            #expect(run.ebay.bids.count == 3)
+
+            run.ebay.failNextBids([403])
+            let refusedEnd = Self.auction(run.ebay, "v1|4|0", endsIn: 4)
+            let refused = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|4|0", endMs: refusedEnd)
+            let output = try await run.execute(refused)
+            #expect(output.status == .failed && output.detail?.contains("HTTP 403") == true, "\(output)")
+            #expect(run.ebay.bids.count == 4)  // a 4xx is not retried
+            #expect(try await run.fixture.bid(refused)?.detail == output.detail)
+        }
+    }
+
+    @Test func anUnlinkedUserOrARevokedGrantFailsClearly() async throws {
+        try await Self.with { run in
+            let end = Self.auction(run.ebay, "v1|5|0", endsIn: 60)
+            let stranger = try await run.fixture.scheduledBid(userId: "u-nolink", itemId: "v1|5|0", endMs: end)
+            let output = try await run.execute(stranger)
+            #expect(output.status == .failed && output.detail == "the eBay account is not linked")
+            try await run.fixture.dynamo().putItem(
+                table: run.fixture.usersTable,
+                item: ["userId": .s("u-revoked"), "email": .s("r@example.com"), "ebayRefreshToken": .b(Data("junk".utf8))]
+            )
+            let revoked = try await run.fixture.scheduledBid(userId: "u-revoked", itemId: "v1|5|0", endMs: end)
+            #expect(try await run.execute(revoked).status == .failed)
+            #expect(run.ebay.bids.isEmpty)
+        }
+    }
+
+    @Test func theSweepMarksOverdueBidsMissedAndLeavesTheRestAlone() async throws {
+        try await Self.with { run in
+            let past = WallClock.nowMs() - 120_000
+            let overdue = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|6|0", endMs: past)
+            let future = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|7|0", endMs: WallClock.nowMs() + 3_600_000)
+            let output = try await run.handler.handle(.init(sweep: "overdue"), context: TestContext.make(function: "bid-executor"))
+            #expect(output.missed == 1)
+            #expect(try await run.fixture.bid(overdue)?.status == .missed)
+            #expect(try await run.fixture.bid(future)?.status == .scheduled)
+            let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
+            #expect(messages.map { $0.body.contains(#""kind":"bid_missed""#) } == [true])
+            // A second sweep finds nothing more.
+            let again = try await run.handler.handle(.init(sweep: "overdue"), context: TestContext.make(function: "bid-executor"))
+            #expect(again.missed == 0)
+            let bad = await #expect(throws: ValidationError.self) {
+                try await run.handler.handle(.init(userId: "u-ada"), context: TestContext.make(function: "bid-executor"))
+            }
+            #expect(bad?.description.contains("bidId") == true)
+        }
+    }
+}
