@@ -113,6 +113,7 @@ let package = Package(
                 "GavelCore", "AWS", "GavelTesting", "LambdaRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
