@@ -17,4 +17,11 @@ build-BidPersistenceFunction:
 build-NotificationsFunction:
 	$(call copy-bootstrap,notifications)
 
-.PHONY: build-RuntimeProbeFunction build-BidPersistenceFunction build-NotificationsFunction
+build-ApiFunction:
+	$(call copy-bootstrap,api)
+
+build-BidExecutorFunction:
+	$(call copy-bootstrap,bid-executor)
+
+.PHONY: build-RuntimeProbeFunction build-BidPersistenceFunction build-NotificationsFunction build-ApiFunction \
+	build-BidExecutorFunction

@@ -15,7 +15,8 @@ extension APIHandler {
         let itemId = try APIRequests.itemId(input.itemId)
         let maxBid = try input.maxBid.validated(field: "maxBid")
         let lead = try APIRequests.leadSeconds(input.leadSeconds)
-        guard try await self.userRow(call.userId)?.ebayRefreshToken != nil else {
+        let user = try await self.userRow(call.userId)
+        guard user?.ebayRefreshToken != nil else {
             throw APIError(409, "ebay_not_linked", "link your eBay account (POST /me/ebay) before scheduling bids")
         }
         let item = try await self.liveItem(itemId, maxBid: maxBid)
@@ -35,20 +36,26 @@ extension APIHandler {
             throw Self.tooSoon
         }
         try await self.schedules.create(bid, fireAt: fireAt)
-        do {
-            try await self.dynamo.putItem(
-                table: self.configuration.bidsTable,
-                item: try DynamoDBEncoder().encode(bid),
-                condition: .init("attribute_not_exists(bidId)")
-            )
-        } catch {
-            await self.deleteSchedule(of: bid, logger: call.logger)
-            throw error
-        }
+        try await self.store(bid, logger: call.logger)
         call.logger.info("bid scheduled", metadata: ["bidId": "\(bid.bidId)", "fireAt": "\(fireAt)"])
         await self.notify(bid, logger: call.logger)
         bid.updatedAt = now
         return .json(201, bid.publicView, headers: ["location": "/bids/\(bid.bidId)"])
+    }
+
+    /// Puts a new bid whose schedule exists; when the put fails, deletes the schedule again.
+    private func store(_ bid: SnipeBid, logger: Logger) async throws {
+        let item = try DynamoDBEncoder().encode(bid)
+        do throws(AWSError) {
+            try await self.dynamo.putItem(
+                table: self.configuration.bidsTable,
+                item: item,
+                condition: .init("attribute_not_exists(bidId)")
+            )
+        } catch {
+            await self.deleteSchedule(of: bid, logger: logger)
+            throw error
+        }
     }
 
     static let tooSoon = APIError(
