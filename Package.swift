@@ -85,7 +85,11 @@ let package = Package(
         ),
 
         // Release-built benchmarks of the libraries (scripts/bench): never linked into a bootstrap.
-        .executableTarget(name: "gavel-bench", dependencies: ["AWS"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "gavel-bench",
+            dependencies: ["AWS", "GavelCore", "GavelTesting", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
 
         .target(
             name: "GavelTesting",

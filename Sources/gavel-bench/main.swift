@@ -34,6 +34,12 @@ if CommandLine.arguments.dropFirst().first == "writes", CommandLine.arguments.co
     exit(0)
 }
 
+// `gavel-bench sniper`: bid timing against the fake eBay, and GET /bids handler time, against moto.
+if CommandLine.arguments.dropFirst().first == "sniper" {
+    try await benchmarkSniper()
+    exit(0)
+}
+
 // A DynamoDB PutItem as the client sends it; the payload hash is computed once, as the client does per body.
 let credentials = Credentials(
     accessKeyId: "AKIDEXAMPLE",
