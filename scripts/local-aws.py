@@ -10,19 +10,30 @@ import boto3
 dynamodb = boto3.client("dynamodb")
 
 
-def table(name, *keys):
-    types = {"timestamp": "N"}
+def table(name, *keys, index=None):
+    types = {"timestamp": "N", "auctionEndTime": "N"}
+    attributes = list(keys) + list(index[1:] if index else [])
+    options = {}
+    if index:
+        options["GlobalSecondaryIndexes"] = [{
+            "IndexName": index[0],
+            "KeySchema": [{"AttributeName": k, "KeyType": t} for k, t in zip(index[1:], ("HASH", "RANGE"))],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        }]
     dynamodb.create_table(
         TableName=name,
         BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": k, "AttributeType": types.get(k, "S")} for k in keys],
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": types.get(k, "S")} for k in attributes],
         KeySchema=[{"AttributeName": k, "KeyType": t} for k, t in zip(keys, ("HASH", "RANGE"))],
+        **options,
     )
 
 
 table("bids_history", "auction_id", "timestamp#user_id")
 table("users", "userId")
 table("sent-notifications", "notificationId")
+table("bids", "userId", "bidId", index=("status-auctionEndTime-index", "status", "auctionEndTime"))
+table("bid-history", "userId", "timestamp")
 for user, email, name in (("user-ada", "ada@example.com", "Ada"), ("user-a", "a@example.com", "A. Bidder")):
     dynamodb.put_item(TableName="users", Item={"userId": {"S": user}, "email": {"S": email}, "name": {"S": name}})
 
@@ -32,7 +43,16 @@ bid_dlq = sqs.create_queue(QueueName="bid-persistence-dlq.fifo", Attributes=fifo
 notification_dlq = sqs.create_queue(QueueName="notification-dlq.fifo", Attributes=fifo)["QueueUrl"]
 
 boto3.client("sesv2").create_email_identity(EmailIdentity="alerts@gavel.example")
-secret = boto3.client("secretsmanager").create_secret(Name="postmark", SecretString='{"serverToken":"local"}')
+secrets = boto3.client("secretsmanager")
+secret = secrets.create_secret(Name="postmark", SecretString='{"serverToken":"local"}')
+# The eBay app keys: the local fake eBay (whole-backend issue) will accept these; until then eBay calls fail.
+ebay = secrets.create_secret(
+    Name="ebay-credentials",
+    SecretString='{"app_id":"gavel-app-id","dev_id":"local","cert_id":"gavel-cert-secret","ru_name":"Gavel-RuName"}',
+)
+notification_queue = sqs.create_queue(QueueName="notification-queue.fifo", Attributes=fifo)["QueueUrl"]
+kms_key = boto3.client("kms").create_key(Description="gavel local")["KeyMetadata"]["KeyId"]
+boto3.client("scheduler").create_schedule_group(Name="bid-schedules")
 
 for key, value in {
     "BIDS_HISTORY_TABLE": "bids_history",
@@ -43,5 +63,13 @@ for key, value in {
     "EMAIL_PROVIDER": "ses",
     "EMAIL_FROM": "alerts@gavel.example",
     "POSTMARK_TOKEN_SECRET_ID": secret["ARN"],
+    "BIDS_TABLE": "bids",
+    "BID_HISTORY_TABLE": "bid-history",
+    "NOTIFICATION_QUEUE_URL": notification_queue,
+    "SCHEDULE_GROUP": "bid-schedules",
+    "BID_EXECUTOR_ARN": "arn:aws:lambda:us-east-1:123456789012:function:bid-executor",
+    "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/bid-scheduler",
+    "KMS_KEY_ID": kms_key,
+    "EBAY_SECRET_ID": ebay["ARN"],
 }.items():
     print(f"{key}={value}")

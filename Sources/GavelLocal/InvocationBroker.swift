@@ -11,6 +11,9 @@ package actor InvocationBroker {
     private var callers: [String: CheckedContinuation<InvocationOutcome, Never>] = [:]
     /// The error the runtime reported from `/init/error`, until the next process starts.
     package private(set) var initError: ErrorReport?
+    /// Set when the local function is done: a `next` call arriving later (sent by a process that was being
+    /// stopped) is answered at once instead of parking a request the server would wait on for ever.
+    private var closed = false
 
     package init() {}
 
@@ -30,6 +33,7 @@ package actor InvocationBroker {
     /// - Returns: nil when the wait was dropped because the process that asked has exited.
     package func next() async -> InvocationRequest? {
         if !self.queued.isEmpty { return self.queued.removeFirst() }
+        if self.closed { return nil }
         return await withCheckedContinuation { self.waitingRuntimes.append($0) }
     }
 
@@ -58,6 +62,12 @@ package actor InvocationBroker {
         let waiting = self.waitingRuntimes
         self.waitingRuntimes = []
         for runtime in waiting { runtime.resume(returning: nil) }
+    }
+
+    /// No more events: answers every parked and every later `next` call with nil.
+    package func close() {
+        self.closed = true
+        self.dropWaitingRuntimes()
     }
 
     /// Records the runtime's `/init/error` report.

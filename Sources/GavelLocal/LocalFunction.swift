@@ -90,10 +90,12 @@ package actor LocalFunction {
             do {
                 let output = try await body(function)
                 await function.shutdown()
+                await broker.close()
                 group.cancelAll()
                 return output
             } catch {
                 await function.shutdown()
+                await broker.close()
                 group.cancelAll()
                 throw error
             }
