@@ -67,7 +67,7 @@ package struct SniperFixture: Sendable {
         )
     }
 
-    /// Writes a SCHEDULED bid straight into Bids (as `POST /bids` leaves it), due `dueInMs` from now.
+    /// Writes a SCHEDULED bid straight into Bids (as `POST /bids` leaves it) on an auction ending at `endMs`.
     package func scheduledBid(
         userId: String,
         itemId: String,

@@ -51,12 +51,11 @@ func benchmarkSniper() async throws {
         let api = try APIHandler(environment: fixture.environment, aws: aws, metrics: metrics)
         let dynamo = try fixture.dynamo()
         for index in 0..<100 {
-            var bid = SnipeBid(
+            let bid = SnipeBid(
                 userId: "u-list", bidId: SnipeBid.newId(nowMs: WallClock.nowMs() + Int64(index)), itemId: "v1|\(index)|0",
                 itemTitle: "Listed item \(index) with a title of a realistic length for eBay", maxBid: Money(amount: 125_00, currency: "USD"),
                 leadSeconds: 5, auctionEndTime: WallClock.nowMs() + 3_600_000, status: .scheduled, createdAt: WallClock.nowMs()
             )
-            bid.detail = nil
             try await dynamo.putItem(table: fixture.bidsTable, item: try DynamoDBEncoder().encode(bid))
         }
         let request = APIGatewayRequest(method: "GET", path: "/bids", query: ["limit": "100"], claims: ["sub": "u-list"])

@@ -130,8 +130,8 @@ private final class Transfer: @unchecked Sendable {
         gavel_curl_set_pointer(easy, CURLOPT_ERRORBUFFER, self.errorBuffer)
         gavel_curl_set_long(easy, CURLOPT_NOSIGNAL, 1)
         gavel_curl_set_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        gavel_curl_set_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
-        gavel_curl_set_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
+        gavel_curl_set_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout.milliseconds))
+        gavel_curl_set_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout.milliseconds))
         if let caFile = configuration.caFile {
             caFile.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_CAINFO, $0) }
         }
@@ -209,10 +209,6 @@ private final class Transfer: @unchecked Sendable {
             return .tlsFailed(detail)
         default: return .failed(detail)
         }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     private static let appendBody: gavel_curl_data_callback = { buffer, size, count, userdata in

@@ -18,7 +18,8 @@ extension NotificationsHandler {
             let address: String
             if let userId = notification.userId {
                 guard let item = try await self.users.getItem(table: self.configuration.usersTable, key: ["userId": .s(userId)]),
-                    let profile = try? DynamoDBDecoder().decode(UserProfile.self, from: item)
+                    let profile = try? DynamoDBDecoder().decode(UserProfile.self, from: item),
+                    let email = profile.email
                 else {
                     return await self.deadLetter(record, reason: "userId: no such user, or no email address", logger: logger)
                 }
@@ -26,7 +27,7 @@ extension NotificationsHandler {
                     logger.info("skipped: the user turned this kind off", metadata: ["kind": "\(notification.kind.rawValue)"])
                     return .optedOut
                 }
-                address = profile.email
+                address = email
                 values["name"] = values["name"] ?? profile.name
             } else {
                 address = notification.email ?? ""

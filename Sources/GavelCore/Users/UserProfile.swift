@@ -1,16 +1,26 @@
-/// A row of the Users table (key `userId`): the profile `GET /me` shows and the notifications consumer reads.
+package import AWS
+package import FoundationEssentials
+
+/// A row of the Users table (key `userId`): the profile `GET /me` shows, the address and preferences the
+/// notifications consumer reads, and the eBay link only the api and the bid executor touch.
 package struct UserProfile: Codable, Sendable, Equatable {
     package var userId: String
-    package var email: String
+    /// From the caller's verified token claims; absent when no request carried one yet.
+    package var email: String?
     package var name: String?
     /// IANA time zone (`Europe/London`), for dates in emails.
     package var timeZone: String?
     /// Per notification kind (`bid_outbid`), false when the user turned it off; a kind not listed is on.
     package var notifications: [String: Bool]?
+    /// The user's eBay refresh token, KMS-encrypted under the context `{"userId": userId}`; never returned.
+    package var ebayRefreshToken: Data?
+    /// When the eBay account was linked, and when its refresh token expires (Unix milliseconds).
+    package var ebayLinkedAt: Int64?
+    package var ebayTokenExpiresAt: Int64?
 
     package init(
         userId: String,
-        email: String,
+        email: String?,
         name: String? = nil,
         timeZone: String? = nil,
         notifications: [String: Bool]? = nil
@@ -25,5 +35,14 @@ package struct UserProfile: Codable, Sendable, Equatable {
     /// Whether the user wants emails of `kind`.
     package func wants(_ kind: Notification.Kind) -> Bool {
         self.notifications?[kind.rawValue] ?? true
+    }
+}
+
+extension DynamoDB {
+    /// The Users row of `userId` in `table`, or nil when there is none.
+    package func userProfile(_ userId: String, table: String) async throws -> UserProfile? {
+        try await self.getItem(table: table, key: ["userId": .s(userId)]).map {
+            try DynamoDBDecoder().decode(UserProfile.self, from: $0)
+        }
     }
 }

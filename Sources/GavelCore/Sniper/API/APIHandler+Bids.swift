@@ -15,7 +15,7 @@ extension APIHandler {
         let itemId = try APIRequests.itemId(input.itemId)
         let maxBid = try input.maxBid.validated(field: "maxBid")
         let lead = try APIRequests.leadSeconds(input.leadSeconds)
-        let user = try await self.userRow(call.userId)
+        let user = try await self.dynamo.userProfile(call.userId, table: self.configuration.usersTable)
         guard user?.ebayRefreshToken != nil else {
             throw APIError(409, "ebay_not_linked", "link your eBay account (POST /me/ebay) before scheduling bids")
         }

@@ -5,19 +5,6 @@ import Logging
 
 /// `GET /me`, `PUT /me`, `POST /me/ebay`, `DELETE /me/ebay`.
 extension APIHandler {
-    /// The Users row as the api reads it: the profile plus the eBay link, which only the api and the
-    /// executor touch (the encrypted refresh token never leaves them).
-    struct UserRow: Codable {
-        var userId: String
-        var email: String?
-        var name: String?
-        var timeZone: String?
-        var notifications: [String: Bool]?
-        var ebayRefreshToken: Data?
-        var ebayLinkedAt: Int64?
-        var ebayTokenExpiresAt: Int64?
-    }
-
     /// The profile as `GET /me` shows it: every notification kind with its switch, and the link state.
     struct ProfileView: Encodable {
         struct EbayLink: Encodable {
@@ -33,13 +20,7 @@ extension APIHandler {
         var ebay: EbayLink
     }
 
-    func userRow(_ userId: String) async throws -> UserRow? {
-        try await self.dynamo.getItem(table: self.configuration.usersTable, key: ["userId": .s(userId)]).map {
-            try DynamoDBDecoder().decode(UserRow.self, from: $0)
-        }
-    }
-
-    private func view(_ row: UserRow?, call: Call) -> ProfileView {
+    private func view(_ row: UserProfile?, call: Call) -> ProfileView {
         var notifications: [String: Bool] = [:]
         for kind in Notification.Kind.allCases { notifications[kind.rawValue] = row?.notifications?[kind.rawValue] ?? true }
         return ProfileView(
@@ -57,7 +38,7 @@ extension APIHandler {
     }
 
     func getProfile(_ call: Call) async throws -> APIGatewayResponse {
-        .json(200, self.view(try await self.userRow(call.userId), call: call))
+        .json(200, self.view(try await self.dynamo.userProfile(call.userId, table: self.configuration.usersTable), call: call))
     }
 
     /// Replaces the editable fields (name, time zone, preferences); a field left out goes back to its default.
@@ -102,7 +83,7 @@ extension APIHandler {
             values: values,
             returnValues: .allNew
         )
-        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserRow.self, from: $0) }, call: call))
+        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserProfile.self, from: $0) }, call: call))
     }
 
     /// Exchanges eBay's authorization code for the user's refresh token and stores it encrypted with the
@@ -142,7 +123,7 @@ extension APIHandler {
             returnValues: .allNew
         )
         call.logger.info("eBay account linked")
-        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserRow.self, from: $0) }, call: call))
+        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserProfile.self, from: $0) }, call: call))
     }
 
     /// Forgets the eBay link. Scheduled bids stay; the executor records them FAILED unless the user links again.

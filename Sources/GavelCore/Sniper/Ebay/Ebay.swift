@@ -46,6 +46,15 @@ package final class Ebay: Sendable {
         self.sleep = sleep
     }
 
+    /// An eBay client on the process's shared transport, reading the app's keys through Secrets Manager.
+    package convenience init(configuration: EbayConfiguration, aws: AWSClients) {
+        self.init(
+            configuration: configuration,
+            transport: aws.transport,
+            secrets: SecretsManager(client: aws.client(.secretsManager))
+        )
+    }
+
     // MARK: OAuth
 
     private struct Credentials: Decodable {
@@ -203,9 +212,8 @@ package final class Ebay: Sendable {
             }
             let delay = Duration.milliseconds(50 * (1 << min(attempt - 1, 6))) * Double.random(in: 0.5...1)
             let now = WallClock.nowMs()
-            let delayMs = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
             if let until = retryingUntil {
-                if now + delayMs >= until { throw failure }
+                if now + delay.milliseconds >= until { throw failure }
             } else if attempt >= 3 {
                 throw failure
             }

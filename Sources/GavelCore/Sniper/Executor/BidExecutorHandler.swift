@@ -42,11 +42,7 @@ package struct BidExecutorHandler: LambdaHandler {
         self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
         self.kms = KMS(client: aws.client(.kms))
         self.sqs = SQS(client: aws.client(.sqs))
-        self.ebay = Ebay(
-            configuration: configuration.ebay,
-            transport: aws.transport,
-            secrets: SecretsManager(client: aws.client(.secretsManager))
-        )
+        self.ebay = Ebay(configuration: configuration.ebay, aws: aws)
         self.configuration = configuration
         self.metrics = metrics
     }
@@ -178,14 +174,9 @@ package struct BidExecutorHandler: LambdaHandler {
 
     /// The user's eBay refresh token, decrypted; nil when the account is not linked.
     private func refreshToken(of userId: String) async throws -> String? {
-        guard let row = try await self.dynamo.getItem(table: self.configuration.usersTable, key: ["userId": .s(userId)]),
-            case .b(let ciphertext)? = row["ebayRefreshToken"]
+        guard let ciphertext = try await self.dynamo.userProfile(userId, table: self.configuration.usersTable)?.ebayRefreshToken
         else { return nil }
         let plaintext = try await self.kms.decrypt(ciphertext, context: APIHandler.encryptionContext(userId))
         return String(decoding: plaintext, as: UTF8.self)
     }
-}
-
-extension Duration {
-    var milliseconds: Int64 { self.components.seconds * 1000 + self.components.attoseconds / 1_000_000_000_000_000 }
 }
