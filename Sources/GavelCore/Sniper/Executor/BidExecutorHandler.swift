@@ -108,9 +108,16 @@ package struct BidExecutorHandler: LambdaHandler {
     /// Everything between the claim and the record: the outcome and why.
     private func attempt(_ bid: inout SnipeBid, context: LambdaContext, logger: Logger) async -> (status: BidStatus, detail: String?) {
         do throws(EbayError) {
-            guard let refreshToken = try? await self.refreshToken(of: bid.userId) else {
-                return (.failed, "the eBay account is not linked")
+            let stored: String?
+            do {
+                stored = try await self.refreshToken(of: bid.userId)
+            } catch {
+                // Not the same as "not linked": the row or KMS failed (after the client's retries), or the
+                // ciphertext does not decrypt for this user. The cause goes to the log, not to the user.
+                logger.error("the eBay refresh token could not be read", metadata: ["error": "\(error)"])
+                return (.failed, "the eBay account link could not be read; link your eBay account again")
             }
+            guard let refreshToken = stored else { return (.failed, "the eBay account is not linked") }
             var token = try await self.ebay.accessToken(refreshToken: refreshToken)
             var item = try await self.ebay.item(bid.itemId)
             bid.auctionEndTime = item.endTime
