@@ -4,7 +4,7 @@
 start_local_aws() {
     local log
     log=$(mktemp)
-    .venv/bin/moto_server -H 127.0.0.1 -p 0 > "$log" 2>&1 &
+    .venv/bin/python scripts/moto-server.py -H 127.0.0.1 -p 0 > "$log" 2>&1 &
     local_aws_moto=$!
     trap 'kill $local_aws_moto 2>/dev/null || true' EXIT
     for _ in $(seq 100); do grep -q "Running on" "$log" && break; sleep 0.1; done

@@ -31,9 +31,10 @@ package final class MotoServer: Sendable {
                 throw LocalError.serverFailed("scripts/setup could not install moto_server (\(ended))")
             }
         }
-        // The watchdog: moto in the background, polled until either it or our process is gone.
+        // The watchdog: moto in the background, polled until either it or our process is gone. moto runs through
+        // scripts/moto-server.py, which serves DynamoDB one request at a time (why: that file's docstring).
         let script = """
-            "$1" -H 127.0.0.1 -p 0 & moto=$!
+            "$1" "$3" -H 127.0.0.1 -p 0 & moto=$!
             trap 'kill $moto 2>/dev/null; exit 0' TERM INT
             while kill -0 "$2" 2>/dev/null && kill -0 $moto 2>/dev/null; do sleep 1; done
             kill $moto 2>/dev/null
@@ -41,7 +42,10 @@ package final class MotoServer: Sendable {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         self.process = try ChildProcess(
             executable: "/bin/sh",
-            arguments: ["-c", script, "moto-watchdog", executable, String(getpid())],
+            arguments: [
+                "-c", script, "moto-watchdog", layout.root + "/.venv/bin/python", String(getpid()),
+                layout.root + "/scripts/moto-server.py",
+            ],
             environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") },
             output: .file(log)
         )

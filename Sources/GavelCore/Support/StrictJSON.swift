@@ -45,6 +45,8 @@ package enum StrictJSON {
                 field: Self.path(context.codingPath),
                 wholeNumber ? "must be a whole number" : "has a value that is not allowed"
             )
+        } catch let error as ValidationError {
+            throw error  // a nested type's own check (an unknown field of a list entry)
         } catch {
             throw ValidationError(field: nil, "the body cannot be read")
         }
@@ -52,7 +54,8 @@ package enum StrictJSON {
 
     static let notWholeNumber = "not a whole number in range"
 
-    private static func path(_ keys: [any CodingKey]) -> String? {
+    /// `items[2].quantity`: the dotted path of a field, as errors name it.
+    package static func path(_ keys: [any CodingKey]) -> String? {
         keys.isEmpty ? nil : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 

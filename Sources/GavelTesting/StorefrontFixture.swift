@@ -1,0 +1,82 @@
+package import AWS
+import FoundationEssentials
+package import Storefront
+
+/// The storefront's AWS side on moto: Products (vendor and category indexes), Orders (user index), Cart,
+/// Sessions (user index), Analytics, the notification queue and the images bucket, and the environment
+/// order-validation, image-processing and cleanup read.
+package struct StorefrontFixture: Sendable {
+    package let moto: Moto.Account
+    package let environment: [String: String]
+
+    package var productsTable: String { self.environment["PRODUCTS_TABLE"]! }
+    package var ordersTable: String { self.environment["ORDERS_TABLE"]! }
+    package var cartTable: String { self.environment["CART_TABLE"]! }
+    package var sessionsTable: String { self.environment["SESSIONS_TABLE"]! }
+    package var analyticsTable: String { self.environment["ANALYTICS_TABLE"]! }
+    package var queueURL: String { self.environment["NOTIFICATION_QUEUE_URL"]! }
+    package var bucket: String { self.environment["IMAGES_BUCKET"]! }
+
+    /// Creates everything on the shared (signature-checking) moto, with fresh names.
+    package static func make() async throws -> StorefrontFixture {
+        let moto = try await Moto.shared()
+        let names = [
+            "PRODUCTS_TABLE": moto.unique("Products"), "ORDERS_TABLE": moto.unique("Orders"),
+            "CART_TABLE": moto.unique("Cart"), "SESSIONS_TABLE": moto.unique("Sessions"),
+            "ANALYTICS_TABLE": moto.unique("Analytics"), "IMAGES_BUCKET": moto.unique("images"),
+        ]
+        try await moto.createTable(
+            names["PRODUCTS_TABLE"]!,
+            hash: "product_id",
+            indexes: [.init("vendor-index", hash: ("vendor_id", "S")), .init("category-index", hash: ("category", "S"))]
+        )
+        try await moto.createTable(
+            names["ORDERS_TABLE"]!,
+            hash: "order_id",
+            indexes: [.init("user-orders-index", hash: ("user_id", "S"), range: ("created_at", "N"))]
+        )
+        try await moto.createTable(names["CART_TABLE"]!, hash: "userId", range: "productId")
+        try await moto.createTable(
+            names["SESSIONS_TABLE"]!,
+            hash: "session_id",
+            indexes: [.init("user-index", hash: ("user_id", "S"))]
+        )
+        try await moto.createTable(names["ANALYTICS_TABLE"]!, hash: "product_id", range: "timestamp", rangeType: "N")
+        try await moto.createBucket(names["IMAGES_BUCKET"]!)
+        var environment = moto.environment
+        environment.merge(names) { $1 }
+        environment["NOTIFICATION_QUEUE_URL"] = try await moto.createQueue(moto.unique("notification-queue") + ".fifo")
+        environment["APP_URL"] = "https://shop.example"
+        return StorefrontFixture(moto: moto, environment: environment)
+    }
+
+    package func dynamo() throws -> DynamoDB { DynamoDB(client: try self.moto.client(.dynamoDB)) }
+
+    /// Writes `products` to Products.
+    package func put(_ products: [Product]) async throws {
+        let dynamo = try self.dynamo()
+        for product in products {
+            try await dynamo.putItem(table: self.productsTable, item: try DynamoDBEncoder().encode(product))
+        }
+    }
+
+    /// The product as stored now (read consistently).
+    package func product(_ id: String) async throws -> Product? {
+        try await self.dynamo().getItem(table: self.productsTable, key: Product.key(id), consistentRead: true)
+            .map { try DynamoDBDecoder().decode(Product.self, from: $0) }
+    }
+
+    /// Every order in Orders.
+    package func orders() async throws -> [Order] {
+        try await self.dynamo().all(DynamoDB.Read(table: self.ordersTable, consistentRead: true))
+            .map { try DynamoDBDecoder().decode(Order.self, from: $0) }
+    }
+
+    /// Puts `quantity` of `productId` in `userId`'s cart.
+    package func addToCart(userId: String, productId: String, quantity: Int) async throws {
+        try await self.dynamo().putItem(
+            table: self.cartTable,
+            item: ["userId": .s(userId), "productId": .s(productId), "quantity": .n(String(quantity))]
+        )
+    }
+}

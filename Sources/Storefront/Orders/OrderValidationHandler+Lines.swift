@@ -1,0 +1,115 @@
+import AWS
+import FoundationEssentials
+import GavelCore
+
+/// The requested lines: read from the cart when asked, merged per product, checked, and priced.
+extension OrderValidationHandler {
+    /// The request's lines, a product named twice merged into one line (a transaction may touch an item once).
+    func requestedLines(_ request: OrderRequest) async throws -> [OrderRequest.Line] {
+        let raw: [OrderRequest.Line]
+        switch request.source {
+        case .items(let items):
+            raw = items
+        case .cart:
+            let rows = try await self.dynamo.all(
+                DynamoDB.Read(
+                    table: self.configuration.cartTable,
+                    keyCondition: "userId = :user",
+                    values: [":user": .s(request.userId)],
+                    consistentRead: true
+                )
+            )
+            raw = rows.compactMap { row in
+                guard case .s(let productId)? = row["productId"] else { return nil }
+                guard case .n(let text)? = row["quantity"] else { return OrderRequest.Line(productId: productId, quantity: 0) }
+                return OrderRequest.Line(productId: productId, quantity: Int64(text) ?? 0)
+            }
+        }
+        var merged: [OrderRequest.Line] = []
+        var index: [String: Int] = [:]
+        for line in raw {
+            if let at = index[line.productId] {
+                let (sum, overflow) = merged[at].quantity.addingReportingOverflow(line.quantity)
+                merged[at].quantity = overflow ? 0 : sum
+            } else {
+                index[line.productId] = merged.count
+                merged.append(line)
+            }
+        }
+        return merged
+    }
+
+    /// The refusals that need no product: an empty cart, too many lines, quantities outside 1...99.
+    static func checkLines(_ lines: [OrderRequest.Line]) -> [OrderProblem]? {
+        if lines.isEmpty { return [OrderProblem(.cartEmpty, "the cart is empty")] }
+        if lines.count > OrderRequest.maxLines {
+            return [OrderProblem(.tooManyLines, "an order holds at most \(OrderRequest.maxLines) products")]
+        }
+        let problems = lines.filter { !(1...99).contains($0.quantity) }.map {
+            OrderProblem(.invalidQuantity, productId: $0.productId, "quantity must be a whole number from 1 to 99")
+        }
+        return problems.isEmpty ? nil : problems
+    }
+
+    /// The SHA-256 of the merged lines, independent of their order.
+    static func fingerprint(_ lines: [OrderRequest.Line]) -> String {
+        let text = lines.map { "\($0.productId)\u{0}\($0.quantity)" }.sorted().joined(separator: "\n")
+        return Digest.hex(Digest.sha256(Array(text.utf8)))
+    }
+
+    /// Prices each line from its product, or says why it cannot be sold. The order's currency is that of
+    /// the first line whose product can be sold.
+    static func price(
+        _ lines: [OrderRequest.Line],
+        products: [String: Product]
+    ) -> (lines: [Order.Line], currency: String, problems: [OrderProblem]) {
+        let currency = lines.lazy.compactMap { products[$0.productId] }.first(where: \.isActive)?.currency ?? ""
+        var priced: [Order.Line] = []
+        var problems: [OrderProblem] = []
+        for line in lines {
+            let id = line.productId
+            guard let product = products[id] else {
+                problems.append(OrderProblem(.notFound, productId: id, "no such product"))
+                continue
+            }
+            guard product.isActive else {
+                problems.append(OrderProblem(.inactive, productId: id, "the product is not for sale"))
+                continue
+            }
+            guard product.currency == currency else {
+                problems.append(
+                    OrderProblem(.currencyMismatch, productId: id, "priced in \(product.currency); this order is in \(currency)")
+                )
+                continue
+            }
+            guard product.stock >= line.quantity else {
+                problems.append(Self.insufficient(product))
+                continue
+            }
+            let (total, overflow) = product.price.multipliedReportingOverflow(by: line.quantity)
+            guard !overflow, product.price >= 0 else {
+                problems.append(OrderProblem(.invalidQuantity, productId: id, "the line total is out of range"))
+                continue
+            }
+            priced.append(
+                Order.Line(
+                    productId: id,
+                    vendorId: product.vendorId,
+                    name: product.name,
+                    unitPrice: product.price,
+                    quantity: line.quantity,
+                    lineTotal: total
+                )
+            )
+        }
+        return (priced, currency, problems)
+    }
+
+    static func insufficient(_ product: Product) -> OrderProblem {
+        OrderProblem(
+            .insufficientStock,
+            productId: product.productId,
+            product.stock > 0 ? "only \(product.stock) left in stock" : "out of stock"
+        )
+    }
+}
