@@ -3,7 +3,7 @@ import FoundationEssentials
 package import Storefront
 
 /// The storefront's AWS side on moto: Products (vendor and category indexes), Orders (user index), Cart,
-/// Sessions (user index), Analytics, the notification queue and the images bucket, and the environment
+/// Sessions (user index), Analytics, Jobs (cleanup's checkpoint), the notification queue and the images bucket, and the environment
 /// order-validation, image-processing and cleanup read.
 package struct StorefrontFixture: Sendable {
     package let moto: Moto.Account
@@ -15,6 +15,7 @@ package struct StorefrontFixture: Sendable {
     package var sessionsTable: String { self.environment["SESSIONS_TABLE"]! }
     package var analyticsTable: String { self.environment["ANALYTICS_TABLE"]! }
     package var queueURL: String { self.environment["NOTIFICATION_QUEUE_URL"]! }
+    package var jobsTable: String { self.environment["JOBS_TABLE"]! }
     package var bucket: String { self.environment["IMAGES_BUCKET"]! }
 
     /// Creates everything on the shared (signature-checking) moto, with fresh names.
@@ -24,6 +25,7 @@ package struct StorefrontFixture: Sendable {
             "PRODUCTS_TABLE": moto.unique("Products"), "ORDERS_TABLE": moto.unique("Orders"),
             "CART_TABLE": moto.unique("Cart"), "SESSIONS_TABLE": moto.unique("Sessions"),
             "ANALYTICS_TABLE": moto.unique("Analytics"), "IMAGES_BUCKET": moto.unique("images"),
+            "JOBS_TABLE": moto.unique("Jobs"),
         ]
         try await moto.createTable(
             names["PRODUCTS_TABLE"]!,
@@ -42,6 +44,7 @@ package struct StorefrontFixture: Sendable {
             indexes: [.init("user-index", hash: ("user_id", "S"))]
         )
         try await moto.createTable(names["ANALYTICS_TABLE"]!, hash: "product_id", range: "timestamp", rangeType: "N")
+        try await moto.createTable(names["JOBS_TABLE"]!, hash: "job")
         try await moto.createBucket(names["IMAGES_BUCKET"]!)
         var environment = moto.environment
         environment.merge(names) { $1 }

@@ -1,0 +1,11 @@
+import AWS
+import FoundationEssentials
+import LambdaRuntime
+import Storefront
+
+// The daily cleanup of old Analytics and expired Sessions (EventBridge schedule): see CleanupHandler.
+let environment = ProcessInfo.processInfo.environment
+LambdaLogHandler.bootstrap(environment: environment)
+Lambda.run(environment: environment) {
+    try CleanupHandler(environment: environment, aws: AWSClients(environment: environment))
+}

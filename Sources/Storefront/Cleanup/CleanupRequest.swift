@@ -1,0 +1,31 @@
+package import FoundationEssentials
+package import GavelCore
+
+/// What starts a cleanup run: EventBridge's scheduled event (a real run), or `{"dryRun": true}` by hand.
+package struct CleanupRequest: Sendable, Equatable {
+    /// Count what would be deleted; delete nothing and leave any checkpoint alone.
+    package var dryRun: Bool
+
+    package init(dryRun: Bool = false) {
+        self.dryRun = dryRun
+    }
+
+    /// - Throws: `ValidationError` for anything but those two shapes (an unknown field, a non-boolean dryRun).
+    package static func parse(_ event: Data) throws(ValidationError) -> CleanupRequest {
+        let text = String(decoding: event, as: UTF8.self)
+        if let scheduled = try? JSONDecoder().decode(Scheduled.self, from: event), scheduled.detailType == "Scheduled Event" {
+            return CleanupRequest()
+        }
+        let manual = try StrictJSON.decode(Manual.self, from: text, allowed: ["dryRun"])
+        return CleanupRequest(dryRun: manual.dryRun ?? false)
+    }
+
+    private struct Scheduled: Decodable {
+        var detailType: String
+        enum CodingKeys: String, CodingKey { case detailType = "detail-type" }
+    }
+
+    private struct Manual: Decodable {
+        var dryRun: Bool?
+    }
+}
