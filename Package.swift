@@ -71,6 +71,20 @@ let package = Package(
         ),
         function("order-validation", ["AWS", "Storefront", "LambdaRuntime"]),
         function("cleanup", ["AWS", "Storefront", "LambdaRuntime"]),
+        // libjpeg-turbo and libpng (Debian's static archives in a static build), linked only by image-processing.
+        // A C target, not a system library: both report errors by longjmp, which must stay on the C side.
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z"), .linkedLibrary("m")]
+        ),
+        .target(
+            name: "Imaging",
+            dependencies: [
+                "AWS", "CImageCodecs", "GavelCore", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        function("image-processing", ["AWS", "Imaging", "LambdaRuntime"]),
 
         // Developer tool: never linked into a bootstrap.
         .target(
@@ -103,7 +117,7 @@ let package = Package(
         .target(
             name: "GavelTesting",
             dependencies: [
-                "AWS", "LambdaRuntime", "GavelLocal", "GavelCore", "Storefront",
+                "AWS", "LambdaRuntime", "GavelLocal", "GavelCore", "Storefront", "Imaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -133,6 +147,11 @@ let package = Package(
         .testTarget(
             name: "StorefrontTests",
             dependencies: ["Storefront", "GavelCore", "AWS", "GavelTesting", "LambdaRuntime"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ImagingTests",
+            dependencies: ["Imaging", "AWS", "GavelCore", "GavelTesting", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

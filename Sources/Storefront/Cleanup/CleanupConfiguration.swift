@@ -27,24 +27,11 @@ package struct CleanupConfiguration: Sendable, Equatable {
         self.analyticsTable = try environment.required("ANALYTICS_TABLE")
         self.sessionsTable = try environment.required("SESSIONS_TABLE")
         self.jobsTable = try environment.required("JOBS_TABLE")
-        self.retentionDays = try Self.integer(environment, "ANALYTICS_RETENTION_DAYS", default: 90, in: 1...3650)
-        self.segments = try Self.integer(environment, "CLEANUP_SEGMENTS", default: 4, in: 1...64)
-        self.pageSize = try Self.integer(environment, "CLEANUP_PAGE_SIZE", default: 1000, in: 25...10_000)
+        self.retentionDays = try environment.integer("ANALYTICS_RETENTION_DAYS", default: 90, in: 1...3650)
+        self.segments = try environment.integer("CLEANUP_SEGMENTS", default: 4, in: 1...64)
+        self.pageSize = try environment.integer("CLEANUP_PAGE_SIZE", default: 1000, in: 25...10_000)
         self.stopBeforeDeadline = .milliseconds(
-            try Self.integer(environment, "CLEANUP_STOP_BEFORE_DEADLINE_MS", default: 10_000, in: 0...600_000)
+            try environment.integer("CLEANUP_STOP_BEFORE_DEADLINE_MS", default: 10_000, in: 0...600_000)
         )
-    }
-
-    private static func integer(
-        _ environment: [String: String],
-        _ name: String,
-        default value: Int,
-        in range: ClosedRange<Int>
-    ) throws(ValidationError) -> Int {
-        guard let text = environment[name], !text.isEmpty else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw ValidationError(field: name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
     }
 }
