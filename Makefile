@@ -23,5 +23,14 @@ build-ApiFunction:
 build-BidExecutorFunction:
 	$(call copy-bootstrap,bid-executor)
 
+build-OrderValidationFunction:
+	$(call copy-bootstrap,order-validation)
+
+build-ImageProcessingFunction:
+	$(call copy-bootstrap,image-processing)
+
+build-CleanupFunction:
+	$(call copy-bootstrap,cleanup)
+
 .PHONY: build-RuntimeProbeFunction build-BidPersistenceFunction build-NotificationsFunction build-ApiFunction \
-	build-BidExecutorFunction
+	build-BidExecutorFunction build-OrderValidationFunction build-ImageProcessingFunction build-CleanupFunction
