@@ -60,8 +60,15 @@ let package = Package(
         ),
         function("bid-persistence", ["AWS", "GavelCore", "LambdaRuntime"]),
         function("notifications", ["AWS", "GavelCore", "LambdaRuntime"]),
-        function("api", ["AWS", "GavelCore", "LambdaRuntime"]),
-        function("bid-executor", ["AWS", "GavelCore", "LambdaRuntime"]),
+        // The eBay sniper's API and executor. Its own module for the same reason as Storefront below: only the
+        // two functions that run it link it.
+        .target(
+            name: "Sniper",
+            dependencies: ["AWS", "GavelCore", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        function("api", ["AWS", "Sniper", "LambdaRuntime"]),
+        function("bid-executor", ["AWS", "Sniper", "LambdaRuntime"]),
         // The storefront's orders and cleanup. A module of its own, not a GavelCore folder: SwiftPM links a
         // library's object files whole, so code in GavelCore grows every bootstrap (README: size budget).
         .target(
@@ -110,14 +117,17 @@ let package = Package(
         // Release-built benchmarks of the libraries (scripts/bench): never linked into a bootstrap.
         .executableTarget(
             name: "gavel-bench",
-            dependencies: ["AWS", "GavelCore", "GavelTesting", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AWS", "GavelCore", "GavelTesting", "Imaging", "LambdaRuntime", "Sniper",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
         .target(
             name: "GavelTesting",
             dependencies: [
-                "AWS", "LambdaRuntime", "GavelLocal", "GavelCore", "Storefront", "Imaging",
+                "AWS", "LambdaRuntime", "GavelLocal", "GavelCore", "Sniper", "Storefront", "Imaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -137,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "GavelCoreTests",
             dependencies: [
-                "GavelCore", "AWS", "GavelTesting", "LambdaRuntime",
+                "GavelCore", "AWS", "GavelTesting", "LambdaRuntime", "Sniper",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
@@ -161,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GavelLocal", "GavelTesting", "LambdaRuntime"],
+            dependencies: ["GavelLocal", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper", "Storefront", "Imaging", "AWS"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,6 +2,7 @@ package import AWS
 import FoundationEssentials
 package import GavelCore
 import LambdaRuntime
+package import Sniper
 
 /// The sniper's AWS side on moto (Users, Bids with its status index, BidHistory, the notification queue, a
 /// KMS key, a schedule group, the eBay secret) and the environment the api and bid-executor read.

@@ -4,6 +4,7 @@ import GavelCore
 import GavelTesting
 import LambdaRuntime
 import Logging
+import Sniper
 
 /// `gavel-bench sniper`: how close to `end − lead` bids reach a loopback eBay, and the api's handler time for
 /// `GET /bids` with 100 bids, against moto (the harness's own server) and `FakeEbay`. Prints a Markdown table.

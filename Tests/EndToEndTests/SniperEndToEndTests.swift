@@ -5,6 +5,7 @@ import GavelLocal
 import GavelTesting
 import LambdaRuntime
 import Testing
+import Sniper
 
 /// The built api and bid-executor bootstraps under `gavel-local invoke`, with every event in events/api and
 /// events/bid-executor, against moto and the fake eBay.

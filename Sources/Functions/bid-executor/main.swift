@@ -2,6 +2,7 @@ import AWS
 import FoundationEssentials
 import GavelCore
 import LambdaRuntime
+import Sniper
 
 // Places a snipe bid when its Scheduler schedule fires, and sweeps overdue bids: see BidExecutorHandler.
 let environment = ProcessInfo.processInfo.environment

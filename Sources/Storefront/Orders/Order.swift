@@ -75,7 +75,7 @@ package struct Order: Sendable, Equatable {
         if let idempotencyKey {
             return "ord_" + Digest.hex(Array(Digest.sha256(Array("\(userId)\u{0}\(idempotencyKey)".utf8)).prefix(16)))
         }
-        return "ord_" + SnipeBid.newId(nowMs: nowMs)
+        return "ord_" + TimeOrderedId.make(nowMs: nowMs)
     }
 
     package static func key(_ orderId: String) -> [String: AttributeValue] { ["order_id": .s(orderId)] }

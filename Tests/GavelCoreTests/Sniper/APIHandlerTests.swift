@@ -4,6 +4,7 @@ import GavelCore
 import GavelTesting
 import LambdaRuntime
 import Testing
+import Sniper
 
 /// Every route of the api function and its errors, in-process against moto and the fake eBay.
 @Suite struct APIHandlerTests {

@@ -4,6 +4,7 @@ import GavelCore
 import GavelTesting
 import LambdaRuntime
 import Testing
+import Sniper
 
 /// The bid executor in-process against moto and the fake eBay: timing, duplicates, refusals, outages.
 @Suite struct BidExecutorTests {

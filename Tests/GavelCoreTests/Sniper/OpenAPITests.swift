@@ -5,6 +5,7 @@ import GavelTesting
 import LambdaRuntime
 import Testing
 import Yams
+import Sniper
 
 /// docs/openapi.yaml against what the api function serves: the same routes, the same sign-in rule.
 @Suite struct OpenAPITests {

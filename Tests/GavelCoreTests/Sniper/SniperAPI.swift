@@ -3,6 +3,7 @@ import FoundationEssentials
 import GavelCore
 import GavelTesting
 import LambdaRuntime
+import Sniper
 
 /// Calling the api handler in-process as API Gateway would, and reading its answers.
 struct SniperAPI {

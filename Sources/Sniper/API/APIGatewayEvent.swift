@@ -1,3 +1,4 @@
+package import GavelCore
 import FoundationEssentials
 
 /// An API Gateway HTTP API request, payload format 2.0.

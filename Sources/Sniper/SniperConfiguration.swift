@@ -1,3 +1,4 @@
+package import GavelCore
 /// The settings the api and bid-executor functions share.
 ///
 /// Environment:

@@ -1,3 +1,4 @@
+package import GavelCore
 package import AWS
 import FoundationEssentials
 package import LambdaRuntime

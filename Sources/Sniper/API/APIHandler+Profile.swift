@@ -1,3 +1,4 @@
+package import GavelCore
 import AWS
 import FoundationEssentials
 import LambdaRuntime

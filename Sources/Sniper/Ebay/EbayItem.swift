@@ -1,3 +1,4 @@
+package import GavelCore
 import FoundationEssentials
 import LambdaRuntime
 

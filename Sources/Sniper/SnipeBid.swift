@@ -1,3 +1,4 @@
+package import GavelCore
 package import AWS
 import FoundationEssentials
 import LambdaRuntime
@@ -75,13 +76,7 @@ package struct SnipeBid: Codable, Sendable, Equatable {
     }
 
     /// A new bid id for a bid created at `nowMs`.
-    package static func newId(nowMs: Int64) -> String {
-        func hex(_ value: UInt64, _ width: Int) -> String {
-            let digits = String(value, radix: 16)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return hex(UInt64(nowMs), 12) + hex(UInt64.random(in: 0...UInt64.max), 16)
-    }
+    package static func newId(nowMs: Int64) -> String { TimeOrderedId.make(nowMs: nowMs) }
 
     /// When the executor must send the bid: `leadSeconds` before the end.
     package var dueAt: Int64 { self.auctionEndTime - Int64(self.leadSeconds) * 1000 }

@@ -1,3 +1,4 @@
+package import GavelCore
 import AWS
 
 /// `GET /bids` and `GET /history`: the caller's rows, newest first, `limit` (1 to 100, default 20) at a time.
