@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "gavel-bench",
             dependencies: [
-                "AWS", "GavelCore", "GavelTesting", "Imaging", "LambdaRuntime", "Sniper",
+                "AWS", "GavelCore", "GavelTesting", "Imaging", "LambdaRuntime", "Sniper", "Storefront",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -40,6 +40,21 @@ if CommandLine.arguments.dropFirst().first == "sniper" {
     exit(0)
 }
 
+// `gavel-bench thumbnails <dir>`, `gavel-bench thumbnail-rss <file>`, `gavel-bench storefront`.
+switch (CommandLine.arguments.dropFirst().first, CommandLine.arguments.count) {
+case ("thumbnails", 3):
+    try benchmarkThumbnails(directory: CommandLine.arguments[2])
+    exit(0)
+case ("thumbnail-rss", 3):
+    try thumbnailPeakRSS(file: CommandLine.arguments[2])
+    exit(0)
+case ("storefront", _):
+    try await benchmarkStorefront()
+    exit(0)
+default:
+    break
+}
+
 // A DynamoDB PutItem as the client sends it; the payload hash is computed once, as the client does per body.
 let credentials = Credentials(
     accessKeyId: "AKIDEXAMPLE",
