@@ -11,7 +11,7 @@ dynamodb = boto3.client("dynamodb")
 
 
 def table(name, *keys, index=None):
-    types = {"timestamp": "N", "auctionEndTime": "N"}
+    types = {"timestamp": "N", "auctionEndTime": "N", "created_at": "N"}
     attributes = list(keys) + list(index[1:] if index else [])
     options = {}
     if index:
@@ -54,6 +54,30 @@ notification_queue = sqs.create_queue(QueueName="notification-queue.fifo", Attri
 kms_key = boto3.client("kms").create_key(Description="gavel local")["KeyMetadata"]["KeyId"]
 boto3.client("scheduler").create_schedule_group(Name="bid-schedules")
 
+# The storefront: tables, the images bucket with one upload, demo products and a cart (issue 6 events).
+table("products", "product_id", index=("vendor-index", "vendor_id"))
+table("orders", "order_id", index=("user-orders-index", "user_id", "created_at"))
+table("cart", "userId", "productId")
+table("sessions", "session_id", index=("user-index", "user_id"))
+table("analytics", "product_id", "timestamp")
+table("jobs", "job")
+for product, name, price, stock in (("prod-camera", "Camera", 34900, 3), ("prod-strap", "Strap", 1950, 10)):
+    dynamodb.put_item(TableName="products", Item={
+        "product_id": {"S": product}, "vendor_id": {"S": "user-a"}, "name": {"S": name}, "price": {"N": str(price)},
+        "currency": {"S": "GBP"}, "stock": {"N": str(stock)}, "status": {"S": "ACTIVE"},
+    })
+dynamodb.put_item(TableName="cart", Item={"userId": {"S": "user-grace"}, "productId": {"S": "prod-strap"}, "quantity": {"N": "4"}})
+s3 = boto3.client("s3")
+s3.create_bucket(Bucket="gavel-images-local")
+try:
+    import io
+    from PIL import Image
+    photo = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (180, 60, 40)).save(photo, "JPEG", quality=90)
+    s3.put_object(Bucket="gavel-images-local", Key="uploads/prod-camera/camera front.jpg", Body=photo.getvalue())
+except ImportError:
+    pass  # without Pillow the upload event finds no object and is skipped
+
 for key, value in {
     "BIDS_HISTORY_TABLE": "bids_history",
     "BID_PERSISTENCE_DLQ": bid_dlq,
@@ -71,5 +95,11 @@ for key, value in {
     "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/bid-scheduler",
     "KMS_KEY_ID": kms_key,
     "EBAY_SECRET_ID": ebay["ARN"],
+    "PRODUCTS_TABLE": "products",
+    "ORDERS_TABLE": "orders",
+    "CART_TABLE": "cart",
+    "SESSIONS_TABLE": "sessions",
+    "ANALYTICS_TABLE": "analytics",
+    "JOBS_TABLE": "jobs",
 }.items():
     print(f"{key}={value}")

@@ -44,7 +44,7 @@ func thumbnailPeakRSS(file: String) throws {
     let bytes = [UInt8](FileManager.default.contents(atPath: file) ?? Data())
     _ = try Thumbnailer().thumbnails(of: bytes)
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     print(usage.ru_maxrss)
 }
 
