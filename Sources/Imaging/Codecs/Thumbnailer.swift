@@ -48,8 +48,8 @@ package struct Thumbnailer: Sendable {
             image = image.resized(width: w, height: h)
             thumbnails.append(Thumbnail(size: size, width: w, height: h, bytes: try Codec.encode(image, format: format, quality: self.quality)))
         }
-        let order = Dictionary(uniqueKeysWithValues: self.sizes.enumerated().map { ($1, $0) })
-        return (format, thumbnails.sorted { order[$0.size]! < order[$1.size]! })
+        let bySize = Dictionary(thumbnails.map { ($0.size, $0) }) { first, _ in first }
+        return (format, self.sizes.compactMap { bySize[$0] })
     }
 
     /// The decode reduction for an image whose longest side is `longest`: for a JPEG the smallest scale n/8

@@ -7,6 +7,8 @@ extension CleanupHandler {
     struct Sweep: Sendable {
         /// The table's role, the checkpoint's key for it.
         var name: String
+        /// Where the report keeps this table's counts.
+        var counts: any WritableKeyPath<Report, Report.Counts> & Sendable
         var read: DynamoDB.Read
         var keyNames: [String]
     }
@@ -25,6 +27,7 @@ extension CleanupHandler {
         return [
             Sweep(
                 name: "analytics",
+                counts: \.analytics,
                 read: DynamoDB.Read(
                     table: self.configuration.analyticsTable,
                     filter: "#timestamp < :cutoff",
@@ -37,6 +40,7 @@ extension CleanupHandler {
             ),
             Sweep(
                 name: "sessions",
+                counts: \.sessions,
                 read: DynamoDB.Read(
                     table: self.configuration.sessionsTable,
                     filter: "#expires < :now",

@@ -63,10 +63,7 @@ package struct CleanupHandler: LambdaByteHandler {
         for sweep in self.sweeps() {
             let outcome = await self.sweep(sweep, from: checkpoint.positions(of: sweep.name), dryRun: request.dryRun, stopAt: stopAt)
             checkpoint.positions[sweep.name] = outcome.positions
-            switch sweep.name {
-            case "analytics": report.analytics = outcome.counts
-            default: report.sessions = outcome.counts
-            }
+            report[keyPath: sweep.counts] = outcome.counts
             if failure == nil { failure = outcome.failure }
         }
         report.complete = checkpoint.isComplete

@@ -71,11 +71,8 @@ package struct OrderValidationHandler: LambdaByteHandler {
         let lines = try await self.requestedLines(request)
         if let refusal = Self.checkLines(lines) { return .refused(refusal) }
         let fingerprint = Self.fingerprint(lines)
-        let orderId = Order.newId(
-            userId: request.userId,
-            idempotencyKey: request.idempotencyKey,
-            nowMs: WallClock.nowMs()
-        )
+        let nowMs = WallClock.nowMs()
+        let orderId = Order.newId(userId: request.userId, idempotencyKey: request.idempotencyKey, nowMs: nowMs)
         if request.idempotencyKey != nil, let existing = try await self.existingOrder(orderId) {
             return try await self.replay(existing, fingerprint: fingerprint, request: request, logger: logger)
         }
@@ -88,7 +85,7 @@ package struct OrderValidationHandler: LambdaByteHandler {
             status: Order.pending,
             lines: priced.lines,
             currency: priced.currency,
-            createdAt: WallClock.nowMs(),
+            createdAt: nowMs,
             idempotencyKey: request.idempotencyKey,
             requestFingerprint: fingerprint
         )
