@@ -106,10 +106,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // RS256 signature checks for the local API gateway's JWT authorizer, with the system's libcrypto
+        // (gavel-local only; the bootstraps never verify tokens).
+        .target(name: "CJWTSignature", linkerSettings: [.linkedLibrary("crypto")]),
+        // The whole backend locally (`gavel-local dev`): API gateway, event wiring, fake eBay and mailbox.
+        .target(
+            name: "GavelDev",
+            dependencies: [
+                "AWS", "CJWTSignature", "GavelCore", "GavelLocal", "LambdaRuntime", "Sniper",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "gavel-local",
             dependencies: [
-                "GavelLocal", "LambdaRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AWS", "GavelDev", "GavelLocal", "LambdaRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -118,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "gavel-bench",
             dependencies: [
-                "AWS", "GavelCore", "GavelTesting", "Imaging", "LambdaRuntime", "Sniper", "Storefront",
+                "AWS", "GavelCore", "GavelDev", "GavelTesting", "Imaging", "LambdaRuntime", "Sniper", "Storefront",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -127,7 +143,7 @@ let package = Package(
         .target(
             name: "GavelTesting",
             dependencies: [
-                "AWS", "LambdaRuntime", "GavelLocal", "GavelCore", "Sniper", "Storefront", "Imaging",
+                "AWS", "LambdaRuntime", "GavelDev", "GavelLocal", "GavelCore", "Sniper", "Storefront", "Imaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -141,13 +157,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSTests",
-            dependencies: ["AWS", "GavelLocal", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["AWS", "GavelDev", "GavelLocal", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GavelCoreTests",
             dependencies: [
-                "GavelCore", "AWS", "GavelTesting", "LambdaRuntime", "Sniper",
+                "GavelCore", "AWS", "GavelDev", "GavelTesting", "LambdaRuntime", "Sniper",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
@@ -171,7 +187,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GavelLocal", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper", "Storefront", "Imaging", "AWS"],
+            dependencies: [
+                "GavelDev", "GavelLocal", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper", "Storefront", "Imaging", "AWS",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

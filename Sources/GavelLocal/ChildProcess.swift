@@ -17,6 +17,8 @@ package final class ChildProcess: Sendable {
         case file(String)
         /// Each to its own file, truncated first.
         case separate(output: String, error: String)
+        /// Both to our standard error line by line, each line after `prefix` (the function's name).
+        case prefixed(String)
     }
 
     /// Starts `executable` with exactly `environment`.
@@ -27,6 +29,7 @@ package final class ChildProcess: Sendable {
         environment: [String: String],
         output: Output
     ) throws {
+        var pipe: [Int32] = [-1, -1]
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -39,6 +42,15 @@ package final class ChildProcess: Sendable {
         case .separate(let outputPath, let errorPath):
             posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        case .prefixed:
+            // Close-on-exec, so no other child inherits the pipe and keeps it open past this one's exit;
+            // dup2 gives the child its own inheritable copies as 1 and 2.
+            guard Glibc.pipe(&pipe) == 0, fcntl(pipe[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(pipe[1], F_SETFD, FD_CLOEXEC) == 0
+            else {
+                throw LocalError.spawnFailed(executable, reason: "no pipe: \(String(cString: strerror(errno)))")
+            }
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
         }
         // A child inherits the spawning thread's signal mask, and threads of a test runner or an event loop
         // block signals: start the child with none blocked and default handlers, as Lambda does.
@@ -57,6 +69,10 @@ package final class ChildProcess: Sendable {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        if case .prefixed(let prefix) = output {
+            close(pipe[1])
+            if status == 0 { LineForwarder.start(reading: pipe[0], prefix: prefix) } else { close(pipe[0]) }
+        }
         guard status == 0 else {
             throw LocalError.spawnFailed(executable, reason: String(cString: strerror(status)))
         }

@@ -36,4 +36,9 @@ package struct LocalError: Error, CustomStringConvertible {
     package static func buildFailed(_ detail: String) -> Self {
         Self("build failed: \(detail)")
     }
+
+    /// The local backend (`gavel-local dev`, `token`) cannot do what was asked.
+    package static func dev(_ detail: String) -> Self {
+        Self(detail)
+    }
 }

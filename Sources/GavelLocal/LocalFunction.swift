@@ -24,7 +24,7 @@ package actor LocalFunction {
     private let settings: FunctionSettings
     private let executable: String
     private let environment: [String: String]
-    private let logPath: String?
+    private let output: ChildProcess.Output
     private let broker: InvocationBroker
     private let firstNext: FirstNextClock
     private var process: ChildProcess?
@@ -36,14 +36,14 @@ package actor LocalFunction {
         settings: FunctionSettings,
         executable: String,
         environment: [String: String],
-        logPath: String?,
+        output: ChildProcess.Output,
         broker: InvocationBroker,
         firstNext: FirstNextClock
     ) {
         self.settings = settings
         self.executable = executable
         self.environment = environment
-        self.logPath = logPath
+        self.output = output
         self.broker = broker
         self.firstNext = firstNext
     }
@@ -52,12 +52,14 @@ package actor LocalFunction {
     /// - Parameters:
     ///   - caller: the environment to take credentials and endpoints from (see `LambdaEnvironment`).
     ///   - logPath: where the function's output goes; nil sends it to standard error.
+    ///   - output: where the function's output goes, over `logPath` (`gavel-local dev` prefixes each line).
     package static func with<Output: Sendable>(
         settings: FunctionSettings,
         executable: String,
         caller: [String: String],
         overrides: [String: String] = [:],
         logPath: String? = nil,
+        output: ChildProcess.Output? = nil,
         _ body: (LocalFunction) async throws -> Output
     ) async throws -> Output {
         let broker = InvocationBroker()
@@ -83,7 +85,7 @@ package actor LocalFunction {
                 settings: settings,
                 executable: executable,
                 environment: environment,
-                logPath: logPath,
+                output: output ?? logPath.map { .file($0) } ?? .standardError,
                 broker: broker,
                 firstNext: firstNext
             )
@@ -120,7 +122,7 @@ package actor LocalFunction {
             process = try ChildProcess(
                 executable: self.executable,
                 environment: self.environment,
-                output: self.logPath.map { .file($0) } ?? .standardError
+                output: self.output
             )
             self.process = process
         }

@@ -1,6 +1,7 @@
 package import AWS
 import HTTPTypes
 import Hummingbird
+import GavelDev
 import NIOCore
 import Synchronization
 

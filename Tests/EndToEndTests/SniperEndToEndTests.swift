@@ -2,6 +2,7 @@ import AWS
 import FoundationEssentials
 import GavelCore
 import GavelLocal
+import GavelDev
 import GavelTesting
 import LambdaRuntime
 import Testing

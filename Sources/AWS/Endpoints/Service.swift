@@ -1,6 +1,8 @@
 /// The AWS services Gavel calls, with the names each one goes by.
 package enum Service: String, Sendable, CaseIterable {
     case dynamoDB, sqs, s3, secretsManager, kms, scheduler, sesV2
+    /// Cognito user pools: only gavel-local calls it (to sign local users in); no function does.
+    case cognitoIdentityProvider
 
     /// The signing name SigV4 uses (SES v2 signs as `ses` though its host is `email.<region>`).
     package var signingName: String {
@@ -12,6 +14,7 @@ package enum Service: String, Sendable, CaseIterable {
         case .kms: "kms"
         case .scheduler: "scheduler"
         case .sesV2: "ses"
+        case .cognitoIdentityProvider: "cognito-idp"
         }
     }
 
@@ -33,6 +36,7 @@ package enum Service: String, Sendable, CaseIterable {
         case .kms: "KMS"
         case .scheduler: "SCHEDULER"
         case .sesV2: "SESV2"
+        case .cognitoIdentityProvider: "COGNITO_IDENTITY_PROVIDER"
         }
     }
 
@@ -44,6 +48,7 @@ package enum Service: String, Sendable, CaseIterable {
         case .sqs: ("AmazonSQS", "application/x-amz-json-1.0")
         case .secretsManager: ("secretsmanager", "application/x-amz-json-1.1")
         case .kms: ("TrentService", "application/x-amz-json-1.1")
+        case .cognitoIdentityProvider: ("AWSCognitoIdentityProviderService", "application/x-amz-json-1.1")
         case .s3, .scheduler, .sesV2: nil
         }
     }

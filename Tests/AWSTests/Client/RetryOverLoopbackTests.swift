@@ -1,5 +1,6 @@
 import AWS
 import GavelTesting
+import GavelDev
 import Hummingbird
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import AWS
 import FoundationEssentials
 import GavelTesting
+import GavelDev
 import Hummingbird
 import Synchronization
 import Testing

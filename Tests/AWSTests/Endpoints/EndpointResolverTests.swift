@@ -53,7 +53,7 @@ import Testing
     @Test func everyServiceHasItsVariableAndSigningName() {
         #expect(
             Service.allCases.map(\.endpointVariableSuffix) == [
-                "DYNAMODB", "SQS", "S3", "SECRETS_MANAGER", "KMS", "SCHEDULER", "SESV2",
+                "DYNAMODB", "SQS", "S3", "SECRETS_MANAGER", "KMS", "SCHEDULER", "SESV2", "COGNITO_IDENTITY_PROVIDER",
             ]
         )
         #expect(Service.sesV2.signingName == "ses")

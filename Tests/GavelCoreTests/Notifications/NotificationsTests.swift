@@ -2,6 +2,7 @@ import AWS
 import FoundationEssentials
 import GavelCore
 import GavelTesting
+import GavelDev
 import Testing
 
 /// The notifications consumer against moto (signatures checked) and a loopback Postmark.

@@ -2,6 +2,7 @@ import AWS
 import FoundationEssentials
 import GavelCore
 import GavelTesting
+import GavelDev
 import LambdaRuntime
 import Testing
 import Sniper

@@ -34,10 +34,12 @@ package struct SQS: Sendable {
         package var attributes: [String: String]
         /// String message attributes set by the sender.
         package var messageAttributes: [String: String]
+        /// The body's MD5, hex (SQS's integrity check; Lambda passes it on as `md5OfBody`).
+        package var md5OfBody: String?
 
         enum CodingKeys: String, CodingKey {
             case messageId = "MessageId", receiptHandle = "ReceiptHandle", body = "Body", attributes = "Attributes"
-            case messageAttributes = "MessageAttributes"
+            case messageAttributes = "MessageAttributes", md5OfBody = "MD5OfBody"
         }
 
         private struct WireAttribute: Decodable { var StringValue: String? }
@@ -48,6 +50,7 @@ package struct SQS: Sendable {
             self.receiptHandle = try container.decode(String.self, forKey: .receiptHandle)
             self.body = try container.decode(String.self, forKey: .body)
             self.attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+            self.md5OfBody = try container.decodeIfPresent(String.self, forKey: .md5OfBody)
             self.messageAttributes =
                 try container.decodeIfPresent([String: WireAttribute].self, forKey: .messageAttributes)?
                 .compactMapValues(\.StringValue) ?? [:]

@@ -154,6 +154,32 @@ package struct Scheduler: Sendable {
         )
     }
 
+    private struct ListOutput: Decodable {
+        struct Summary: Decodable { var Name: String }
+        var Schedules: [Summary]
+        var NextToken: String?
+    }
+
+    /// The names of every schedule in `group`, following ListSchedules' pages.
+    package func names(group: String) async throws(AWSError) -> [String] {
+        var names: [String] = []
+        var nextToken: String?
+        repeat {
+            var query: [SigningRequest.QueryItem] = [.init("ScheduleGroup", group)]
+            if let nextToken { query.append(.init("NextToken", nextToken)) }
+            let page = try await self.client.restJSON(
+                "ListSchedules",
+                method: "GET",
+                path: "/schedules",
+                query: query,
+                as: ListOutput.self
+            )
+            names += page.Schedules.map(\.Name)
+            nextToken = page.NextToken
+        } while nextToken != nil
+        return names
+    }
+
     /// The Unix time of `at(yyyy-mm-ddThh:mm:ss)` read as UTC.
     package static func unixTime(fromAt expression: String) -> Int64? {
         guard expression.hasPrefix("at("), expression.hasSuffix(")") else { return nil }

@@ -49,6 +49,7 @@ package final class FakeEbay: Sendable {
         var bids: [Bid] = []
         var grants: [String] = []
         var counter = 0
+        var anyCode = false
     }
 
     private let state = Mutex(State())
@@ -64,6 +65,10 @@ package final class FakeEbay: Sendable {
             $0.refreshTokens.insert(refreshToken)
         }
     }
+
+    /// Makes every authorization code valid, each yielding `refresh-<code>` (`gavel-local dev`: the developer
+    /// links eBay with any code, as after a real consent screen).
+    package func allowAnyCode() { self.state.withLock { $0.anyCode = true } }
 
     /// A refresh token the OAuth endpoint accepts.
     package func allowRefreshToken(_ token: String) { _ = self.state.withLock { $0.refreshTokens.insert(token) } }
@@ -127,6 +132,10 @@ package final class FakeEbay: Sendable {
             let now = WallClock.nowMs()
             switch grant {
             case "authorization_code":
+                if state.anyCode, let code = form["code"], state.codes[code] == nil {
+                    state.codes[code] = "refresh-\(code)"
+                    state.refreshTokens.insert("refresh-\(code)")
+                }
                 guard let code = form["code"], let refresh = state.codes.removeValue(forKey: code), form["redirect_uri"] == "Gavel-RuName" else {
                     return Self.json(.badRequest, #"{"error":"invalid_grant","error_description":"the provided authorization grant code is invalid or was issued to another client"}"#)
                 }

@@ -7,7 +7,7 @@ import Synchronization
 /// `invalid.example`, and 503 for the first `outage` requests.
 package final class FakePostmark: Sendable {
     /// One accepted email, as Postmark received it.
-    package struct Email: Decodable, Sendable, Equatable {
+    package struct Email: Codable, Sendable, Equatable {
         package var From: String
         package var To: String
         package var Subject: String

@@ -1,12 +1,14 @@
 package import Hummingbird
+import GavelLocal
 import Logging
 import NIOCore
 
-/// A small HTTP server on 127.0.0.1, for tests that need a real peer: it binds port 0 and answers every
+/// A small HTTP server on 127.0.0.1, for tests that need a real peer: it binds `port` (0: any free one) and answers every
 /// request with the given closure.
 package enum LoopbackServer {
     /// Runs `body` with the port of a server answering with `respond`; stops the server afterwards.
     package static func with<Output: Sendable>(
+        port: Int = 0,
         _ respond: @escaping @Sendable (Request) async throws -> Response,
         _ body: (Int) async throws -> Output
     ) async throws -> Output {
@@ -15,7 +17,7 @@ package enum LoopbackServer {
         let ports = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in try await respond(request) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
@@ -23,7 +25,7 @@ package enum LoopbackServer {
             group.addTask { try await app.run() }
             var iterator = ports.stream.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
-                throw MissingPrerequisite("the loopback server bound no port")
+                throw LocalError.serverFailed("the loopback server bound no port")
             }
             defer { group.cancelAll() }
             return try await body(port)

@@ -1,0 +1,101 @@
+package import FoundationEssentials
+package import GavelLocal
+
+/// The warm instances of one function, as Lambda keeps them: an invocation takes an idle instance, or starts
+/// a new one (a cold start) while fewer than `maxInstances` run, or waits for one to come free.
+///
+/// Each instance is a bootstrap process behind its own local Runtime API (`LocalFunction`), started on first
+/// use. The bid executor needs this: each invocation waits minutes for its auction's last seconds.
+package actor FunctionPool {
+    package let name: String
+    private let settings: FunctionSettings
+    private let executable: String
+    private let caller: [String: String]
+    private let overrides: [String: String]
+    private let output: ChildProcess.Output
+    private let maxInstances: Int
+    private var idle: [LocalFunction] = []
+    private var started = 0
+    private var waiting: [CheckedContinuation<LocalFunction, Never>] = []
+    private var stops: [AsyncStream<Void>.Continuation] = []
+    private var instances: [Task<Void, any Error>] = []
+
+    package init(
+        settings: FunctionSettings,
+        executable: String,
+        caller: [String: String],
+        overrides: [String: String],
+        output: ChildProcess.Output,
+        maxInstances: Int
+    ) {
+        self.name = settings.name
+        self.settings = settings
+        self.executable = executable
+        self.caller = caller
+        self.overrides = overrides
+        self.output = output
+        self.maxInstances = max(1, maxInstances)
+    }
+
+    /// Delivers `event` to a free instance and returns its result.
+    package func invoke(_ event: Data) async throws -> LocalFunction.Result {
+        let instance = try await self.acquire()
+        defer { self.release(instance) }
+        return try await instance.invoke(event)
+    }
+
+    /// Stops every instance (SIGTERM, as Lambda does) and its Runtime API.
+    package func shutdown() async {
+        for stop in self.stops { stop.yield() }
+        for instance in self.instances { _ = try? await instance.value }
+        self.stops = []
+        self.instances = []
+    }
+
+    private func acquire() async throws -> LocalFunction {
+        if let instance = self.idle.popLast() { return instance }
+        if self.started < self.maxInstances {
+            self.started += 1
+            return try await self.startInstance()
+        }
+        return await withCheckedContinuation { self.waiting.append($0) }
+    }
+
+    private func release(_ instance: LocalFunction) {
+        if self.waiting.isEmpty {
+            self.idle.append(instance)
+        } else {
+            self.waiting.removeFirst().resume(returning: instance)
+        }
+    }
+
+    /// Runs one `LocalFunction` in a task of its own until `shutdown`, handing it out once it serves.
+    private func startInstance() async throws -> LocalFunction {
+        let ready = AsyncStream.makeStream(of: LocalFunction.self)
+        let stop = AsyncStream.makeStream(of: Void.self)
+        self.stops.append(stop.continuation)
+        let (settings, executable, caller, overrides, output) =
+            (self.settings, self.executable, self.caller, self.overrides, self.output)
+        self.instances.append(
+            Task {
+                defer { ready.continuation.finish() }
+                try await LocalFunction.with(
+                    settings: settings,
+                    executable: executable,
+                    caller: caller,
+                    overrides: overrides,
+                    output: output
+                ) { function in
+                    ready.continuation.yield(function)
+                    for await _ in stop.stream { break }
+                }
+            }
+        )
+        var iterator = ready.stream.makeAsyncIterator()
+        guard let instance = await iterator.next() else {
+            self.started -= 1
+            throw LocalError.dev("\(self.name): its local Runtime API did not start")
+        }
+        return instance
+    }
+}

@@ -1,0 +1,221 @@
+package import AWS
+package import FoundationEssentials
+package import GavelLocal
+import Hummingbird
+import LambdaRuntime
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The whole backend on one machine: every function of the stack in its pool of warm instances, the HTTP
+/// API on `gatewayPort`, the SQS, S3 and Scheduler event sources wired to their functions, a fake eBay and
+/// a mailbox (a Postmark fake), and the console. Runs until its task is cancelled, then stops every
+/// process it started.
+package struct LocalBackend: Sendable {
+    package struct Options: Sendable {
+        package var layout: ProjectLayout
+        package var gatewayPort = 3000
+        package var consolePort = 3001
+        /// Instances per function (Lambda's concurrency, capped): the bid executor holds one for minutes.
+        package var maxInstances = 4
+        /// The caller's environment: credentials and `AWS_ENDPOINT_URL` for moto.
+        package var caller: [String: String]
+        /// Bootstraps to run instead of `.build/lambda/<name>/bootstrap`.
+        package var executables: [String: String] = [:]
+
+        package init(layout: ProjectLayout, caller: [String: String]) {
+            self.layout = layout
+            self.caller = caller
+        }
+    }
+
+    /// Where everything listens, for the status block.
+    package struct Endpoints: Sendable {
+        package var gateway: String
+        package var console: String
+        package var ebay: String
+        package var mailbox: String
+    }
+
+    package let stack: LocalStack
+    package let options: Options
+    package let ebay = FakeEbay()
+    package let mailbox = FakePostmark()
+
+    package init(stack: LocalStack, options: Options) {
+        self.stack = stack
+        self.options = options
+        self.ebay.allowAnyCode()
+    }
+
+    /// Serves until cancelled; `ready` runs once everything listens.
+    package func run(ready: @escaping @Sendable (Endpoints) -> Void) async throws {
+        let aws = try AWSClients(environment: self.options.caller)
+        let template = try SAMTemplate(path: self.options.layout.template)
+        try await self.ebay.with { ebayURL in
+            try await self.mailbox.with { mailURL in
+                let pools = try self.pools(template: template, ebayURL: ebayURL, mailURL: mailURL)
+                let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { name, event in
+                    guard let pool = pools[name] else { throw LocalError.unknownFunction(name, known: pools.keys.sorted()) }
+                    let result = try await pool.invoke(event)
+                    Self.report(name, result)
+                    return result.outcome
+                }
+                do {
+                    try await self.serve(aws: aws, invoke: invoke, ebayURL: ebayURL, mailURL: mailURL, ready: ready)
+                } catch {
+                    for pool in pools.values { await pool.shutdown() }
+                    throw error
+                }
+                for pool in pools.values { await pool.shutdown() }
+            }
+        }
+    }
+
+    private func serve(
+        aws: AWSClients,
+        invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
+        ebayURL: String,
+        mailURL: String,
+        ready: @escaping @Sendable (Endpoints) -> Void
+    ) async throws {
+        let gateway = LocalAPIGateway(
+            routes: self.routes,
+            cors: self.stack.httpApi?.cors,
+            authorizer: self.authorizer(aws: aws),
+            invoke: invoke
+        )
+        let console = Console(ebay: self.ebay, mailbox: self.mailbox, schedules: self.scheduleInputs, invoke: invoke)
+        try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) { gatewayPort in
+            try await LoopbackServer.with(port: self.options.consolePort, { try await console.respond(to: $0) }) { consolePort in
+                await withDiscardingTaskGroup { group in
+                    self.wireEvents(into: &group, aws: aws, invoke: invoke)
+                    ready(
+                        Endpoints(
+                            gateway: "http://127.0.0.1:\(gatewayPort)",
+                            console: "http://127.0.0.1:\(consolePort)",
+                            ebay: ebayURL,
+                            mailbox: mailURL
+                        )
+                    )
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    private func wireEvents(
+        into group: inout DiscardingTaskGroup,
+        aws: AWSClients,
+        invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
+    ) {
+        let sqs = SQS(client: aws.client(.sqs))
+        for (name, function) in self.stack.functions {
+            for source in function.events {
+                switch source.type {
+                case "sqs", "s3":
+                    let delivery = QueueDelivery(
+                        function: name,
+                        source: source,
+                        region: self.stack.region,
+                        sqs: sqs,
+                        invoke: invoke,
+                        log: Self.log
+                    )
+                    group.addTask { await delivery.run() }
+                case "schedule":
+                    if let expression = source.expression, let seconds = ScheduleRunner.rateSeconds(expression) {
+                        let input = source.input ?? ScheduleRunner.scheduledEvent(region: self.stack.region)
+                        group.addTask {
+                            await ScheduleRunner.repeating(every: seconds, function: name, input: input, invoke: invoke)
+                        }
+                    }
+                default:
+                    break
+                }
+            }
+        }
+        let runner = ScheduleRunner(
+            groups: self.stack.scheduleGroups,
+            scheduler: Scheduler(client: aws.client(.scheduler)),
+            invoke: invoke,
+            log: Self.log
+        )
+        group.addTask { await runner.run() }
+    }
+
+    private func pools(template: SAMTemplate, ebayURL: String, mailURL: String) throws -> [String: FunctionPool] {
+        let width = (self.stack.functions.keys.map(\.count).max() ?? 0)
+        var pools: [String: FunctionPool] = [:]
+        for (name, function) in self.stack.functions {
+            var settings = try template.settings(for: name)
+            settings.environment = function.environment
+            let padded = name + String(repeating: " ", count: width - name.count)
+            pools[name] = FunctionPool(
+                settings: settings,
+                executable: self.options.executables[name] ?? self.options.layout.bootstrap(for: name),
+                caller: self.options.caller,
+                overrides: [
+                    // The fakes stand in for eBay and Postmark; the templates come from the checkout.
+                    "EBAY_API_URL": ebayURL,
+                    "POSTMARK_URL": mailURL,
+                    "TEMPLATES_DIR": self.options.layout.root + "/Templates/notifications",
+                ],
+                output: .prefixed("\(padded) | "),
+                maxInstances: self.options.maxInstances
+            )
+        }
+        return pools
+    }
+
+    /// Every `HttpApi` event of every function.
+    private var routes: [HTTPRoute] {
+        self.stack.functions.flatMap { name, function in
+            function.events.filter { $0.type == "http" }.map { source in
+                HTTPRoute(
+                    function: name,
+                    method: source.method ?? "ANY",
+                    path: source.path ?? "/{proxy+}",
+                    authorized: source.authorized ?? true
+                )
+            }
+        }
+    }
+
+    /// The input each function's first template schedule delivers (for the console's "run it now").
+    private var scheduleInputs: [String: String] {
+        var inputs: [String: String] = [:]
+        for (name, function) in self.stack.functions {
+            if let source = function.events.first(where: { $0.type == "schedule" }) {
+                inputs[name] = source.input ?? ScheduleRunner.scheduledEvent(region: self.stack.region)
+            }
+        }
+        return inputs
+    }
+
+    private func authorizer(aws: AWSClients) -> JWTAuthorizer? {
+        guard let api = self.stack.httpApi, let issuer = api.issuer else { return nil }
+        let endpoint = aws.client(.cognitoIdentityProvider).endpoint.baseURL
+        return JWTAuthorizer(
+            issuer: issuer,
+            audience: api.audience,
+            keysURL: "\(endpoint)/\(self.stack.userPool.id)/.well-known/jwks.json",
+            transport: aws.transport
+        )
+    }
+
+    private static func report(_ name: String, _ result: LocalFunction.Result) {
+        var line = "\(name): REPORT RequestId: \(result.requestId) Duration: \(DecimalText.fixed(result.durationMs, digits: 2)) ms"
+        if let initMs = result.initDurationMs { line += " Init Duration: \(DecimalText.fixed(initMs, digits: 2)) ms" }
+        if case .error(let error) = result.outcome { line += " Error: \(error.errorType): \(error.errorMessage)" }
+        Self.log(line)
+    }
+
+    package static func log(_ line: String) {
+        var text = line + "\n"
+        text.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+    }
+}

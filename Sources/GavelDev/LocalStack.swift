@@ -1,0 +1,77 @@
+package import FoundationEssentials
+import GavelLocal
+
+/// The stack `scripts/local-aws.py` created on moto from template.yaml: what `gavel-local dev` runs and wires.
+package struct LocalStack: Decodable, Sendable {
+    /// One function: its environment with every `!Ref`/`!GetAtt`/`!Sub` resolved, and its event sources.
+    package struct Function: Decodable, Sendable {
+        package var logicalId: String
+        package var environment: [String: String]
+        package var events: [EventSource]
+    }
+
+    /// An `Events` entry of a function, as gavel-local delivers it.
+    package struct EventSource: Decodable, Sendable {
+        /// `sqs`, `s3` (through the internal queue the bucket notifies), `schedule` or `http`.
+        package var type: String
+        package var name: String
+        package var queueUrl: String?
+        package var queueArn: String?
+        package var batchSize: Int?
+        package var reportBatchItemFailures: Bool?
+        package var bucket: String?
+        package var expression: String?
+        package var input: String?
+        package var path: String?
+        package var method: String?
+        package var authorized: Bool?
+    }
+
+    /// The HTTP API's CORS and JWT authorizer settings.
+    package struct HTTPAPI: Decodable, Sendable {
+        package struct CORS: Decodable, Sendable {
+            package var allowOrigins: [String]
+            package var allowMethods: [String]
+            package var allowHeaders: [String]
+            package var maxAge: Int
+        }
+        package var cors: CORS
+        package var issuer: String?
+        package var audience: [String]
+    }
+
+    package struct UserPool: Decodable, Sendable {
+        package var id: String
+        package var clientId: String
+    }
+
+    /// The signed-up demo user and products `local-aws.py` seeded.
+    package struct Demo: Decodable, Sendable {
+        package var email: String
+        package var password: String
+        package var userId: String
+        package var products: [String]
+    }
+
+    package var region: String
+    /// The embedded AWS (moto) the stack lives on.
+    package var endpoint: String
+    package var functions: [String: Function]
+    package var httpApi: HTTPAPI?
+    package var userPool: UserPool
+    package var scheduleGroups: [String]
+    package var buckets: [String]
+    /// Dead-letter queue name → URL.
+    package var deadLetterQueues: [String: String]
+    package var demo: Demo?
+
+    /// Reads the description `local-aws.py` wrote.
+    package init(path: String) throws {
+        do {
+            let data = try Data(contentsOf: URL(filePath: path))
+            self = try JSONDecoder().decode(LocalStack.self, from: data)
+        } catch {
+            throw LocalError.dev("cannot read the local stack at \(path) (is `scripts/dev` running?): \(error)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Copies a child's output to our standard error line by line, each line after a prefix, on a thread of
+/// its own: the reads block, and Swift's cooperative pool has one thread per core.
+final class LineForwarder {
+    private let descriptor: Int32
+    private let prefix: [UInt8]
+
+    private init(descriptor: Int32, prefix: String) {
+        self.descriptor = descriptor
+        self.prefix = Array(prefix.utf8)
+    }
+
+    /// Starts forwarding; the thread closes `descriptor` at end of file.
+    static func start(reading descriptor: Int32, prefix: String) {
+        let forwarder = Unmanaged.passRetained(LineForwarder(descriptor: descriptor, prefix: prefix)).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { context in
+            Unmanaged<LineForwarder>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, forwarder)
+        if started == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<LineForwarder>.fromOpaque(forwarder).release()
+            close(descriptor)
+        }
+    }
+
+    private func run() {
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(self.descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            pending.append(contentsOf: buffer[0..<count])
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                self.emit(pending[...newline])
+                pending.removeSubrange(...newline)
+            }
+        }
+        if !pending.isEmpty { self.emit(pending[...] + [UInt8(ascii: "\n")]) }
+        close(self.descriptor)
+    }
+
+    /// One write per line, so lines of different functions never interleave mid-line.
+    private func emit(_ line: ArraySlice<UInt8>) {
+        let bytes = self.prefix + line
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}
