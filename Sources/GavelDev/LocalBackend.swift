@@ -41,12 +41,14 @@ package struct LocalBackend: Sendable {
 
     package let stack: LocalStack
     package let options: Options
-    package let ebay = FakeEbay()
-    package let mailbox = FakePostmark()
+    package let ebay: FakeEbay
+    package let mailbox: FakePostmark
 
-    package init(stack: LocalStack, options: Options) {
+    package init(stack: LocalStack, options: Options, ebay: FakeEbay = FakeEbay(), mailbox: FakePostmark = FakePostmark()) {
         self.stack = stack
         self.options = options
+        self.ebay = ebay
+        self.mailbox = mailbox
         self.ebay.allowAnyCode()
     }
 

@@ -23,6 +23,9 @@ package final class FakePostmark: Sendable {
     }
 
     package var emails: [Email] { self.state.withLock { $0.emails } }
+
+    /// Answers 503 to the next `count` requests (0 ends an outage).
+    package func failNext(_ count: Int) { self.state.withLock { $0.outage = count } }
     /// The server tokens requests carried.
     package var tokens: [String] { self.state.withLock { $0.tokens } }
     package var requests: Int { self.state.withLock { $0.requests } }
