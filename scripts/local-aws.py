@@ -1,6 +1,6 @@
 """Creates template.yaml's resources on a local moto and writes what `gavel-local dev` needs to run the stack.
 
-Usage: .venv/bin/python scripts/local-aws.py OUT.json [LogicalId=SECRET_JSON ...] [--no-demo]
+Usage: .venv/bin/python scripts/local-aws.py OUT.json [Parameter=VALUE ...] [SecretLogicalId=JSON ...] [--no-demo]
 (with AWS_ENDPOINT_URL, AWS_DEFAULT_REGION and keys pointing at moto)
 
 The template is the only list of resources: every table (keys, indexes, TTL), queue (FIFO settings, redrive
@@ -52,10 +52,12 @@ def load_template(path):
 
 
 class Stack:
-    def __init__(self, template, secrets):
+    def __init__(self, template, overrides):
         self.template = template
-        self.secrets = secrets
-        self.parameters = {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
+        declared = template.get("Parameters", {})
+        self.parameters = {name: str(spec.get("Default", "")) for name, spec in declared.items()}
+        self.parameters.update({k: v for k, v in overrides.items() if k in declared})
+        self.secrets = {k: v for k, v in overrides.items() if k not in declared}
         self.refs, self.attributes = {}, {}
         self.conditions = {}
         for name, condition in template.get("Conditions", {}).items():
@@ -318,8 +320,8 @@ def seed_demo(stack, functions):
 
 def main(arguments):
     out = arguments[0]
-    secrets = dict(a.split("=", 1) for a in arguments[1:] if not a.startswith("--"))
-    stack = Stack(load_template("template.yaml"), secrets)
+    overrides = dict(a.split("=", 1) for a in arguments[1:] if not a.startswith("--"))
+    stack = Stack(load_template("template.yaml"), overrides)
     stack.create_all()
     functions = stack.functions()
     description = {

@@ -52,6 +52,10 @@ package final class ChildProcess: Sendable {
             posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
             posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
         }
+        // Nothing else of ours reaches the child: without this it inherits every descriptor not marked
+        // close-on-exec (servers' listening sockets, open connections), keeping ports bound and connections
+        // open after we close them. glibc 2.34+ has the call; Swift's Glibc module does not export it.
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
         // A child inherits the spawning thread's signal mask, and threads of a test runner or an event loop
         // block signals: start the child with none blocked and default handlers, as Lambda does.
         var attributes = posix_spawnattr_t()
@@ -78,6 +82,10 @@ package final class ChildProcess: Sendable {
         }
         self.pid = pid
     }
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: CloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: CloseFrom.self) }
 
     /// Sends `signal` to the process.
     package func send(_ signal: Int32) {

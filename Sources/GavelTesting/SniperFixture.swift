@@ -3,7 +3,7 @@ import FoundationEssentials
 package import GavelCore
 import LambdaRuntime
 package import Sniper
-import GavelDev
+package import GavelDev
 
 /// The sniper's AWS side on moto (Users, Bids with its status index, BidHistory, the notification queue, a
 /// KMS key, a schedule group, the eBay secret) and the environment the api and bid-executor read.
