@@ -5,10 +5,6 @@ import Hummingbird
 import LambdaRuntime
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The whole backend on one machine: every function of the stack in its pool of warm instances, the HTTP
 /// API on `gatewayPort`, the SQS, S3 and Scheduler event sources wired to their functions, a fake eBay and
 /// a mailbox (a Postmark fake), and the console. Runs until its task is cancelled, then stops every
@@ -210,14 +206,12 @@ package struct LocalBackend: Sendable {
     }
 
     private static func report(_ name: String, _ result: LocalFunction.Result) {
-        var line = "\(name): REPORT RequestId: \(result.requestId) Duration: \(DecimalText.fixed(result.durationMs, digits: 2)) ms"
-        if let initMs = result.initDurationMs { line += " Init Duration: \(DecimalText.fixed(initMs, digits: 2)) ms" }
-        if case .error(let error) = result.outcome { line += " Error: \(error.errorType): \(error.errorMessage)" }
+        var line = "\(name): \(result.report)"
+        if case .error(let error) = result.outcome { line += ": \(error.errorMessage)" }
         Self.log(line)
     }
 
     package static func log(_ line: String) {
-        var text = line + "\n"
-        text.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+        FileHandleWriter.standardError(line + "\n")
     }
 }

@@ -50,14 +50,6 @@ final class LineForwarder {
 
     /// One write per line, so lines of different functions never interleave mid-line.
     private func emit(_ line: ArraySlice<UInt8>) {
-        let bytes = self.prefix + line
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        FileHandleWriter.write(self.prefix + line, to: STDERR_FILENO)
     }
 }

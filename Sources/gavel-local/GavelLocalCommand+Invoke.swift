@@ -100,32 +100,8 @@ extension GavelLocalCommand {
         }
 
         private static func print(_ result: LocalFunction.Result) {
-            var report =
-                "REPORT RequestId: \(result.requestId)\tDuration: \(DecimalText.fixed(result.durationMs, digits: 2)) ms"
-            if let initMs = result.initDurationMs {
-                report += "\tInit Duration: \(DecimalText.fixed(initMs, digits: 2)) ms"
-            }
-            if case .error(let error) = result.outcome { report += "\tError: \(error.errorType)" }
-            FileHandleWriter.standardError(report + "\n")
+            FileHandleWriter.standardError(result.report + "\n")
             FileHandleWriter.standardOutput(String(decoding: result.outcome.body, as: UTF8.self) + "\n")
-        }
-    }
-}
-
-/// Whole writes to standard output and error, so responses and logs interleave by line.
-enum FileHandleWriter {
-    static func standardOutput(_ text: String) { self.write(text, to: STDOUT_FILENO) }
-    static func standardError(_ text: String) { self.write(text, to: STDERR_FILENO) }
-
-    private static func write(_ text: String, to descriptor: Int32) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
         }
     }
 }

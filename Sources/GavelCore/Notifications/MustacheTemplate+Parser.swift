@@ -80,8 +80,7 @@ extension MustacheTemplate {
         }
 
         private static func tag(_ body: Substring, triple: Bool) -> Tag {
-            let trimmed = body.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()
-            let text = String(trimmed)
+            let text = body.trimmingSpaces()
             if triple { return .variable(Self.name(text), escaped: false) }
             switch text.first {
             case "#": return .open(Self.name(String(text.dropFirst())), inverted: false)

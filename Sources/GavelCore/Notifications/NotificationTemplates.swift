@@ -47,9 +47,3 @@ package struct NotificationTemplates: Sendable {
         )
     }
 }
-
-extension String {
-    fileprivate func trimmingSpaces() -> String {
-        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
-}

@@ -1,5 +1,6 @@
 import AWS
 import FoundationEssentials
+import GavelCore
 import GavelLocal
 import LambdaRuntime
 
@@ -62,7 +63,7 @@ struct GatewayEvent: Encodable {
         for (name, value) in headers {
             let name = name.lowercased()
             if name == "cookie" {
-                cookies += value.split(separator: ";").map { String($0).trimmingSpaces }
+                cookies += value.split(separator: ";").map { $0.trimmingSpaces() }
                 continue
             }
             joined[name] = joined[name].map { $0 + "," + value } ?? value

@@ -1,5 +1,6 @@
 package import AWS
 import CJWTSignature
+import GavelCore
 import FoundationEssentials
 import Synchronization
 
@@ -33,8 +34,8 @@ package final class JWTAuthorizer: Sendable {
 
     /// The token's claims, or why it is refused.
     package func claims(authorization: String?, nowSeconds: Int64) async throws(Rejection) -> [String: String] {
-        guard var token = authorization?.trimmingSpaces, !token.isEmpty else { throw Rejection("no Authorization header") }
-        if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingSpaces }
+        guard var token = authorization?.trimmingSpaces(), !token.isEmpty else { throw Rejection("no Authorization header") }
+        if token.lowercased().hasPrefix("bearer ") { token = token.dropFirst(7).trimmingSpaces() }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Self.base64URL(parts[0]), let payloadBytes = Self.base64URL(parts[1]),
             let signature = Self.base64URL(parts[2])
@@ -126,11 +127,5 @@ private enum ClaimValue: Decodable {
     var number: Int64? {
         if case .number(let value) = self { return Int64(value) }
         return nil
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

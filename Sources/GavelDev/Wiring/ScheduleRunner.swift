@@ -109,9 +109,8 @@ package struct ScheduleRunner: Sendable {
 
     /// What a template schedule without `Input` delivers locally: EventBridge's scheduled-event shape.
     package static func scheduledEvent(region: String) -> String {
-        let time = AmzDate(unixTime: WallClock.nowMs() / 1000).dateTime
-        let d = Array(time)
-        let iso = "\(String(d[0...3]))-\(String(d[4...5]))-\(String(d[6...7]))T\(String(d[9...10])):\(String(d[11...12])):\(String(d[13...14]))Z"
+        // EventBridge's time has whole seconds: 2026-11-22T03:00:00Z, not ...:00.000Z.
+        let iso = WallClock.iso8601(ms: WallClock.nowMs() / 1000 * 1000).dropLast(5) + "Z"
         return """
             {"version":"0","id":"\(RandomIdentifier.uuid())","detail-type":"Scheduled Event","source":"aws.scheduler",\
             "account":"123456789012","time":"\(iso)","region":"\(region)","resources":[],"detail":{}}
