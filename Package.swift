@@ -47,6 +47,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "AWS", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // The event and response shapes Lambda's sources use, both ways: functions decode them, gavel-local
+        // builds them. No dependency, so every function can link it for a few kilobytes.
+        .target(name: "LambdaEvents", swiftSettings: swiftSettings),
         .target(
             name: "RuntimeProbe",
             dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],
@@ -55,25 +58,42 @@ let package = Package(
         function("runtime-probe", ["LambdaRuntime", "RuntimeProbe"]),
         .target(
             name: "GavelCore",
-            dependencies: ["AWS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AWS", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        function("bid-persistence", ["AWS", "GavelCore", "LambdaRuntime"]),
-        function("notifications", ["AWS", "GavelCore", "LambdaRuntime"]),
-        // The eBay sniper's API and executor. Its own module for the same reason as Storefront below: only the
-        // two functions that run it link it.
+        // Each domain is its own module, linked only by its functions: SwiftPM links a library's object files
+        // whole, so code in GavelCore grows every bootstrap (docs/architecture.md: size budget).
+        .target(
+            name: "LiveAuction",
+            dependencies: ["AWS", "GavelCore", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        function("bid-persistence", ["AWS", "LiveAuction", "LambdaRuntime"]),
+        .target(
+            name: "Notifications",
+            dependencies: ["AWS", "GavelCore", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        function("notifications", ["AWS", "Notifications", "LambdaRuntime"]),
+        // The Products table: one row type and one store for order-validation, image-processing and the API.
+        .target(name: "Catalog", dependencies: ["AWS", "GavelCore"], swiftSettings: swiftSettings),
+        // The eBay sniper's API and executor.
         .target(
             name: "Sniper",
-            dependencies: ["AWS", "GavelCore", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AWS", "GavelCore", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         function("api", ["AWS", "Sniper", "LambdaRuntime"]),
         function("bid-executor", ["AWS", "Sniper", "LambdaRuntime"]),
-        // The storefront's orders and cleanup. A module of its own, not a GavelCore folder: SwiftPM links a
-        // library's object files whole, so code in GavelCore grows every bootstrap (README: size budget).
+        // The storefront's orders and cleanup.
         .target(
             name: "Storefront",
-            dependencies: ["AWS", "GavelCore", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AWS", "Catalog", "GavelCore", "LambdaEvents", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         function("order-validation", ["AWS", "Storefront", "LambdaRuntime"]),
@@ -87,7 +107,8 @@ let package = Package(
         .target(
             name: "Imaging",
             dependencies: [
-                "AWS", "CImageCodecs", "GavelCore", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+                "AWS", "Catalog", "CImageCodecs", "GavelCore", "LambdaEvents", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -113,7 +134,7 @@ let package = Package(
         .target(
             name: "GavelDev",
             dependencies: [
-                "AWS", "CJWTSignature", "GavelCore", "GavelLocal", "LambdaRuntime", "Sniper",
+                "AWS", "CJWTSignature", "GavelCore", "GavelLocal", "LambdaEvents", "LambdaRuntime", "Sniper",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,7 +155,8 @@ let package = Package(
         .executableTarget(
             name: "gavel-bench",
             dependencies: [
-                "AWS", "GavelCore", "GavelDev", "GavelTesting", "Imaging", "LambdaRuntime", "Sniper", "Storefront",
+                "AWS", "Catalog", "GavelCore", "GavelDev", "GavelTesting", "Imaging", "LambdaEvents", "LambdaRuntime",
+                "Sniper", "Storefront",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -144,6 +166,7 @@ let package = Package(
             name: "GavelTesting",
             dependencies: [
                 "AWS", "LambdaRuntime", "GavelDev", "GavelLocal", "GavelCore", "Sniper", "Storefront", "Imaging",
+                "Catalog", "LambdaEvents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -162,22 +185,47 @@ let package = Package(
         ),
         .testTarget(
             name: "GavelCoreTests",
+            dependencies: ["GavelCore", "AWS", "GavelTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LambdaEventsTests",
+            dependencies: ["LambdaEvents", "GavelTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SniperTests",
             dependencies: [
-                "GavelCore", "AWS", "GavelDev", "GavelTesting", "LambdaRuntime", "Sniper",
+                "Sniper", "GavelCore", "AWS", "GavelDev", "GavelTesting", "LambdaEvents", "LambdaRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NotificationsTests",
+            dependencies: [
+                "Notifications", "GavelCore", "AWS", "GavelDev", "GavelTesting", "LambdaEvents", "LambdaRuntime",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LiveAuctionTests",
+            dependencies: ["LiveAuction", "GavelCore", "AWS", "GavelTesting", "LambdaEvents", "LambdaRuntime"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StorefrontTests",
-            dependencies: ["Storefront", "GavelCore", "AWS", "GavelTesting", "LambdaRuntime"],
+            dependencies: ["Storefront", "Catalog", "GavelCore", "AWS", "GavelTesting", "LambdaEvents", "LambdaRuntime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ImagingTests",
-            dependencies: ["Imaging", "AWS", "GavelCore", "GavelTesting", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Imaging", "Catalog", "AWS", "GavelCore", "GavelTesting", "LambdaEvents", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -189,6 +237,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "GavelDev", "GavelLocal", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper", "Storefront", "Imaging", "AWS",
+                "Catalog", "LambdaEvents", "LiveAuction", "Notifications",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,5 @@
-package import AWS
-package import FoundationEssentials
+import AWS
+import FoundationEssentials
 package import GavelLocal
 import Hummingbird
 import LambdaRuntime

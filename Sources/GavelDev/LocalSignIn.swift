@@ -1,4 +1,4 @@
-package import AWS
+import AWS
 import FoundationEssentials
 import GavelLocal
 

@@ -1,4 +1,4 @@
-package import FoundationEssentials
+import FoundationEssentials
 import GavelLocal
 
 /// The stack `scripts/local-aws.py` created on moto from template.yaml: what `gavel-local dev` runs and wires.

@@ -1,3 +1,4 @@
+package import Catalog
 package import AWS
 import FoundationEssentials
 package import Storefront
@@ -65,8 +66,7 @@ package struct StorefrontFixture: Sendable {
 
     /// The product as stored now (read consistently).
     package func product(_ id: String) async throws -> Product? {
-        try await self.dynamo().getItem(table: self.productsTable, key: Product.key(id), consistentRead: true)
-            .map { try DynamoDBDecoder().decode(Product.self, from: $0) }
+        try await ProductStore(dynamo: self.dynamo(), table: self.productsTable).products([id])[id]
     }
 
     /// Every order in Orders.

@@ -1,4 +1,4 @@
-package import FoundationEssentials
+import FoundationEssentials
 
 /// Paths tests need, found from this file's location, so tests run from any working directory.
 package enum TestPaths {

@@ -1,4 +1,4 @@
-package import GavelCore
+import GavelCore
 package import AWS
 
 /// One one-time Scheduler schedule per snipe bid, named `snipe-<bidId>`, invoking the bid executor with

@@ -1,3 +1,4 @@
+import LambdaEvents
 import AWS
 import FoundationEssentials
 import GavelCore
@@ -65,7 +66,7 @@ func benchmarkSniper() async throws {
         var size = 0
         for _ in 0..<60 {
             let started = nowNs()
-            let response = await api.handle(request, context: TestContext.make(function: "api"))
+            let response = try await api.handle(request, context: TestContext.make(function: "api"))
             times.append(Double(nowNs() - started) / 1e6)
             size = response.body.utf8.count
             precondition(response.statusCode == 200)

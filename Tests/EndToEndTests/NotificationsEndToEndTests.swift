@@ -1,3 +1,4 @@
+import Notifications
 import AWS
 import FoundationEssentials
 import GavelCore

@@ -1,3 +1,4 @@
+import Catalog
 import AWS
 import FoundationEssentials
 import GavelTesting

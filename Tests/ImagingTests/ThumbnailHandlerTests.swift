@@ -1,3 +1,5 @@
+import Catalog
+import LambdaEvents
 import AWS
 import FoundationEssentials
 import GavelTesting

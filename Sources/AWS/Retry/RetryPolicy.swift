@@ -49,10 +49,8 @@ package struct RetryPolicy: Sendable, Equatable {
         return .retry(after: delay)
     }
 
-    /// Full jitter: `random × min(2^(attempt − 1) s, maxBackoff)`.
+    /// The SDKs' full jitter (`Backoff` with a 1 s base): `random × min(2^(attempt − 1) s, maxBackoff)`.
     package func backoff(attempt: Int, random: Double) -> Duration {
-        let exponential = Duration.seconds(1) * (1 << min(max(attempt - 1, 0), 30))
-        let capped = min(exponential, self.maxBackoff)
-        return capped * min(max(random, 0), 1)
+        Backoff.delay(after: attempt, base: .seconds(1), cap: self.maxBackoff, random: random)
     }
 }

@@ -1,3 +1,4 @@
+import LiveAuction
 import AWS
 import FoundationEssentials
 import GavelCore

@@ -1,4 +1,3 @@
-package import AWS
 package import FoundationEssentials
 
 /// A row of the Users table (key `userId`): the profile `GET /me` shows, the address and preferences the
@@ -35,14 +34,5 @@ package struct UserProfile: Codable, Sendable, Equatable {
     /// Whether the user wants emails of `kind`.
     package func wants(_ kind: Notification.Kind) -> Bool {
         self.notifications?[kind.rawValue] ?? true
-    }
-}
-
-extension DynamoDB {
-    /// The Users row of `userId` in `table`, or nil when there is none.
-    package func userProfile(_ userId: String, table: String) async throws -> UserProfile? {
-        try await self.getItem(table: table, key: ["userId": .s(userId)]).map {
-            try DynamoDBDecoder().decode(UserProfile.self, from: $0)
-        }
     }
 }

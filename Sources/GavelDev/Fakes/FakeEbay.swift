@@ -4,7 +4,7 @@ import Hummingbird
 import LambdaRuntime
 import NIOCore
 import Synchronization
-package import Sniper
+import Sniper
 
 /// A loopback eBay: the OAuth token endpoint, Browse `getItem` and Offer `place_proxy_bid`, with the
 /// behaviour a snipe meets (expired tokens, ended auctions, bids below the price, outages), recording each

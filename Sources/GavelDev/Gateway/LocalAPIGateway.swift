@@ -1,6 +1,7 @@
 package import FoundationEssentials
 package import GavelLocal
 package import Hummingbird
+import LambdaEvents
 import LambdaRuntime
 import HTTPTypes
 import NIOCore
@@ -73,7 +74,7 @@ package struct LocalAPIGateway: Sendable {
         guard let body = try? await request.body.collect(upTo: 10 << 20) else {
             return GatewayAnswer(status: 413, message: "Request Entity Too Large")
         }
-        let event = GatewayEvent(
+        let event = APIGatewayRequest(
             route: route,
             method: method,
             path: path,

@@ -2,6 +2,7 @@ package import AWS
 package import FoundationEssentials
 import GavelCore
 package import GavelLocal
+import LambdaEvents
 
 /// An SQS event source mapping, as Lambda runs one: long-poll the queue, hand up to `BatchSize` messages to
 /// the function, delete what succeeded. With `ReportBatchItemFailures` the function's `batchItemFailures`
@@ -65,8 +66,8 @@ package struct QueueDelivery: Sendable {
     }
 
     private func deliverBatch(_ messages: [SQS.Message], queueURL: String) async {
-        let event = SQSEventRecords(
-            Records: messages.map { SQSEventRecords.Record($0, queueARN: self.source.queueArn ?? "", region: self.region) }
+        let event = SQSEvent(
+            records: messages.map { SQSEvent.Record($0, queueARN: self.source.queueArn ?? "", region: self.region) }
         )
         let failed: Set<String>
         switch try? await self.invoke(self.function, JSONEncoder().encode(event)) {
@@ -117,35 +118,18 @@ package struct QueueDelivery: Sendable {
     }
 }
 
-/// The SQS event Lambda delivers, as it encodes it.
-struct SQSEventRecords: Encodable {
-    struct Record: Encodable {
-        struct MessageAttribute: Encodable {
-            var stringValue: String
-            var stringListValues: [String] = []
-            var binaryListValues: [String] = []
-            var dataType = "String"
-        }
-        var messageId: String
-        var receiptHandle: String
-        var body: String
-        var attributes: [String: String]
-        var messageAttributes: [String: MessageAttribute]
-        var md5OfBody: String
-        var eventSource = "aws:sqs"
-        var eventSourceARN: String
-        var awsRegion: String
-
-        init(_ message: SQS.Message, queueARN: String, region: String) {
-            self.messageId = message.messageId
-            self.receiptHandle = message.receiptHandle
-            self.body = message.body
-            self.attributes = message.attributes
-            self.messageAttributes = message.messageAttributes.mapValues { MessageAttribute(stringValue: $0) }
-            self.md5OfBody = message.md5OfBody ?? ""
-            self.eventSourceARN = queueARN
-            self.awsRegion = region
-        }
+extension SQSEvent.Record {
+    /// The record Lambda makes of a received message.
+    init(_ message: SQS.Message, queueARN: String, region: String) {
+        self.init(
+            messageId: message.messageId,
+            receiptHandle: message.receiptHandle,
+            body: message.body,
+            attributes: message.attributes,
+            messageAttributes: message.messageAttributes.mapValues { MessageAttribute(stringValue: $0) },
+            md5OfBody: message.md5OfBody ?? "",
+            eventSourceARN: queueARN,
+            awsRegion: region
+        )
     }
-    var Records: [Record]
 }

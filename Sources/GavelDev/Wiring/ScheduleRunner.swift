@@ -1,6 +1,7 @@
 package import AWS
 package import FoundationEssentials
 package import GavelLocal
+import LambdaEvents
 import LambdaRuntime
 import Synchronization
 
@@ -110,10 +111,8 @@ package struct ScheduleRunner: Sendable {
     /// What a template schedule without `Input` delivers locally: EventBridge's scheduled-event shape.
     package static func scheduledEvent(region: String) -> String {
         // EventBridge's time has whole seconds: 2026-11-22T03:00:00Z, not ...:00.000Z.
-        let iso = WallClock.iso8601(ms: WallClock.nowMs() / 1000 * 1000).dropLast(5) + "Z"
-        return """
-            {"version":"0","id":"\(RandomIdentifier.uuid())","detail-type":"Scheduled Event","source":"aws.scheduler",\
-            "account":"123456789012","time":"\(iso)","region":"\(region)","resources":[],"detail":{}}
-            """
+        let time = WallClock.iso8601(ms: WallClock.nowMs() / 1000 * 1000).dropLast(5) + "Z"
+        let event = ScheduledEvent(id: RandomIdentifier.uuid(), account: "123456789012", time: String(time), region: region)
+        return (try? JSONEncoder().encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

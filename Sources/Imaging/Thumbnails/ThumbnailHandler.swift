@@ -1,6 +1,8 @@
 package import AWS
+package import Catalog
 import FoundationEssentials
 package import GavelCore
+package import LambdaEvents
 package import LambdaRuntime
 package import Logging
 
@@ -10,16 +12,19 @@ package import Logging
 /// logged and counted, and the rest go on; an AWS failure is thrown after the other records are done, so
 /// Lambda's retry of the event redoes only what is idempotent anyway (same keys, same bytes). Keys outside
 /// `uploads/` (our own `thumbnails/`, above all) are ignored, so the function can never trigger itself.
-package struct ThumbnailHandler: LambdaHandler {
+package struct ThumbnailHandler: FunctionHandler {
+    package typealias Event = S3Event
+    package typealias Output = Report
+
     package let s3: S3
-    package let dynamo: DynamoDB
+    package let products: ProductStore
     package let configuration: ThumbnailConfiguration
     package let metrics: Metrics
 
     package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "image-processing")) throws {
         self.configuration = try ThumbnailConfiguration(environment: environment)
         self.s3 = S3(client: aws.client(.s3))
-        self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        self.products = ProductStore(dynamo: DynamoDB(client: aws.client(.dynamoDB)), table: self.configuration.productsTable)
         self.metrics = metrics
     }
 
@@ -33,10 +38,8 @@ package struct ThumbnailHandler: LambdaHandler {
         package var skipped: [String] = []
     }
 
-    package func handle(_ event: S3Event, context: LambdaContext) async throws -> Report {
-        try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
-            try await self.process(event, logger: context.logger)
-        }
+    package func serve(_ event: S3Event, context: LambdaContext) async throws -> Report {
+        try await self.process(event, logger: context.logger)
     }
 
     /// Every record, then the first AWS failure (if any) thrown so Lambda retries the event.
@@ -81,7 +84,7 @@ package struct ThumbnailHandler: LambdaHandler {
         }
         let body = try await self.s3.getObject(bucket: record.bucket, key: key, maxBytes: self.configuration.maxBytes).body
         let made = try self.configuration.thumbnailer.thumbnails(of: body)
-        var keys: [String: AttributeValue] = [:]
+        var keys: [Int: String] = [:]
         for thumbnail in made.thumbnails {
             let target = upload.thumbnailKey(size: thumbnail.size)
             try await self.s3.putObject(
@@ -90,37 +93,17 @@ package struct ThumbnailHandler: LambdaHandler {
                 body: thumbnail.bytes,
                 options: S3.PutOptions(contentType: made.format.contentType, cacheControl: self.configuration.cacheControl)
             )
-            keys[String(thumbnail.size)] = .s(target)
+            keys[thumbnail.size] = target
         }
         try await self.record(keys, original: key, productId: upload.productId, logger: logger)
         report.processed.append(key)
         logger.info("thumbnails written", metadata: ["sizes": "\(made.thumbnails.map(\.size))", "format": "\(made.format.rawValue)"])
     }
 
-    /// Sets the product's `thumbnails` (size → key) and `image`; a product that does not exist (yet) is left
-    /// alone rather than created half-empty.
-    private func record(_ keys: [String: AttributeValue], original: String, productId: String, logger: Logger) async throws {
-        if try await !self.update(keys, original: original, productId: productId) {
+    /// Records the thumbnails on the product; a product that does not exist (yet) is left alone.
+    private func record(_ keys: [Int: String], original: String, productId: String, logger: Logger) async throws {
+        if try await !self.products.recordThumbnails(keys, original: original, of: productId, at: WallClock.nowMs()) {
             logger.warning("no such product; thumbnails written but not recorded", metadata: ["productId": "\(productId)"])
-        }
-    }
-
-    /// False when the product does not exist. (A helper of its own: a catch clause that filters a typed error
-    /// inside an untyped async function crashes Swift 6.3.1.)
-    private func update(_ keys: [String: AttributeValue], original: String, productId: String) async throws(AWSError) -> Bool {
-        do {
-            try await self.dynamo.updateItem(
-                table: self.configuration.productsTable,
-                key: ["product_id": .s(productId)],
-                update: "SET #thumbnails = :thumbnails, #image = :image, #updated = :updated",
-                names: ["#thumbnails": "thumbnails", "#image": "image", "#updated": "thumbnails_updated_at"],
-                values: [":thumbnails": .m(keys), ":image": .s(original), ":updated": .n(String(WallClock.nowMs()))],
-                condition: DynamoDB.Condition("attribute_exists(product_id)")
-            )
-            return true
-        } catch {
-            if error.isConditionalCheckFailed { return false }
-            throw error
         }
     }
 
@@ -138,4 +121,9 @@ package struct ThumbnailHandler: LambdaHandler {
 
         func thumbnailKey(size: Int) -> String { "thumbnails/\(size)/\(self.productId)/\(self.file)" }
     }
+}
+
+extension S3Event.Record {
+    /// The object key, decoded (S3 sends it URL-encoded, a space as `+`).
+    var key: String { URIEncoding.decode(self.s3.object.key, plusIsSpace: true) }
 }

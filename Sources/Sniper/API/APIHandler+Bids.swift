@@ -1,4 +1,5 @@
-package import GavelCore
+import LambdaEvents
+import GavelCore
 import AWS
 import FoundationEssentials
 import LambdaRuntime
@@ -16,7 +17,7 @@ extension APIHandler {
         let itemId = try APIRequests.itemId(input.itemId)
         let maxBid = try input.maxBid.validated(field: "maxBid")
         let lead = try APIRequests.leadSeconds(input.leadSeconds)
-        let user = try await self.dynamo.userProfile(call.userId, table: self.configuration.usersTable)
+        let user = try await self.users.profile(call.userId)
         guard user?.ebayRefreshToken != nil else {
             throw APIError(409, "ebay_not_linked", "link your eBay account (POST /me/ebay) before scheduling bids")
         }
@@ -46,13 +47,8 @@ extension APIHandler {
 
     /// Puts a new bid whose schedule exists; when the put fails, deletes the schedule again.
     private func store(_ bid: SnipeBid, logger: Logger) async throws {
-        let item = try DynamoDBEncoder().encode(bid)
-        do throws(AWSError) {
-            try await self.dynamo.putItem(
-                table: self.configuration.bidsTable,
-                item: item,
-                condition: .init("attribute_not_exists(bidId)")
-            )
+        do {
+            try await self.bids.create(bid)
         } catch {
             await self.deleteSchedule(of: bid, logger: logger)
             throw error
@@ -91,14 +87,10 @@ extension APIHandler {
     /// The caller's bid named in the path; 404 for a bid of another user exactly as for none at all.
     func loadBid(_ call: Call) async throws -> SnipeBid {
         let bidId = call.parameters["bidId"] ?? ""
-        guard bidId.utf8.count <= 64,
-            let item = try await self.dynamo.getItem(
-                table: self.configuration.bidsTable,
-                key: ["userId": .s(call.userId), "bidId": .s(bidId)],
-                consistentRead: true
-            )
-        else { throw APIError.notFound }
-        return try DynamoDBDecoder().decode(SnipeBid.self, from: item)
+        guard bidId.utf8.count <= 64, let bid = try await self.bids.bid(userId: call.userId, bidId: bidId) else {
+            throw APIError.notFound
+        }
+        return bid
     }
 
     func changeBid(_ call: Call) async throws -> APIGatewayResponse {
@@ -136,16 +128,7 @@ extension APIHandler {
 
     /// Writes `new` over `old` while the bid is still SCHEDULED; 409 when the executor claimed it meanwhile.
     private func replace(_ old: SnipeBid, with new: SnipeBid) async throws {
-        let item = try DynamoDBEncoder().encode(new)
-        do throws(AWSError) {
-            try await self.dynamo.putItem(
-                table: self.configuration.bidsTable,
-                item: item,
-                condition: .init("#status = :scheduled", names: ["#status": "status"], values: [":scheduled": .s("SCHEDULED")])
-            )
-        } catch where error.isConditionalCheckFailed {
-            throw Self.notScheduled(old)
-        }
+        guard try await self.bids.replaceScheduled(with: new) else { throw Self.notScheduled(old) }
     }
 
     static func notScheduled(_ bid: SnipeBid) -> APIError {
@@ -159,7 +142,7 @@ extension APIHandler {
         guard bid.status == .scheduled else { throw Self.notScheduled(bid) }
         bid.status = .cancelled
         bid.updatedAt = WallClock.nowMs()
-        guard try await self.markCancelled(bid) else {
+        guard try await self.bids.cancel(bid) else {
             // Changed meanwhile: cancelled by a concurrent request (fine) or claimed by the executor (too late).
             let current = try await self.loadBid(call)
             if current.status == .cancelled { return .json(200, current.publicView) }
@@ -167,23 +150,6 @@ extension APIHandler {
         }
         await self.deleteSchedule(of: bid, logger: call.logger)
         return .json(200, bid.publicView)
-    }
-
-    /// SCHEDULED → CANCELLED; false when the bid was no longer SCHEDULED.
-    private func markCancelled(_ bid: SnipeBid) async throws(AWSError) -> Bool {
-        do throws(AWSError) {
-            try await self.dynamo.updateItem(
-                table: self.configuration.bidsTable,
-                key: bid.key,
-                update: "SET #status = :cancelled, updatedAt = :now",
-                names: ["#status": "status"],
-                values: [":cancelled": .s("CANCELLED"), ":now": .n(String(bid.updatedAt)), ":scheduled": .s("SCHEDULED")],
-                condition: .init("#status = :scheduled")
-            )
-            return true
-        } catch where error.isConditionalCheckFailed {
-            return false
-        }
     }
 
     /// Deletes the bid's schedule. A failure is logged, not raised: the executor's claim needs SCHEDULED, so a

@@ -1,4 +1,5 @@
-package import GavelCore
+import LambdaEvents
+import GavelCore
 import AWS
 import FoundationEssentials
 import LambdaRuntime
@@ -39,7 +40,7 @@ extension APIHandler {
     }
 
     func getProfile(_ call: Call) async throws -> APIGatewayResponse {
-        .json(200, self.view(try await self.dynamo.userProfile(call.userId, table: self.configuration.usersTable), call: call))
+        .json(200, self.view(try await self.users.profile(call.userId), call: call))
     }
 
     /// Replaces the editable fields (name, time zone, preferences); a field left out goes back to its default.
@@ -56,35 +57,14 @@ extension APIHandler {
         if let unknown = input.notifications?.keys.sorted().first(where: { !kinds.contains($0) }) {
             throw APIError.invalid("notifications.\(unknown)", "is not a notification kind")
         }
-        // SET what has a value, REMOVE what was left out.
-        var assignments: [(attribute: String, value: AttributeValue?)] = [
-            ("name", input.name.map(AttributeValue.s)),
-            ("timeZone", timeZone.map(AttributeValue.s)),
-            ("notifications", nil),
-        ]
-        if let notifications = input.notifications {
-            assignments[2].value = try DynamoDBEncoder().encodeValue(notifications)
-        }
-        if let email = call.claims["email"] { assignments.append(("email", .s(email))) }
-        var names: [String: String] = [:]
-        var values: [String: AttributeValue] = [:]
-        for (attribute, value) in assignments {
-            names["#\(attribute)"] = attribute
-            if let value { values[":\(attribute)"] = value }
-        }
-        let set = assignments.filter { $0.value != nil }.map { "#\($0.attribute) = :\($0.attribute)" }
-        let remove = assignments.filter { $0.value == nil }.map { "#\($0.attribute)" }
-        let update = (set.isEmpty ? "" : "SET " + set.joined(separator: ", "))
-            + (remove.isEmpty ? "" : " REMOVE " + remove.joined(separator: ", "))
-        let row = try await self.dynamo.updateItem(
-            table: self.configuration.usersTable,
-            key: ["userId": .s(call.userId)],
-            update: update,
-            names: names,
-            values: values,
-            returnValues: .allNew
+        let row = try await self.users.updateProfile(
+            call.userId,
+            name: input.name,
+            timeZone: timeZone,
+            notifications: input.notifications,
+            email: call.claims["email"]
         )
-        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserProfile.self, from: $0) }, call: call))
+        return .json(200, self.view(row, call: call))
     }
 
     /// Exchanges eBay's authorization code for the user's refresh token and stores it encrypted with the
@@ -103,45 +83,20 @@ extension APIHandler {
             }
             throw error
         }
-        let ciphertext = try await self.kms.encrypt(
-            Data(grant.refreshToken.utf8),
-            keyId: self.scheduling.kmsKeyId,
-            context: Self.encryptionContext(call.userId)
-        )
-        var update = "SET ebayRefreshToken = :token, ebayLinkedAt = :now, ebayTokenExpiresAt = :expires"
-        var values: [String: AttributeValue] = [
-            ":token": .b(ciphertext), ":now": .n(String(WallClock.nowMs())), ":expires": .n(String(grant.refreshTokenExpiresAt)),
-        ]
-        if let email = call.claims["email"] {
-            update += ", email = :email"
-            values[":email"] = .s(email)
-        }
-        let row = try await self.dynamo.updateItem(
-            table: self.configuration.usersTable,
-            key: ["userId": .s(call.userId)],
-            update: update,
-            values: values,
-            returnValues: .allNew
+        let row = try await self.users.linkEbay(
+            call.userId,
+            sealedRefreshToken: try await self.vault.seal(grant.refreshToken, for: call.userId),
+            linkedAt: WallClock.nowMs(),
+            expiresAt: grant.refreshTokenExpiresAt,
+            email: call.claims["email"]
         )
         call.logger.info("eBay account linked")
-        return .json(200, self.view(try row.map { try DynamoDBDecoder().decode(UserProfile.self, from: $0) }, call: call))
+        return .json(200, self.view(row, call: call))
     }
 
     /// Forgets the eBay link. Scheduled bids stay; the executor records them FAILED unless the user links again.
     func unlinkEbay(_ call: Call) async throws -> APIGatewayResponse {
-        do throws(AWSError) {
-            // Only an existing row: unlinking never creates an empty profile. Repeating it is harmless.
-            try await self.dynamo.updateItem(
-                table: self.configuration.usersTable,
-                key: ["userId": .s(call.userId)],
-                update: "REMOVE ebayRefreshToken, ebayLinkedAt, ebayTokenExpiresAt",
-                condition: .init("attribute_exists(userId)")
-            )
-        } catch where error.isConditionalCheckFailed {}
+        try await self.users.unlinkEbay(call.userId)
         return APIGatewayResponse(statusCode: 204, body: "")
     }
-
-    /// The KMS encryption context of a user's refresh token: a ciphertext copied to another user's row
-    /// does not decrypt.
-    static func encryptionContext(_ userId: String) -> [String: String] { ["userId": userId] }
 }

@@ -1,3 +1,4 @@
+package import LambdaEvents
 package import GavelCore
 package import AWS
 import FoundationEssentials
@@ -9,9 +10,13 @@ import Logging
 /// The caller is the `sub` claim; every read and write is keyed by it, so one user can never reach another's
 /// rows (another user's bid is a 404, exactly like a bid that does not exist). Errors have one shape,
 /// `{"error": {"code", "message", "field"}}`; a 5xx means our fault and carries only the request id.
-package struct APIHandler: LambdaHandler {
-    package let dynamo: DynamoDB
-    package let kms: KMS
+package struct APIHandler: FunctionHandler {
+    package typealias Event = APIGatewayRequest
+    package typealias Output = APIGatewayResponse
+
+    package let bids: BidStore
+    package let users: UserStore
+    package let vault: RefreshTokenVault
     package let sqs: SQS
     package let schedules: BidSchedules
     package let ebay: Ebay
@@ -28,8 +33,10 @@ package struct APIHandler: LambdaHandler {
     ) throws {
         let configuration = try SniperConfiguration(environment: environment)
         let scheduling = try SchedulingConfiguration(environment: environment)
-        self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
-        self.kms = KMS(client: aws.client(.kms))
+        let dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        self.bids = BidStore(dynamo: dynamo, configuration: configuration)
+        self.users = UserStore(dynamo: dynamo, table: configuration.usersTable)
+        self.vault = RefreshTokenVault(kms: KMS(client: aws.client(.kms)), keyId: scheduling.kmsKeyId)
         self.sqs = SQS(client: aws.client(.sqs))
         self.schedules = BidSchedules(scheduler: Scheduler(client: aws.client(.scheduler)), configuration: scheduling)
         self.ebay = Ebay(configuration: configuration.ebay, aws: aws)
@@ -40,19 +47,15 @@ package struct APIHandler: LambdaHandler {
     var scheduling: SchedulingConfiguration { self.schedules.configuration }
 
     /// One request: route, authorise, run, and turn every failure into the error shape.
-    package func handle(_ request: APIGatewayRequest, context: LambdaContext) async -> APIGatewayResponse {
+    package func serve(_ request: APIGatewayRequest, context: LambdaContext) async -> APIGatewayResponse {
         var logger = context.logger
         logger[metadataKey: "method"] = "\(request.requestContext.http.method)"
         logger[metadataKey: "path"] = "\(request.rawPath)"
         let response: APIGatewayResponse
-        do {
-            response = try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
-                try await self.route(request, context: context, logger: logger)
-            }
-        } catch let error as APIError {
-            response = error.response
+        do throws(APIError) {
+            response = try await self.route(request, context: context, logger: logger)
         } catch {
-            response = self.fault(error, context: context, logger: logger).response  // route throws only APIError
+            response = error.response
         }
         if response.statusCode >= 500 {
             self.metrics.count(["ServerErrors": 1])

@@ -1,4 +1,4 @@
-package import GavelCore
+import GavelCore
 /// The JSON bodies the api accepts. Each refuses unknown fields (StrictJSON) and names the field at fault.
 enum APIRequests {
     /// `{"amount": 125000, "currency": "GBP"}`: whole minor units, an ISO 4217 code.

@@ -1,4 +1,4 @@
-package import GavelCore
+import GavelCore
 /// The api function's routes: one table, which the router matches and the OpenAPI test compares with
 /// `docs/openapi.yaml`.
 package enum APIRoute: String, Sendable, CaseIterable {

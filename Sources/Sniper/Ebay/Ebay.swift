@@ -32,19 +32,22 @@ package final class Ebay: Sendable {
     package let configuration: EbayConfiguration
     let transport: any HTTPTransport
     let secrets: SecretsManager
-    private let sleep: @Sendable (Duration) async throws -> Void
+    /// Between retries: 50 ms doubling to at most 3.2 s, so a refused bid is tried again many times
+    /// before an auction ends.
+    private let backoff: Backoff
     private let applicationToken = Mutex<AccessToken?>(nil)
 
     package init(
         configuration: EbayConfiguration,
         transport: any HTTPTransport,
         secrets: SecretsManager,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.configuration = configuration
         self.transport = transport
         self.secrets = secrets
-        self.sleep = sleep
+        self.backoff = Backoff(base: .milliseconds(50), cap: .milliseconds(3_200), random: random, sleep: sleep)
     }
 
     /// An eBay client on the process's shared transport, reading the app's keys through Secrets Manager.
@@ -211,15 +214,15 @@ package final class Ebay: Sendable {
             } catch {
                 failure = .unavailable("\(error)")
             }
-            let delay = Duration.milliseconds(50 * (1 << min(attempt - 1, 6))) * Double.random(in: 0.5...1)
+            let delay = self.backoff.delay(after: attempt)
             let now = WallClock.nowMs()
             if let until = retryingUntil {
                 if now + delay.milliseconds >= until { throw failure }
             } else if attempt >= 3 {
                 throw failure
             }
-            if let deadline = InvocationDeadline.current, .now + delay + .milliseconds(500) > deadline { throw failure }
-            try? await self.sleep(delay)
+            if !Backoff.fits(delay, reserving: .milliseconds(500)) { throw failure }
+            await self.backoff.sleep(for: delay)
             attempt += 1
         }
     }

@@ -11,7 +11,7 @@ import Logging
 /// user access token and check the item; build the request; sleep until `auctionEndTime − leadSeconds`
 /// (touching eBay two seconds before, so the connection is warm); send; record the outcome in Bids and
 /// BidHistory in one transaction; queue the notification.
-package struct BidExecutorHandler: LambdaHandler {
+package struct BidExecutorHandler: FunctionHandler {
     package struct Event: Decodable, Sendable {
         package var userId: String?
         package var bidId: String?
@@ -31,8 +31,9 @@ package struct BidExecutorHandler: LambdaHandler {
         package var missed: Int?
     }
 
-    package let dynamo: DynamoDB
-    package let kms: KMS
+    package let bids: BidStore
+    package let users: UserStore
+    package let vault: RefreshTokenVault
     package let sqs: SQS
     package let ebay: Ebay
     package let configuration: SniperConfiguration
@@ -40,34 +41,32 @@ package struct BidExecutorHandler: LambdaHandler {
 
     package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "bid-executor")) throws {
         let configuration = try SniperConfiguration(environment: environment)
-        self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
-        self.kms = KMS(client: aws.client(.kms))
+        let dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        self.bids = BidStore(dynamo: dynamo, configuration: configuration)
+        self.users = UserStore(dynamo: dynamo, table: configuration.usersTable)
+        self.vault = RefreshTokenVault(kms: KMS(client: aws.client(.kms)), keyId: nil)
         self.sqs = SQS(client: aws.client(.sqs))
         self.ebay = Ebay(configuration: configuration.ebay, aws: aws)
         self.configuration = configuration
         self.metrics = metrics
     }
 
-    package func handle(_ event: Event, context: LambdaContext) async throws -> Output {
-        try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
-            if event.sweep == "overdue" {
-                return Output(missed: try await self.sweepOverdue(logger: context.logger))
-            }
-            guard let userId = event.userId, let bidId = event.bidId, !userId.isEmpty, !bidId.isEmpty, event.sweep == nil else {
-                throw ValidationError(field: nil, #"the event must be {"userId", "bidId"} or {"sweep": "overdue"}"#)
-            }
-            var logger = context.logger
-            logger[metadataKey: "bidId"] = "\(bidId)"
-            return try await self.execute(userId: userId, bidId: bidId, context: context, logger: logger)
+    package func serve(_ event: Event, context: LambdaContext) async throws -> Output {
+        if event.sweep == "overdue" {
+            return Output(missed: try await self.sweepOverdue(logger: context.logger))
         }
+        guard let userId = event.userId, let bidId = event.bidId, !userId.isEmpty, !bidId.isEmpty, event.sweep == nil else {
+            throw ValidationError(field: nil, #"the event must be {"userId", "bidId"} or {"sweep": "overdue"}"#)
+        }
+        var logger = context.logger
+        logger[metadataKey: "bidId"] = "\(bidId)"
+        return try await self.execute(userId: userId, bidId: bidId, context: context, logger: logger)
     }
 
     private func execute(userId: String, bidId: String, context: LambdaContext, logger: Logger) async throws -> Output {
-        let key: [String: AttributeValue] = ["userId": .s(userId), "bidId": .s(bidId)]
-        guard let claimed = try await self.claim(key) else {
-            return try await self.alreadyHandled(key: key, logger: logger)
+        guard var bid = try await self.bids.claim(userId: userId, bidId: bidId, at: WallClock.nowMs()) else {
+            return try await self.alreadyHandled(userId: userId, bidId: bidId, logger: logger)
         }
-        var bid = try DynamoDBDecoder().decode(SnipeBid.self, from: claimed)
         let attempt = await self.attempt(&bid, context: context, logger: logger)
         bid.status = attempt.status
         bid.detail = attempt.detail
@@ -75,30 +74,12 @@ package struct BidExecutorHandler: LambdaHandler {
         return Output(bidId: bid.bidId, status: bid.status, detail: bid.detail)
     }
 
-    /// SCHEDULED → EXECUTING; the claimed row, or nil when the bid is not SCHEDULED (or does not exist).
-    private func claim(_ key: [String: AttributeValue]) async throws(AWSError) -> [String: AttributeValue]? {
-        do throws(AWSError) {
-            return try await self.dynamo.updateItem(
-                table: self.configuration.bidsTable,
-                key: key,
-                update: "SET #status = :executing, updatedAt = :now",
-                names: ["#status": "status"],
-                values: [":executing": .s("EXECUTING"), ":scheduled": .s("SCHEDULED"), ":now": .n(String(WallClock.nowMs()))],
-                condition: .init("#status = :scheduled"),
-                returnValues: .allNew
-            )
-        } catch where error.isConditionalCheckFailed {
-            return nil
-        }
-    }
-
     /// A second delivery: nothing to do, unless the first stopped between recording and notifying.
-    private func alreadyHandled(key: [String: AttributeValue], logger: Logger) async throws -> Output {
-        guard let item = try await self.dynamo.getItem(table: self.configuration.bidsTable, key: key, consistentRead: true) else {
+    private func alreadyHandled(userId: String, bidId: String, logger: Logger) async throws -> Output {
+        guard var bid = try await self.bids.bid(userId: userId, bidId: bidId) else {
             logger.warning("no such bid: the schedule outlived its bid")
             return Output(detail: "no such bid")
         }
-        var bid = try DynamoDBDecoder().decode(SnipeBid.self, from: item)
         logger.info("already handled; nothing to do", metadata: ["status": "\(bid.status.rawValue)"])
         if bid.notifiedAt == nil, bid.status != .executing, bid.status != .scheduled {
             try await self.notify(&bid)
@@ -182,9 +163,7 @@ package struct BidExecutorHandler: LambdaHandler {
 
     /// The user's eBay refresh token, decrypted; nil when the account is not linked.
     private func refreshToken(of userId: String) async throws -> String? {
-        guard let ciphertext = try await self.dynamo.userProfile(userId, table: self.configuration.usersTable)?.ebayRefreshToken
-        else { return nil }
-        let plaintext = try await self.kms.decrypt(ciphertext, context: APIHandler.encryptionContext(userId))
-        return String(decoding: plaintext, as: UTF8.self)
+        guard let ciphertext = try await self.users.profile(userId)?.ebayRefreshToken else { return nil }
+        return try await self.vault.open(ciphertext, for: userId)
     }
 }

@@ -34,7 +34,6 @@ package struct CleanupCheckpoint: Sendable, Equatable {
     package var isComplete: Bool { self.positions.values.allSatisfy { $0.allSatisfy { $0 == .done } } }
 
     static let job = "cleanup"
-    static let key: [String: AttributeValue] = ["job": .s(job)]
 
     var item: [String: AttributeValue] {
         var tables: [String: AttributeValue] = [:]

@@ -9,8 +9,7 @@ extension CleanupHandler {
         var name: String
         /// Where the report keeps this table's counts.
         var counts: any WritableKeyPath<Report, Report.Counts> & Sendable
-        var read: DynamoDB.Read
-        var keyNames: [String]
+        var expired: CleanupStore.Sweep
     }
 
     struct Outcome: Sendable {
@@ -25,32 +24,8 @@ extension CleanupHandler {
         let cutoffMs = nowMs - Int64(self.configuration.retentionDays) * 86_400_000
         let page = self.configuration.pageSize
         return [
-            Sweep(
-                name: "analytics",
-                counts: \.analytics,
-                read: DynamoDB.Read(
-                    table: self.configuration.analyticsTable,
-                    filter: "#timestamp < :cutoff",
-                    projection: "#product, #timestamp",
-                    names: ["#product": "product_id", "#timestamp": "timestamp"],
-                    values: [":cutoff": .n(String(cutoffMs))],
-                    limit: page
-                ),
-                keyNames: ["product_id", "timestamp"]
-            ),
-            Sweep(
-                name: "sessions",
-                counts: \.sessions,
-                read: DynamoDB.Read(
-                    table: self.configuration.sessionsTable,
-                    filter: "#expires < :now",
-                    projection: "#session",
-                    names: ["#session": "session_id", "#expires": "expires_at"],
-                    values: [":now": .n(String(nowMs / 1000))],
-                    limit: page
-                ),
-                keyNames: ["session_id"]
-            ),
+            Sweep(name: "analytics", counts: \.analytics, expired: self.store.analytics(olderThan: cutoffMs, pageSize: page)),
+            Sweep(name: "sessions", counts: \.sessions, expired: self.store.sessions(expiredBefore: nowMs / 1000, pageSize: page)),
         ]
     }
 
@@ -90,14 +65,13 @@ extension CleanupHandler {
         var position = start
         while position != .done, ContinuousClock.now < stopAt {
             do {
-                let page = try await self.dynamo.page(sweep.read, startKey: position.startKey, segment: (index, count))
-                let keys = page.items.map { $0.filter { sweep.keyNames.contains($0.key) } }
-                outcome.counts.expired += keys.count
-                if !dryRun, !keys.isEmpty {
-                    try await self.dynamo.batchWrite(table: sweep.read.table, keys.map { .delete(key: $0) })
-                    outcome.counts.deleted += keys.count
+                let page = try await self.store.page(of: sweep.expired, after: position.startKey, segment: (index, count))
+                outcome.counts.expired += page.keys.count
+                if !dryRun, !page.keys.isEmpty {
+                    try await self.store.delete(page.keys, of: sweep.expired)
+                    outcome.counts.deleted += page.keys.count
                 }
-                position = page.lastEvaluatedKey.map { .after($0) } ?? .done
+                position = page.next.map { .after($0) } ?? .done
             } catch {
                 // The page is done again next run: its deletes are idempotent.
                 outcome.failure = error

@@ -11,14 +11,14 @@ package import Logging
 /// filter and a keys-only projection, and deleted with BatchWriteItem (unprocessed items retried). No page
 /// starts within `stopBeforeDeadline` of the deadline: a run that stops early saves where each segment got to
 /// and the next run resumes there. Deleting is idempotent, so a page done twice is harmless.
-package struct CleanupHandler: LambdaByteHandler {
-    package let dynamo: DynamoDB
+package struct CleanupHandler: FunctionByteHandler {
+    package let store: CleanupStore
     package let configuration: CleanupConfiguration
     package let metrics: Metrics
 
     package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "cleanup")) throws {
         self.configuration = try CleanupConfiguration(environment: environment)
-        self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        self.store = CleanupStore(dynamo: DynamoDB(client: aws.client(.dynamoDB)), configuration: self.configuration)
         self.metrics = metrics
     }
 
@@ -43,12 +43,10 @@ package struct CleanupHandler: LambdaByteHandler {
         package var sessions = Counts()
     }
 
-    package func handle(_ event: Data, context: LambdaContext) async throws -> Data {
+    package func serve(_ event: Data, context: LambdaContext) async throws -> Data {
         let request = try CleanupRequest.parse(event)
-        let deadline = ContinuousClock.now + context.remainingTime
-        let report = try await InvocationDeadline.$current.withValue(deadline) {
-            try await self.run(request, deadline: deadline, logger: context.logger)
-        }
+        let deadline = InvocationDeadline.current ?? ContinuousClock.now + context.remainingTime
+        let report = try await self.run(request, deadline: deadline, logger: context.logger)
         return try JSONEncoder().encode(report)
     }
 
@@ -93,23 +91,22 @@ package struct CleanupHandler: LambdaByteHandler {
     }
 
     private func loadCheckpoint(logger: Logger) async throws -> CleanupCheckpoint? {
-        guard let item = try await self.dynamo.getItem(
-            table: self.configuration.jobsTable,
-            key: CleanupCheckpoint.key,
-            consistentRead: true
-        ) else { return nil }
-        guard let checkpoint = CleanupCheckpoint(item: item), checkpoint.segments == self.configuration.segments else {
+        switch try await self.store.checkpoint() {
+        case .none:
+            return nil
+        case .saved(let checkpoint) where checkpoint.segments == self.configuration.segments:
+            return checkpoint
+        case .saved, .unreadable:
             logger.warning("cleanup checkpoint unreadable or for another segment count; starting afresh")
             return nil
         }
-        return checkpoint
     }
 
     private func save(_ checkpoint: CleanupCheckpoint, replacing: Bool) async throws {
         if !checkpoint.isComplete {
-            try await self.dynamo.putItem(table: self.configuration.jobsTable, item: checkpoint.item)
+            try await self.store.save(checkpoint)
         } else if replacing {
-            try await self.dynamo.deleteItem(table: self.configuration.jobsTable, key: CleanupCheckpoint.key)
+            try await self.store.deleteCheckpoint()
         }
     }
 }

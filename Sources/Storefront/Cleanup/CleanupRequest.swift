@@ -1,5 +1,6 @@
 package import FoundationEssentials
 package import GavelCore
+import LambdaEvents
 
 /// What starts a cleanup run: EventBridge's scheduled event (a real run), or `{"dryRun": true}` by hand.
 package struct CleanupRequest: Sendable, Equatable {
@@ -13,16 +14,13 @@ package struct CleanupRequest: Sendable, Equatable {
     /// - Throws: `ValidationError` for anything but those two shapes (an unknown field, a non-boolean dryRun).
     package static func parse(_ event: Data) throws(ValidationError) -> CleanupRequest {
         let text = String(decoding: event, as: UTF8.self)
-        if let scheduled = try? JSONDecoder().decode(Scheduled.self, from: event), scheduled.detailType == "Scheduled Event" {
+        if let scheduled = try? JSONDecoder().decode(ScheduledEvent.self, from: event),
+            scheduled.detailType == ScheduledEvent.detailTypeName
+        {
             return CleanupRequest()
         }
         let manual = try StrictJSON.decode(Manual.self, from: text, allowed: ["dryRun"])
         return CleanupRequest(dryRun: manual.dryRun ?? false)
-    }
-
-    private struct Scheduled: Decodable {
-        var detailType: String
-        enum CodingKeys: String, CodingKey { case detailType = "detail-type" }
     }
 
     private struct Manual: Decodable {

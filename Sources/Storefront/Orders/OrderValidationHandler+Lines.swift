@@ -1,3 +1,4 @@
+import Catalog
 import AWS
 import FoundationEssentials
 import GavelCore
@@ -11,18 +12,8 @@ extension OrderValidationHandler {
         case .items(let items):
             raw = items
         case .cart:
-            let rows = try await self.dynamo.all(
-                DynamoDB.Read(
-                    table: self.configuration.cartTable,
-                    keyCondition: "userId = :user",
-                    values: [":user": .s(request.userId)],
-                    consistentRead: true
-                )
-            )
-            raw = rows.compactMap { row in
-                guard case .s(let productId)? = row["productId"] else { return nil }
-                guard case .n(let text)? = row["quantity"] else { return OrderRequest.Line(productId: productId, quantity: 0) }
-                return OrderRequest.Line(productId: productId, quantity: Int64(text) ?? 0)
+            raw = try await self.cart.lines(of: request.userId).map {
+                OrderRequest.Line(productId: $0.productId, quantity: $0.quantity)
             }
         }
         var merged: [OrderRequest.Line] = []

@@ -1,3 +1,4 @@
+package import Catalog
 package import AWS
 package import FoundationEssentials
 package import GavelCore
@@ -10,8 +11,10 @@ package import Logging
 /// TransactWriteItems, each product's update conditioned on `stock >= quantity` (and on the price and status
 /// read), so concurrent orders can never oversell. A refusal is returned as `{"errors": [...]}`; a fault of
 /// AWS (after the client's retries) is thrown, and a retry with the same `idempotencyKey` is always safe.
-package struct OrderValidationHandler: LambdaByteHandler {
-    package let dynamo: DynamoDB
+package struct OrderValidationHandler: FunctionByteHandler {
+    package let products: ProductStore
+    package let orders: OrderStore
+    package let cart: CartStore
     package let sqs: SQS
     package let configuration: OrderValidationConfiguration
     package let metrics: Metrics
@@ -22,7 +25,10 @@ package struct OrderValidationHandler: LambdaByteHandler {
         metrics: Metrics = Metrics(function: "order-validation")
     ) throws {
         self.configuration = try OrderValidationConfiguration(environment: environment)
-        self.dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        let dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        self.products = ProductStore(dynamo: dynamo, table: self.configuration.productsTable)
+        self.cart = CartStore(dynamo: dynamo, table: self.configuration.cartTable)
+        self.orders = OrderStore(dynamo: dynamo, table: self.configuration.ordersTable, products: self.products, cart: self.cart)
         self.sqs = SQS(client: aws.client(.sqs))
         self.metrics = metrics
     }
@@ -33,10 +39,8 @@ package struct OrderValidationHandler: LambdaByteHandler {
         case refused([OrderProblem])
     }
 
-    package func handle(_ event: Data, context: LambdaContext) async throws -> Data {
-        let outcome = try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
-            try await self.validate(event, logger: context.logger)
-        }
+    package func serve(_ event: Data, context: LambdaContext) async throws -> Data {
+        let outcome = try await self.validate(event, logger: context.logger)
         switch outcome {
         case .order(let order):
             return try JSONEncoder().encode(order.response)
@@ -73,10 +77,10 @@ package struct OrderValidationHandler: LambdaByteHandler {
         let fingerprint = Self.fingerprint(lines)
         let nowMs = WallClock.nowMs()
         let orderId = Order.newId(userId: request.userId, idempotencyKey: request.idempotencyKey, nowMs: nowMs)
-        if request.idempotencyKey != nil, let existing = try await self.existingOrder(orderId) {
+        if request.idempotencyKey != nil, let existing = try await self.orders.order(orderId) {
             return try await self.replay(existing, fingerprint: fingerprint, request: request, logger: logger)
         }
-        let products = try await self.products(lines.map(\.productId))
+        let products = try await self.products.products(lines.map(\.productId))
         let priced = Self.price(lines, products: products)
         guard priced.problems.isEmpty else { return .refused(priced.problems) }
         let order = Order(
@@ -96,7 +100,7 @@ package struct OrderValidationHandler: LambdaByteHandler {
             return .order(order)
         case .orderExists:
             // The same idempotency key raced us; the winner's order is the answer.
-            guard let existing = try await self.existingOrder(orderId) else { return .refused([]) }
+            guard let existing = try await self.orders.order(orderId) else { return .refused([]) }
             return try await self.replay(existing, fingerprint: fingerprint, request: request, logger: logger)
         case .refused(let problems):
             return .refused(problems)
@@ -115,29 +119,5 @@ package struct OrderValidationHandler: LambdaByteHandler {
         logger.info("order replayed", metadata: ["orderId": "\(order.orderId)"])
         try await self.notify(order, retryable: true, logger: logger)
         return .order(order)
-    }
-
-    private func existingOrder(_ orderId: String) async throws -> Order? {
-        guard let item = try await self.dynamo.getItem(
-            table: self.configuration.ordersTable,
-            key: Order.key(orderId),
-            consistentRead: true
-        ) else { return nil }
-        return try DynamoDBDecoder().decode(Order.self, from: item)
-    }
-
-    /// The products of `ids` that exist, read consistently (stock is about to be reserved against them).
-    func products(_ ids: [String]) async throws -> [String: Product] {
-        let items = try await self.dynamo.batchGet(
-            table: self.configuration.productsTable,
-            keys: ids.map(Product.key),
-            consistentRead: true
-        )
-        var products: [String: Product] = [:]
-        for item in items {
-            let product = try DynamoDBDecoder().decode(Product.self, from: item)
-            products[product.productId] = product
-        }
-        return products
     }
 }

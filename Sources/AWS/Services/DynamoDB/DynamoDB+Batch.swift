@@ -132,19 +132,25 @@ extension DynamoDB {
         }
     }
 
-    /// Waits before sending unprocessed items again: full jitter on 50 ms × 2^round, at most 5 s; gives up
-    /// when the wait would pass the invocation deadline or the rounds run out.
+    /// Waits before sending unprocessed items again (`Backoff`: 100 ms base, so 50 ms × 2^round, at most
+    /// 5 s, the AWS SDKs' advice for unprocessed items); gives up when the wait and 500 ms for the next call
+    /// would pass the invocation deadline, or the rounds run out.
     private func backOff(round: Int, left: Int, operation: String) async throws(AWSError) {
         let context = AWSError.Context(service: "dynamodb", operation: operation)
-        let cap = min(Duration.milliseconds(50) * (1 << min(round, 10)), .seconds(5))
-        let delay = cap * self.client.environment.random()
-        if let deadline = InvocationDeadline.current, ContinuousClock.now + delay + .milliseconds(500) > deadline {
+        let backoff = Backoff(
+            base: .milliseconds(100),
+            cap: .seconds(5),
+            random: self.client.environment.random,
+            sleep: self.client.environment.sleep
+        )
+        let delay = backoff.delay(after: round)
+        if !Backoff.fits(delay, reserving: .milliseconds(500)) {
             let undone = AWSError.service(context, message: "\(left) item(s) left unprocessed")
             throw .deadline(context, attempts: round, last: undone)
         }
         guard round <= Self.unprocessedRounds else {
             throw .service(context, message: "\(left) item(s) still unprocessed after \(round) attempts")
         }
-        try? await self.client.environment.sleep(delay)
+        await backoff.sleep(for: delay)
     }
 }

@@ -1,0 +1,121 @@
+package import LambdaEvents
+package import GavelCore
+package import AWS
+package import LambdaRuntime
+import Logging
+
+/// Emails notifications from the notification FIFO queue.
+///
+/// Message groups (one per recipient) are handled concurrently, each group's messages in order; a message
+/// that fails stops its group, and the FIFO rule reports it and the rest of the group. Per message: parse
+/// (bad ones to the dead-letter queue), find the recipient and their preferences in Users, claim it in
+/// the sent ledger (a redelivery finds it done), render, send, record.
+package struct NotificationsHandler: FunctionHandler {
+    package typealias Event = SQSEvent
+    package typealias Output = SQSBatchResponse
+
+    /// What happened to one message; counted in metrics.
+    package enum Outcome: String, Sendable, CaseIterable {
+        case sent = "Sent", duplicate = "Duplicates", optedOut = "OptedOut", rejected = "Rejected"
+        case deadLettered = "InvalidMessages", failed = "FailedMessages"
+    }
+
+    package let users: UserStore
+    package let configuration: NotificationsConfiguration
+    package let ledger: SentLedger
+    package let delivery: EmailDelivery
+    package let templates: NotificationTemplates
+    package let deadLetters: DeadLetterQueue
+    package let metrics: Metrics
+
+    package init(
+        users: UserStore,
+        configuration: NotificationsConfiguration,
+        ledger: SentLedger,
+        delivery: EmailDelivery,
+        templates: NotificationTemplates,
+        deadLetters: DeadLetterQueue,
+        metrics: Metrics
+    ) {
+        self.users = users
+        self.configuration = configuration
+        self.ledger = ledger
+        self.delivery = delivery
+        self.templates = templates
+        self.deadLetters = deadLetters
+        self.metrics = metrics
+    }
+
+    /// Builds the handler from the process environment.
+    /// - Parameter metrics: where metric lines go; standard output unless a test collects them.
+    package init(
+        environment: [String: String],
+        aws: AWSClients,
+        metrics: Metrics = Metrics(function: "notifications")
+    ) throws {
+        let configuration = try NotificationsConfiguration(environment: environment)
+        let dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        let delivery: EmailDelivery =
+            switch configuration.provider {
+            case .ses: .ses(SESv2(client: aws.client(.sesV2)))
+            case .postmark:
+                .postmark(
+                    Postmark(
+                        baseURL: configuration.postmarkURL,
+                        messageStream: configuration.postmarkMessageStream,
+                        transport: aws.transport
+                    ),
+                    secrets: SecretsManager(client: aws.client(.secretsManager)),
+                    tokenSecretId: configuration.postmarkTokenSecretId ?? ""
+                )
+            }
+        self.init(
+            users: UserStore(dynamo: dynamo, table: configuration.usersTable),
+            configuration: configuration,
+            ledger: SentLedger(
+                dynamo: dynamo,
+                table: configuration.sentTable,
+                now: AWSClient.Environment.live.unixTime
+            ),
+            delivery: delivery,
+            templates: try NotificationTemplates(directory: configuration.templatesDirectory),
+            deadLetters: DeadLetterQueue(
+                sqs: SQS(client: aws.client(.sqs)),
+                url: configuration.deadLetterQueueURL,
+                function: "notifications"
+            ),
+            metrics: metrics
+        )
+    }
+
+    package func serve(_ event: SQSEvent, context: LambdaContext) async -> SQSBatchResponse {
+        var groups: [String: [SQSEvent.Record]] = [:]
+        for record in event.records { groups[record.groupId, default: []].append(record) }
+        let outcomes = await withTaskGroup(of: [(String, Outcome)].self) { tasks in
+            for records in groups.values {
+                tasks.addTask { await self.process(group: records, logger: context.logger) }
+            }
+            var all: [String: Outcome] = [:]
+            for await results in tasks { for (id, outcome) in results { all[id] = outcome } }
+            return all
+        }
+        let failed = Set(outcomes.filter { $0.value == .failed }.keys)
+        let response = FIFOBatch.response(for: event.records, failed: failed)
+        var counts = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, 0) })
+        for outcome in outcomes.values { counts[outcome.rawValue, default: 0] += 1 }
+        counts[Outcome.failed.rawValue] = response.batchItemFailures.count
+        self.metrics.count(counts)
+        return response
+    }
+
+    /// One group's messages in order, stopping at the first failure (the FIFO rule fails the rest).
+    private func process(group records: [SQSEvent.Record], logger: Logger) async -> [(String, Outcome)] {
+        var outcomes: [(String, Outcome)] = []
+        for record in records {
+            let outcome = await self.process(record, logger: logger)
+            outcomes.append((record.messageId, outcome))
+            if outcome == .failed { break }
+        }
+        return outcomes
+    }
+}

@@ -1,0 +1,226 @@
+package import AWS
+import GavelCore
+import LambdaRuntime
+
+/// The Bids and BidHistory tables: each snipe's row and the outcomes it went through.
+///
+/// The bid state machine (`BidStatus`) is enforced here, by conditional writes: a bid is created only if new,
+/// changed or cancelled only while SCHEDULED, claimed SCHEDULED → EXECUTING by one executor, and its outcome
+/// recorded only while it is still in the state the caller saw, together with its history entry.
+package struct BidStore: Sendable {
+    package let dynamo: DynamoDB
+    private let bidsTable: String
+    private let historyTable: String
+    private let statusIndex: String
+    private let historyRetentionDays: Int
+
+    package init(dynamo: DynamoDB, configuration: SniperConfiguration) {
+        self.dynamo = dynamo
+        self.bidsTable = configuration.bidsTable
+        self.historyTable = configuration.historyTable
+        self.statusIndex = configuration.statusIndex
+        self.historyRetentionDays = configuration.historyRetentionDays
+    }
+
+    /// A transition found the bid in another state than the one it needs.
+    package struct StaleTransition: Error, CustomStringConvertible {
+        package var bidId: String
+        package var expected: BidStatus
+        package var description: String { "bid \(self.bidId) is no longer \(self.expected.rawValue)" }
+    }
+
+    /// The bid, read consistently; nil when there is none.
+    package func bid(userId: String, bidId: String) async throws -> SnipeBid? {
+        try await self.dynamo.getItem(table: self.bidsTable, key: Self.key(userId, bidId), consistentRead: true).map {
+            try DynamoDBDecoder().decode(SnipeBid.self, from: $0)
+        }
+    }
+
+    /// Puts a new bid; fails when its id exists.
+    package func create(_ bid: SnipeBid) async throws {
+        try await self.dynamo.putItem(
+            table: self.bidsTable,
+            item: try DynamoDBEncoder().encode(bid),
+            condition: .init("attribute_not_exists(bidId)")
+        )
+    }
+
+    /// Writes `bid` over the stored row while that row is still SCHEDULED.
+    /// - Returns: false when it is no longer SCHEDULED (the executor claimed it, or it was cancelled).
+    package func replaceScheduled(with bid: SnipeBid) async throws -> Bool {
+        let item = try DynamoDBEncoder().encode(bid)
+        return try await self.conditionally { () async throws(AWSError) in
+            try await self.dynamo.putItem(table: self.bidsTable, item: item, condition: Self.while(.scheduled))
+        }
+    }
+
+    /// SCHEDULED → CANCELLED, stamped `bid.updatedAt`.
+    /// - Returns: false when the bid was no longer SCHEDULED.
+    package func cancel(_ bid: SnipeBid) async throws -> Bool {
+        try await self.conditionally { () async throws(AWSError) in
+            try await self.dynamo.updateItem(
+                table: self.bidsTable,
+                key: bid.key,
+                update: "SET #status = :cancelled, updatedAt = :now",
+                names: ["#status": "status"],
+                values: [":cancelled": .s(BidStatus.cancelled.rawValue), ":now": .n(String(bid.updatedAt)), ":expected": .s(BidStatus.scheduled.rawValue)],
+                condition: .init("#status = :expected")
+            )
+        }
+    }
+
+    /// SCHEDULED → EXECUTING: the executor's claim, which only one delivery of a schedule can win.
+    /// - Returns: the claimed bid, or nil when it is not SCHEDULED (or does not exist).
+    package func claim(userId: String, bidId: String, at nowMs: Int64) async throws -> SnipeBid? {
+        var claimed: [String: AttributeValue]?
+        let won = try await self.conditionally { () async throws(AWSError) in
+            claimed = try await self.dynamo.updateItem(
+                table: self.bidsTable,
+                key: Self.key(userId, bidId),
+                update: "SET #status = :executing, updatedAt = :now",
+                names: ["#status": "status"],
+                values: [
+                    ":executing": .s(BidStatus.executing.rawValue), ":expected": .s(BidStatus.scheduled.rawValue),
+                    ":now": .n(String(nowMs)),
+                ],
+                condition: .init("#status = :expected"),
+                returnValues: .allNew
+            )
+        }
+        guard won, let claimed else { return nil }
+        return try DynamoDBDecoder().decode(SnipeBid.self, from: claimed)
+    }
+
+    /// Records `bid`'s outcome: its row (only while it is still `previous`) and a history entry stamped
+    /// `bid.updatedAt`, in one transaction.
+    /// - Throws: `StaleTransition` when the row is no longer `previous`; `AWSError` when DynamoDB fails.
+    package func record(_ bid: SnipeBid, from previous: BidStatus) async throws {
+        let history = BidHistoryEntry(bid: bid, at: bid.updatedAt, retentionDays: self.historyRetentionDays)
+        do {
+            try await self.dynamo.transactWrite([
+                .put(table: self.bidsTable, item: try DynamoDBEncoder().encode(bid), condition: Self.while(previous)),
+                .put(table: self.historyTable, item: try DynamoDBEncoder().encode(history)),
+            ])
+        } catch let error as AWSError where error.context.code == "TransactionCanceledException" {
+            throw StaleTransition(bidId: bid.bidId, expected: previous)
+        }
+    }
+
+    /// Notes that the bid's current notification is on the queue.
+    package func markNotified(_ bid: SnipeBid, at nowMs: Int64) async throws {
+        try await self.dynamo.updateItem(
+            table: self.bidsTable,
+            key: bid.key,
+            update: "SET notifiedAt = :now",
+            values: [":now": .n(String(nowMs))]
+        )
+    }
+
+    /// Bids still in `status` whose auction ended before `endedBefore` (Unix ms), through the status index,
+    /// each read again from the table (the index lags) and kept only if it is still in `status`.
+    package func overdue(_ status: BidStatus, endedBefore: Int64) async throws -> [SnipeBid] {
+        let read = DynamoDB.Read(
+            table: self.bidsTable,
+            index: self.statusIndex,
+            keyCondition: "#status = :status AND auctionEndTime < :before",
+            names: ["#status": "status"],
+            values: [":status": .s(status.rawValue), ":before": .n(String(endedBefore))]
+        )
+        var bids: [SnipeBid] = []
+        for keys in try await self.dynamo.all(read) {
+            guard case .s(let userId)? = keys["userId"], case .s(let bidId)? = keys["bidId"],
+                let bid = try await self.bid(userId: userId, bidId: bidId), bid.status == status
+            else { continue }
+            bids.append(bid)
+        }
+        return bids
+    }
+
+    /// One page of a user's rows, newest first.
+    package struct Page<Row: Sendable>: Sendable {
+        package var items: [Row]
+        /// The sort key of the last row, when more rows follow.
+        package var nextCursor: String?
+    }
+
+    /// The user's bids, newest first, optionally only those in `status`, after the bid `cursor`.
+    package func bids(of userId: String, status: BidStatus?, after cursor: String?, limit: Int) async throws -> Page<SnipeBid> {
+        let filter = status.map {
+            DynamoDB.Condition("#status = :status", names: ["#status": "status"], values: [":status": .s($0.rawValue)])
+        }
+        let page = try await self.page(
+            table: self.bidsTable, sortKey: "bidId", cursor: cursor.map(AttributeValue.s), filter: filter, limit: limit, userId: userId
+        )
+        return Page(
+            items: try page.items.map { try DynamoDBDecoder().decode(SnipeBid.self, from: $0) },
+            nextCursor: page.next.flatMap { if case .s(let id) = $0 { id } else { nil } }
+        )
+    }
+
+    /// The user's history entries, newest first, after the entry at `cursor` (Unix ms).
+    package func history(of userId: String, after cursor: Int64?, limit: Int) async throws -> Page<BidHistoryEntry> {
+        let page = try await self.page(
+            table: self.historyTable, sortKey: "timestamp", cursor: cursor.map { .n(String($0)) }, filter: nil, limit: limit, userId: userId
+        )
+        return Page(
+            items: try page.items.map { try DynamoDBDecoder().decode(BidHistoryEntry.self, from: $0) },
+            nextCursor: page.next.flatMap { if case .n(let text) = $0 { text } else { nil } }
+        )
+    }
+
+    /// Reads the user's rows of `table` newest first, after the row whose sort key is `cursor`.
+    ///
+    /// The cursor is only a sort key, never a whole DynamoDB key: the partition is always the caller, so a
+    /// cursor cannot reach another user's rows.
+    private func page(
+        table: String,
+        sortKey: String,
+        cursor: AttributeValue?,
+        filter: DynamoDB.Condition?,
+        limit: Int,
+        userId: String
+    ) async throws(AWSError) -> (items: [[String: AttributeValue]], next: AttributeValue?) {
+        let read = DynamoDB.Read(
+            table: table,
+            keyCondition: "userId = :user",
+            filter: filter?.expression,
+            names: filter?.names ?? [:],
+            values: (filter?.values ?? [:]).merging([":user": .s(userId)]) { $1 },
+            ascending: false,
+            limit: filter == nil ? limit + 1 : 100
+        )
+        var items: [[String: AttributeValue]] = []
+        var start = cursor.map { ["userId": AttributeValue.s(userId), sortKey: $0] }
+        // A filtered page may hold fewer than `limit` rows: read on until there are `limit` + 1 (so we know
+        // whether another page exists) or the partition ends.
+        repeat {
+            let page = try await self.dynamo.page(read, startKey: start)
+            items += page.items
+            start = page.lastEvaluatedKey
+        } while items.count <= limit && start != nil
+        guard items.count > limit else { return (items, nil) }
+        items.removeLast(items.count - limit)
+        return (items, items.last?[sortKey])
+    }
+
+    private static func key(_ userId: String, _ bidId: String) -> [String: AttributeValue] {
+        ["userId": .s(userId), "bidId": .s(bidId)]
+    }
+
+    /// The condition that the row is in `status`.
+    private static func `while`(_ status: BidStatus) -> DynamoDB.Condition {
+        .init("#status = :expected", names: ["#status": "status"], values: [":expected": .s(status.rawValue)])
+    }
+
+    /// Runs a conditional write; false when its condition failed.
+    /// (A helper of its own: a typed catch that filters inside an untyped async function crashes Swift 6.3.1.)
+    private func conditionally(_ write: () async throws(AWSError) -> Void) async throws(AWSError) -> Bool {
+        do {
+            try await write()
+            return true
+        } catch {
+            if error.isConditionalCheckFailed { return false }
+            throw error
+        }
+    }
+}

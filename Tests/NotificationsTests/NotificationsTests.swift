@@ -1,0 +1,182 @@
+import Notifications
+import LambdaEvents
+import AWS
+import FoundationEssentials
+import GavelCore
+import GavelTesting
+import GavelDev
+import Testing
+
+/// The notifications consumer against moto (signatures checked) and a loopback Postmark.
+@Suite struct NotificationsTests {
+    struct Setup {
+        let moto: Moto.Account
+        let environment: [String: String]
+        let deadLetterURL: String
+        let metrics = MetricLines()
+
+        static func make(provider: String = "postmark", postmarkURL: String = "http://127.0.0.1:1") async throws -> Setup {
+            let moto = try await Moto.shared()
+            let users = moto.unique("users")
+            let sent = moto.unique("sent")
+            try await moto.createTable(users, hash: "userId")
+            try await moto.createTable(sent, hash: "notificationId")
+            let secret = moto.unique("postmark")
+            try await moto.createSecret(secret, value: #"{"serverToken":"pm-token-123"}"#)
+            let deadLetterURL = try await moto.createQueue(moto.unique("notifications-dlq") + ".fifo")
+            let dynamo = DynamoDB(client: try moto.client(.dynamoDB))
+            for profile in [
+                UserProfile(userId: "u-ada", email: "ada@example.com", name: "Ada"),
+                UserProfile(userId: "u-bob", email: "bob@example.com", notifications: ["bid_outbid": false]),
+                UserProfile(userId: "u-bad", email: "nobody@invalid.example"),
+            ] {
+                try await dynamo.putItem(table: users, item: try DynamoDBEncoder().encode(profile))
+            }
+            var environment = moto.environment
+            environment.merge([
+                "USERS_TABLE": users, "NOTIFICATIONS_SENT_TABLE": sent, "DEAD_LETTER_QUEUE_URL": deadLetterURL,
+                "EMAIL_FROM": "alerts@gavel.example", "EMAIL_PROVIDER": provider,
+                "POSTMARK_TOKEN_SECRET_ID": secret, "POSTMARK_URL": postmarkURL,
+                "TEMPLATES_DIR": TestPaths.root + "/Templates/notifications",
+            ]) { $1 }
+            return Setup(moto: moto, environment: environment, deadLetterURL: deadLetterURL)
+        }
+
+        func handler(postmarkURL: String? = nil) throws -> NotificationsHandler {
+            var environment = self.environment
+            if let postmarkURL { environment["POSTMARK_URL"] = postmarkURL }
+            return try NotificationsHandler(
+                environment: environment,
+                aws: AWSClients(environment: environment, transport: Moto.transport),
+                metrics: self.metrics.metrics(function: "notifications")
+            )
+        }
+    }
+
+    static func message(_ id: String, _ kind: String, user: String? = nil, email: String? = nil) -> String {
+        let recipient = user.map { #""userId":"\#($0)""# } ?? #""email":"\#(email ?? "")""#
+        return #"{"notificationId":"\#(id)","kind":"\#(kind)",\#(recipient),"data":{"itemTitle":"Leica M6","maxBid":"£1,250.00","currentPrice":"£1,300.00","link":"https://gavel.example/bids/b-1"}}"#
+    }
+
+    static func record(_ id: String, _ body: String, group: String) -> SQSEvent.Record {
+        SQSEvent.Record(messageId: id, body: body, groupId: group)
+    }
+
+    @Test func aBatchIsSentOnceEvenWhenRedelivered() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await Setup.make(postmarkURL: url)
+            let event = SQSEvent(records: [
+                Self.record("m1", Self.message("n-1", "bid_placed", user: "u-ada"), group: "user:u-ada"),
+                Self.record("m2", Self.message("n-2", "bid_outbid", user: "u-ada"), group: "user:u-ada"),
+                Self.record("m3", Self.message("n-3", "order_confirmation", email: "guest@example.com"), group: "email:guest@example.com"),
+            ])
+            let handler = try setup.handler()
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            let emails = postmark.emails
+            #expect(emails.count == 3)
+            #expect(emails.filter { $0.To == "ada@example.com" }.map(\.Subject) == ["Bid placed: Leica M6", "Outbid: Leica M6"])
+            let placed = try #require(emails.first { $0.Subject == "Bid placed: Leica M6" })
+            #expect(placed.TextBody.hasPrefix("Hello Ada,\n\nYour snipe on Leica M6 was placed: up to £1,250.00."))
+            #expect(placed.HtmlBody.contains(#"<a href="https://gavel.example/bids/b-1">View it</a>"#))
+            #expect(placed.From == "alerts@gavel.example" && placed.MessageStream == "outbound")
+            #expect(Set(postmark.tokens) == ["pm-token-123"])
+            #expect(setup.metrics.all.last?.contains(#""Duplicates":3"#) == true)
+        }
+    }
+
+    @Test func badMessagesAreDeadLetteredAndOptedOutUsersSkipped() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await Setup.make(postmarkURL: url)
+            let event = SQSEvent(records: [
+                Self.record("bad-kind", Self.message("n-10", "bid_exploded", user: "u-ada"), group: "user:u-ada"),
+                Self.record("no-json", "hello", group: "user:u-ada"),
+                Self.record("ghost", Self.message("n-11", "bid_placed", user: "u-ghost"), group: "user:u-ghost"),
+                Self.record("opted-out", Self.message("n-12", "bid_outbid", user: "u-bob"), group: "user:u-bob"),
+                Self.record("ok", Self.message("n-13", "auction_won", user: "u-bob"), group: "user:u-bob"),
+            ])
+            let response = try await setup.handler().handle(event, context: TestContext.make())
+            #expect(response.batchItemFailures.isEmpty)
+            #expect(postmark.emails.map(\.Subject) == ["You won: Leica M6"])
+            var reasons: [String: String] = [:]
+            for message in try await setup.moto.drain(setup.deadLetterURL, expecting: 3) {
+                reasons[message.messageAttributes["gavel-source-message-id"] ?? ""] = message.messageAttributes["gavel-reason"]
+            }
+            #expect(reasons == [
+                "bad-kind": "kind: has a value that is not allowed", "no-json": "the body is not a JSON object",
+                "ghost": "userId: no such user, or no email address",
+            ])
+            #expect(setup.metrics.all.last?.contains(#""OptedOut":1"#) == true)
+        }
+    }
+
+    @Test func aBadAddressIsRecordedNotRetried() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await Setup.make(postmarkURL: url)
+            let event = SQSEvent(records: [Self.record("m", Self.message("n-20", "bid_placed", user: "u-bad"), group: "user:u-bad")])
+            let handler = try setup.handler()
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            #expect(postmark.requests == 1)  // refused once for good; the redelivery finds it REJECTED
+            #expect(setup.metrics.all.first?.contains(#""Rejected":1"#) == true)
+        }
+    }
+
+    @Test func anOutageFailsTheGroupInOrderAndTheRedeliverySendsItInOrder() async throws {
+        let postmark = FakePostmark(outage: 3)
+        try await postmark.with { url in
+            let setup = try await Setup.make(postmarkURL: url)
+            let event = SQSEvent(records: [
+                Self.record("a1", Self.message("n-31", "bid_placed", user: "u-ada"), group: "user:u-ada"),
+                Self.record("a2", Self.message("n-32", "bid_outbid", user: "u-ada"), group: "user:u-ada"),
+                Self.record("a3", Self.message("n-33", "auction_lost", user: "u-ada"), group: "user:u-ada"),
+            ])
+            let handler = try setup.handler()
+            let first = try await handler.handle(event, context: TestContext.make())
+            #expect(first.failedMessageIds == ["a1", "a2", "a3"])
+            #expect(postmark.requests == 3)  // a1 tried three times; a2 and a3 never tried out of order
+            #expect(postmark.emails.isEmpty)
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            #expect(postmark.emails.map(\.Subject) == ["Bid placed: Leica M6", "Outbid: Leica M6", "Auction ended: Leica M6"])
+        }
+    }
+
+    @Test func sesDeliversThroughMoto() async throws {
+        let setup = try await Setup.make(provider: "ses")
+        try await setup.moto.verifyEmailIdentity("alerts@gavel.example")
+        let id = setup.moto.unique("n-ses")
+        let event = SQSEvent(records: [Self.record("s1", Self.message(id, "auction_won", user: "u-ada"), group: "user:u-ada")])
+        #expect(try await setup.handler().handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+        let data = try await setup.moto.modelData()
+        #expect(data.contains("You won: Leica M6"))
+    }
+}
+
+/// The notifications consumer when DynamoDB throttles its ledger writes.
+@Suite struct NotificationsThrottlingTests {
+    @Test func aThrottledLedgerIsRetriedAndStillSendsOnce() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await NotificationsTests.Setup.make(postmarkURL: url)
+            let proxy = ThrottlingProxy(upstream: setup.moto.endpoint, operation: "PutItem", count: 2)
+            try await proxy.with { endpoint in
+                var environment = setup.environment
+                environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+                let handler = try NotificationsHandler(
+                    environment: environment,
+                    aws: AWSClients(environment: environment, transport: Moto.transport)
+                )
+                let event = SQSEvent(records: [
+                    NotificationsTests.record("t1", NotificationsTests.message("n-40", "bid_placed", user: "u-ada"), group: "user:u-ada")
+                ])
+                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            }
+            #expect(postmark.emails.count == 1)
+            #expect(proxy.attempts >= 4)  // two throttled claims retried, then the SENT record and the redelivery's claim
+        }
+    }
+}
