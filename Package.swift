@@ -47,9 +47,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "AWS", dependencies: ["CCurl"], swiftSettings: swiftSettings),
-        // The event and response shapes Lambda's sources use, both ways: functions decode them, gavel-local
-        // builds them. No dependency, so every function can link it for a few kilobytes.
-        .target(name: "LambdaEvents", swiftSettings: swiftSettings),
+        // The event and response shapes of Lambda's sources (Sources/LambdaEvents/), both ways: functions decode
+        // them, gavel-local builds them. One module per source, not one for all: SwiftPM links a module's object
+        // files whole, and one module measured +128 KB in every bootstrap, mostly shapes it never reads.
+        .target(name: "APIGatewayEvents", path: "Sources/LambdaEvents/APIGatewayEvents", swiftSettings: swiftSettings),
+        .target(name: "SQSEvents", path: "Sources/LambdaEvents/SQSEvents", swiftSettings: swiftSettings),
+        .target(name: "S3Events", path: "Sources/LambdaEvents/S3Events", swiftSettings: swiftSettings),
+        .target(name: "SchedulerEvents", path: "Sources/LambdaEvents/SchedulerEvents", swiftSettings: swiftSettings),
         .target(
             name: "RuntimeProbe",
             dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],
@@ -58,20 +62,20 @@ let package = Package(
         function("runtime-probe", ["LambdaRuntime", "RuntimeProbe"]),
         .target(
             name: "GavelCore",
-            dependencies: ["AWS", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AWS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Each domain is its own module, linked only by its functions: SwiftPM links a library's object files
         // whole, so code in GavelCore grows every bootstrap (docs/architecture.md: size budget).
         .target(
             name: "LiveAuction",
-            dependencies: ["AWS", "GavelCore", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         function("bid-persistence", ["AWS", "LiveAuction", "LambdaRuntime"]),
         .target(
             name: "Notifications",
-            dependencies: ["AWS", "GavelCore", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         function("notifications", ["AWS", "Notifications", "LambdaRuntime"]),
@@ -81,7 +85,7 @@ let package = Package(
         .target(
             name: "Sniper",
             dependencies: [
-                "AWS", "GavelCore", "LambdaEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+                "AWS", "GavelCore", "APIGatewayEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -91,7 +95,7 @@ let package = Package(
         .target(
             name: "Storefront",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "LambdaEvents", "LambdaRuntime",
+                "AWS", "Catalog", "GavelCore", "SchedulerEvents", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -107,7 +111,7 @@ let package = Package(
         .target(
             name: "Imaging",
             dependencies: [
-                "AWS", "Catalog", "CImageCodecs", "GavelCore", "LambdaEvents", "LambdaRuntime",
+                "AWS", "Catalog", "CImageCodecs", "GavelCore", "S3Events", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -134,7 +138,7 @@ let package = Package(
         .target(
             name: "GavelDev",
             dependencies: [
-                "AWS", "CJWTSignature", "GavelCore", "GavelLocal", "LambdaEvents", "LambdaRuntime", "Sniper",
+                "AWS", "Catalog", "CJWTSignature", "GavelCore", "GavelLocal", "APIGatewayEvents", "SQSEvents", "SchedulerEvents", "LambdaRuntime", "Sniper",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,18 +159,25 @@ let package = Package(
         .executableTarget(
             name: "gavel-bench",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "GavelDev", "GavelTesting", "Imaging", "LambdaEvents", "LambdaRuntime",
+                "AWS", "Catalog", "GavelCore", "GavelDev", "GavelFixtures", "GavelTesting", "Imaging", "APIGatewayEvents", "LambdaRuntime",
                 "Sniper", "Storefront",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
 
+        // Test helpers with no server in them (a test of LambdaRuntime compiles no Hummingbird)...
         .target(
             name: "GavelTesting",
+            dependencies: ["AWS", "GavelCore", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // ...and the embedded AWS and the domains' fixtures, for the tests that run against moto.
+        .target(
+            name: "GavelFixtures",
             dependencies: [
-                "AWS", "LambdaRuntime", "GavelDev", "GavelLocal", "GavelCore", "Sniper", "Storefront", "Imaging",
-                "Catalog", "LambdaEvents",
+                "AWS", "Catalog", "GavelCore", "GavelDev", "GavelLocal", "GavelTesting", "Imaging", "LambdaRuntime",
+                "Sniper", "Storefront",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -180,23 +191,23 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSTests",
-            dependencies: ["AWS", "GavelDev", "GavelLocal", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["AWS", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GavelCoreTests",
-            dependencies: ["GavelCore", "AWS", "GavelTesting"],
+            dependencies: ["GavelCore", "AWS", "GavelFixtures", "GavelTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LambdaEventsTests",
-            dependencies: ["LambdaEvents", "GavelTesting"],
+            dependencies: ["APIGatewayEvents", "SQSEvents", "S3Events", "SchedulerEvents", "GavelLocal", "GavelFixtures", "GavelTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SniperTests",
             dependencies: [
-                "Sniper", "GavelCore", "AWS", "GavelDev", "GavelTesting", "LambdaEvents", "LambdaRuntime",
+                "Sniper", "GavelCore", "AWS", "GavelDev", "GavelFixtures", "GavelTesting", "APIGatewayEvents", "LambdaRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -205,39 +216,48 @@ let package = Package(
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
-                "Notifications", "GavelCore", "AWS", "GavelDev", "GavelTesting", "LambdaEvents", "LambdaRuntime",
+                "Notifications", "GavelCore", "AWS", "GavelDev", "GavelFixtures", "GavelTesting", "SQSEvents", "LambdaRuntime",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LiveAuctionTests",
-            dependencies: ["LiveAuction", "GavelCore", "AWS", "GavelTesting", "LambdaEvents", "LambdaRuntime"],
+            dependencies: ["LiveAuction", "GavelCore", "AWS", "GavelFixtures", "GavelTesting", "SQSEvents", "LambdaRuntime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StorefrontTests",
-            dependencies: ["Storefront", "Catalog", "GavelCore", "AWS", "GavelTesting", "LambdaEvents", "LambdaRuntime"],
+            dependencies: ["Storefront", "Catalog", "GavelCore", "AWS", "GavelFixtures", "GavelTesting", "SchedulerEvents", "LambdaRuntime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ImagingTests",
             dependencies: [
-                "Imaging", "Catalog", "AWS", "GavelCore", "GavelTesting", "LambdaEvents", "LambdaRuntime",
+                "Imaging", "Catalog", "AWS", "GavelCore", "GavelFixtures", "GavelTesting", "S3Events", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GavelLocalTests",
-            dependencies: ["GavelLocal", "GavelTesting"],
+            dependencies: ["GavelLocal", "GavelFixtures", "GavelTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GavelDevTests",
+            dependencies: [
+                "GavelCore", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", "APIGatewayEvents", "AWS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GavelDev", "GavelLocal", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper", "Storefront", "Imaging", "AWS",
-                "Catalog", "LambdaEvents", "LiveAuction", "Notifications",
+                "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper", "Storefront", "Imaging", "AWS",
+                "Catalog", "APIGatewayEvents", "SQSEvents", "S3Events", "SchedulerEvents", "LiveAuction", "Notifications",
             ],
             swiftSettings: swiftSettings
         ),

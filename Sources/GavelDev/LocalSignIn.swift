@@ -6,15 +6,13 @@ import GavelLocal
 /// Cognito: the ID token it returns is what the local API gateway's JWT authorizer accepts.
 package struct LocalSignIn: Sendable {
     package let stack: LocalStack
+    private let aws: AWSClients
     private let cognito: AWSClient
 
     package init(stack: LocalStack) throws {
         self.stack = stack
-        let environment = [
-            "AWS_ENDPOINT_URL": stack.endpoint, "AWS_REGION": stack.region,
-            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-        ]
-        self.cognito = try AWSClients(environment: environment).client(.cognitoIdentityProvider)
+        self.aws = try AWSClients.local(endpoint: stack.endpoint)
+        self.cognito = self.aws.client(.cognitoIdentityProvider)
     }
 
     /// The local password every user gets (the pool's policy: 12+ characters, all four classes).
@@ -71,6 +69,26 @@ package struct LocalSignIn: Sendable {
         }
         return token
     }
+
+    /// The `sub` of `user`, created in the pool first when it is not there, with the local password.
+    package func userId(user: String) async throws -> String {
+        let email = Self.email(for: user)
+        try await self.createIfNew(email: email)
+        let _: AWSJSON.NoOutput = try await self.cognito.json(
+            "AdminSetUserPassword",
+            SetPassword(UserPoolId: self.stack.userPool.id, Username: email, Password: self.password)
+        )
+        struct GetUser: Encodable { var UserPoolId: String; var Username: String }
+        struct User: Decodable { var UserAttributes: [Attribute] }
+        let user: User = try await self.cognito.json("AdminGetUser", GetUser(UserPoolId: self.stack.userPool.id, Username: email))
+        guard let sub = user.UserAttributes.first(where: { $0.Name == "sub" })?.Value else {
+            throw LocalError.dev("the local user pool gave \(email) no sub")
+        }
+        return sub
+    }
+
+    /// A client of `service` on the stack's endpoint.
+    func client(_ service: Service) -> AWSClient { self.aws.client(service) }
 
     /// A helper of its own: a typed catch followed by more work in one async function crashes Swift 6.3.1.
     private func createIfNew(email: String) async throws(AWSError) {

@@ -1,17 +1,17 @@
 import FoundationEssentials
 import GavelLocal
 
-/// The stack `scripts/local-aws.py` created on moto from template.yaml: what `gavel-local dev` runs and wires.
-package struct LocalStack: Decodable, Sendable {
+/// The stack `LocalProvisioner` created on moto from template.yaml: what `gavel-local dev` runs and wires.
+package struct LocalStack: Codable, Sendable {
     /// One function: its environment with every `!Ref`/`!GetAtt`/`!Sub` resolved, and its event sources.
-    package struct Function: Decodable, Sendable {
+    package struct Function: Codable, Sendable {
         package var logicalId: String
         package var environment: [String: String]
         package var events: [EventSource]
     }
 
     /// An `Events` entry of a function, as gavel-local delivers it.
-    package struct EventSource: Decodable, Sendable {
+    package struct EventSource: Codable, Sendable {
         /// `sqs`, `s3` (through the internal queue the bucket notifies), `schedule` or `http`.
         package var type: String
         package var name: String
@@ -25,11 +25,16 @@ package struct LocalStack: Decodable, Sendable {
         package var path: String?
         package var method: String?
         package var authorized: Bool?
+
+        init(type: String, name: String) {
+            self.type = type
+            self.name = name
+        }
     }
 
     /// The HTTP API's CORS and JWT authorizer settings.
-    package struct HTTPAPI: Decodable, Sendable {
-        package struct CORS: Decodable, Sendable {
+    package struct HTTPAPI: Codable, Sendable {
+        package struct CORS: Codable, Sendable {
             package var allowOrigins: [String]
             package var allowMethods: [String]
             package var allowHeaders: [String]
@@ -40,13 +45,13 @@ package struct LocalStack: Decodable, Sendable {
         package var audience: [String]
     }
 
-    package struct UserPool: Decodable, Sendable {
+    package struct UserPool: Codable, Sendable {
         package var id: String
         package var clientId: String
     }
 
-    /// The signed-up demo user and products `local-aws.py` seeded.
-    package struct Demo: Decodable, Sendable {
+    /// The signed-up demo user and products the provisioner seeded.
+    package struct Demo: Codable, Sendable {
         package var email: String
         package var password: String
         package var userId: String
@@ -64,14 +69,27 @@ package struct LocalStack: Decodable, Sendable {
     /// Dead-letter queue name → URL.
     package var deadLetterQueues: [String: String]
     package var demo: Demo?
+}
 
-    /// Reads the description `local-aws.py` wrote.
+extension LocalStack {
+    /// Reads a description `gavel-local` wrote.
     package init(path: String) throws {
         do {
             let data = try Data(contentsOf: URL(filePath: path))
             self = try JSONDecoder().decode(LocalStack.self, from: data)
         } catch {
             throw LocalError.dev("cannot read the local stack at \(path) (is `scripts/dev` running?): \(error)")
+        }
+    }
+
+    /// Writes the description `gavel-local dev --stack` and scripts read.
+    package func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            try encoder.encode(self).write(to: URL(filePath: path), options: .atomic)
+        } catch {
+            throw LocalError.dev("cannot write the local stack to \(path): \(error)")
         }
     }
 }

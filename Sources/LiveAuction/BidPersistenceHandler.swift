@@ -1,4 +1,4 @@
-package import LambdaEvents
+package import SQSEvents
 package import GavelCore
 package import AWS
 package import LambdaRuntime
@@ -67,7 +67,7 @@ package struct BidPersistenceHandler: FunctionHandler {
             do throws(ValidationError) {
                 valid.append((record, try LiveBid.parse(record.body)))
             } catch {
-                if await self.deadLetters.deadLetter(record, reason: error.description, logger: logger) {
+                if await self.deadLetters.deadLetter(record.deadLetter, reason: error.description, logger: logger) {
                     deadLettered += 1
                 } else {
                     failed.insert(record.messageId)
@@ -93,5 +93,12 @@ package struct BidPersistenceHandler: FunctionHandler {
             "FailedMessages": response.batchItemFailures.count,
         ])
         return response
+    }
+}
+
+extension SQSEvent.Record {
+    /// This message as the dead-letter queue keeps it.
+    fileprivate var deadLetter: DeadLetterQueue.Message {
+        DeadLetterQueue.Message(messageId: self.messageId, body: self.body, groupId: self.groupId)
     }
 }

@@ -1,4 +1,4 @@
-import LambdaEvents
+import SQSEvents
 import GavelCore
 import AWS
 import Logging
@@ -65,7 +65,7 @@ extension NotificationsHandler {
     }
 
     private func deadLetter(_ record: SQSEvent.Record, reason: String, logger: Logger) async -> Outcome {
-        await self.deadLetters.deadLetter(record, reason: reason, logger: logger) ? .deadLettered : .failed
+        await self.deadLetters.deadLetter(record.deadLetter, reason: reason, logger: logger) ? .deadLettered : .failed
     }
 
     /// Reads and checks a queue message body.
@@ -96,5 +96,12 @@ extension NotificationsHandler {
         } catch {
             return nil
         }
+    }
+}
+
+extension SQSEvent.Record {
+    /// This message as the dead-letter queue keeps it.
+    fileprivate var deadLetter: DeadLetterQueue.Message {
+        DeadLetterQueue.Message(messageId: self.messageId, body: self.body, groupId: self.groupId)
     }
 }

@@ -1,4 +1,4 @@
-package import LambdaEvents
+package import SQSEvents
 package import GavelCore
 package import AWS
 package import LambdaRuntime

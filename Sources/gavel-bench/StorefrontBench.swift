@@ -2,6 +2,7 @@ import Catalog
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelFixtures
 import GavelTesting
 import Imaging
 import LambdaRuntime

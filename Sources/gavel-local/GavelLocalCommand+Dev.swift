@@ -9,15 +9,21 @@ import Glibc
 #endif
 
 extension GavelLocalCommand {
-    /// `gavel-local dev`: the whole backend locally, on the stack `scripts/local-aws.py` created on moto.
+    /// `gavel-local dev`: the whole backend locally: moto with template.yaml's stack, every function wired.
     struct Dev: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run every function with its API, queues, uploads and schedules wired, until Ctrl-C.",
-            discussion: "Usually started by scripts/dev, which starts moto and creates the stack first."
+            discussion: """
+                Starts the embedded AWS (moto) on a free loopback port, creates every resource of template.yaml on \
+                it with demo data, and runs the functions against it. Usually started by scripts/dev.
+                """
         )
 
-        @Option(help: "The stack description scripts/local-aws.py wrote.")
+        @Option(help: "Where to write the stack's description (read by `gavel-local token`).")
         var stack = ".build/dev/stack.json"
+
+        @Option(name: .customLong("parameter"), help: "A template parameter or secret value, Name=VALUE (repeatable).")
+        var parameters: [String] = []
 
         @Option(help: "The API gateway's port on 127.0.0.1.")
         var port = 3000
@@ -30,7 +36,8 @@ extension GavelLocalCommand {
 
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
-            let stack = try LocalStack(path: self.stack)
+            let aws = try await Self.startAWS(layout: layout, stack: self.stack, parameters: self.parameters, demo: true)
+            let stack = aws.stack
             var options = LocalBackend.Options(layout: layout, caller: ProcessInfo.processInfo.environment)
             options.gatewayPort = self.port
             options.consolePort = self.consolePort
@@ -48,8 +55,30 @@ extension GavelLocalCommand {
                 return source
             }
             defer { signals.forEach { $0.cancel() } }
-            try await work.value
+            let outcome = await work.result
+            await aws.stop()
+            try outcome.get()
             FileHandleWriter.standardError("gavel-local dev: stopped\n")
+        }
+
+        /// moto with the template's stack, described at `stack` (relative to the project root).
+        static func startAWS(layout: ProjectLayout, stack: String, parameters: [String], demo: Bool) async throws -> LocalAWS {
+            var overrides: [String: String] = [:]
+            for parameter in parameters {
+                let parts = parameter.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw ValidationError("--parameter \(parameter): expected Name=VALUE") }
+                overrides[String(parts[0])] = String(parts[1])
+            }
+            let path = stack.hasPrefix("/") ? stack : layout.root + "/" + stack
+            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return try await LocalAWS.start(
+                layout: layout,
+                overrides: overrides,
+                demo: demo,
+                stackPath: path,
+                motoLog: directory + "/moto.log"
+            )
         }
 
         static func status(_ stack: LocalStack, _ endpoints: LocalBackend.Endpoints) -> String {
@@ -83,7 +112,7 @@ extension GavelLocalCommand {
         @Option(help: "The user: an email address, or a name (NAME@gavel.example).")
         var user = "demo"
 
-        @Option(help: "The stack description scripts/local-aws.py wrote.")
+        @Option(help: "The stack description `gavel-local dev` wrote.")
         var stack = ".build/dev/stack.json"
 
         func run() async throws {
@@ -91,6 +120,41 @@ extension GavelLocalCommand {
             let path = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
             let token = try await LocalSignIn(stack: try LocalStack(path: path)).idToken(user: self.user)
             FileHandleWriter.standardOutput(token + "\n")
+        }
+    }
+
+    /// `gavel-local aws`: the embedded AWS with the template's stack and nothing else, until stopped.
+    struct AWS: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "aws",
+            abstract: "Start moto with template.yaml's resources on it (no functions) until Ctrl-C or SIGTERM.",
+            discussion: "For benchmarks and scripts: the stack's description, moto's endpoint included, is written to --stack."
+        )
+
+        @Option(help: "Where to write the stack's description.")
+        var stack = ".build/dev/stack.json"
+
+        @Option(name: .customLong("parameter"), help: "A template parameter or secret value, Name=VALUE (repeatable).")
+        var parameters: [String] = []
+
+        @Flag(help: "Create no demo user, products or cart.")
+        var noDemo = false
+
+        func run() async throws {
+            let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
+            let aws = try await Dev.startAWS(layout: layout, stack: self.stack, parameters: self.parameters, demo: !self.noDemo)
+            FileHandleWriter.standardOutput("gavel-local aws: moto at \(aws.stack.endpoint); the stack is described in \(self.stack)\n")
+            let (stopped, stop) = AsyncStream.makeStream(of: Void.self)
+            let signals = [SIGINT, SIGTERM].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number)
+                source.setEventHandler { stop.finish() }
+                source.resume()
+                return source
+            }
+            for await _ in stopped {}
+            signals.forEach { $0.cancel() }
+            await aws.stop()
         }
     }
 }

@@ -1,6 +1,7 @@
 import AWS
 import FoundationEssentials
 import GavelLocal
+import GavelFixtures
 import GavelTesting
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     func theEventsAreProcessedThroughTheRuntimeAPI(file: String, rows: Int, deadLettered: Int) async throws {
         let moto = try await Moto.shared()
         let table = moto.unique("bids_history")
-        try await moto.createTable(table, hash: "auction_id", range: "timestamp#user_id")
+        try await moto.createTable("BidsHistoryTable", named: table)
         let deadLetterURL = try await moto.createQueue(moto.unique("dlq") + ".fifo")
         var environment = moto.environment
         environment["BIDS_HISTORY_TABLE"] = table

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import GavelLocal
+import GavelFixtures
 import GavelTesting
 import Testing
 

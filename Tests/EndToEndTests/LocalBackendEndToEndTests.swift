@@ -2,11 +2,12 @@ import AWS
 import FoundationEssentials
 import GavelDev
 import GavelLocal
+import GavelFixtures
 import GavelTesting
 import LambdaRuntime
 import Testing
 
-/// `gavel-local dev`'s backend, whole: the template's stack created on a fresh moto by scripts/local-aws.py,
+/// `gavel-local dev`'s backend, whole: the template's stack created on a fresh moto by `LocalAWS`,
 /// the built bootstraps behind the local API gateway, queues, bucket and schedules, with the fake eBay and
 /// mailbox. Every request goes over loopback HTTP as a developer's curl would.
 @Suite struct LocalBackendEndToEndTests {
@@ -38,26 +39,14 @@ import Testing
     func theWholeFlowWorksOfflineThroughTheLocalGateway() async throws {
         let layout = try ProjectLayout(searchingUpFrom: TestPaths.root)
         let directory = try TestPaths.temporaryDirectory("local-backend")
-        let moto = try await MotoServer(layout: layout, log: directory + "/moto.log")
-        defer { Task { await moto.stop() } }
+        // The same provisioning `gavel-local dev` runs: a fresh moto, every resource from template.yaml, the demo data.
+        let local = try await LocalAWS.start(layout: layout, stackPath: directory + "/stack.json", motoLog: directory + "/moto.log")
+        defer { Task { await local.stop() } }
+        let stack = try LocalStack(path: directory + "/stack.json")
         let caller = [
-            "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint,
+            "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": stack.endpoint,
             "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "PATH": "/usr/bin:/bin",
         ]
-        // The same provisioning scripts/dev runs: every resource from template.yaml, the demo data.
-        let provision = try ChildProcess(
-            executable: layout.root + "/.venv/bin/python",
-            arguments: [
-                layout.root + "/scripts/local-aws.py", directory + "/stack.json",
-                "EbayCredentials=\(FakeEbay.secretJSON)", #"PostmarkTokenSecret={"serverToken":"local"}"#,
-            ],
-            environment: caller,
-            output: .file(directory + "/provision.log")
-        )
-        let provisioned = await provision.waitForExit()
-        let provisionLog = (try? String(contentsOfFile: directory + "/provision.log", encoding: .utf8)) ?? ""
-        try #require(provisioned == "exit status 0", "local-aws.py: \(provisioned)\n\(provisionLog)")
-        let stack = try LocalStack(path: directory + "/stack.json")
         #expect(Set(stack.functions.keys).isSuperset(of: ["api", "bid-executor", "bid-persistence", "notifications", "order-validation", "image-processing", "cleanup"]))
 
         var options = LocalBackend.Options(layout: layout, caller: caller)

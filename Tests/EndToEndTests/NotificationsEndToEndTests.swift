@@ -4,6 +4,7 @@ import FoundationEssentials
 import GavelCore
 import GavelLocal
 import GavelDev
+import GavelFixtures
 import GavelTesting
 import Testing
 
@@ -14,8 +15,8 @@ import Testing
         let moto = try await Moto.shared()
         let users = moto.unique("users")
         let sent = moto.unique("sent")
-        try await moto.createTable(users, hash: "userId")
-        try await moto.createTable(sent, hash: "notificationId")
+        try await moto.createTable("UsersTable", named: users)
+        try await moto.createTable("SentNotificationsTable", named: sent)
         let secret = moto.unique("postmark")
         try await moto.createSecret(secret, value: #"{"serverToken":"e2e-token"}"#)
         let deadLetterURL = try await moto.createQueue(moto.unique("dlq") + ".fifo")

@@ -3,6 +3,7 @@ import FoundationEssentials
 import GavelCore
 import GavelLocal
 import GavelDev
+import GavelFixtures
 import GavelTesting
 import LambdaRuntime
 import Testing

@@ -1,6 +1,7 @@
 import Catalog
 import AWS
 import FoundationEssentials
+import GavelFixtures
 import GavelTesting
 import Imaging
 import LambdaRuntime

@@ -52,11 +52,21 @@ import Testing
         #expect(throws: LocalError.self) { try SAMTemplate(yaml: "Globals: {}") }
     }
 
-    @Test func theRepositoryTemplateDeclaresEveryBuiltFunction() throws {
-        let template = try SAMTemplate(path: TestPaths.root + "/template.yaml")
-        let listed = try String(contentsOfFile: TestPaths.root + "/scripts/functions", encoding: .utf8)
-            .split(separator: "\n").map(String.init).sorted()
-        #expect(template.functionNames == listed)
+    /// The template is the list of functions; every other place that names them must say the same.
+    @Test func everyListOfFunctionsMatchesTheTemplate() throws {
+        let root = TestPaths.root
+        let template = try SAMTemplate(path: root + "/template.yaml")
+        func read(_ path: String) throws -> String { try String(contentsOfFile: root + "/" + path, encoding: .utf8) }
+        func matches(_ pattern: String, in text: String) throws -> [String] {
+            text.matches(of: try Regex<(Substring, Substring)>(pattern)).map { String($0.output.1) }.sorted()
+        }
+        let listed = try read("scripts/functions").split(separator: "\n").map(String.init).sorted()
+        #expect(template.functionNames == listed, "scripts/functions")
+        #expect(try matches(#"function\("([a-z-]+)""#, in: read("Package.swift")) == template.functionNames, "Package.swift")
+        let makeTargets = try matches(#"build-([A-Za-z]+Function):"#, in: read("Makefile")).compactMap(FunctionSettings.name(forLogicalId:))
+        #expect(makeTargets.sorted() == template.functionNames, "Makefile")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: root + "/Sources/Functions").sorted()
+        #expect(folders == template.functionNames, "Sources/Functions")
         #expect(try template.settings(for: "runtime-probe").timeoutSeconds == 3)
     }
 

@@ -1,7 +1,8 @@
 import Catalog
-import LambdaEvents
+import S3Events
 import AWS
 import FoundationEssentials
+import GavelFixtures
 import GavelTesting
 import Imaging
 import LambdaRuntime

@@ -1,3 +1,4 @@
+import GavelFixtures
 import GavelTesting
 import Imaging
 import Testing

@@ -1,4 +1,4 @@
-import LambdaEvents
+import SQSEvents
 import GavelCore
 import Testing
 

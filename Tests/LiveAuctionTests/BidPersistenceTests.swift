@@ -1,7 +1,8 @@
 import LiveAuction
-import LambdaEvents
+import SQSEvents
 import AWS
 import GavelCore
+import GavelFixtures
 import GavelTesting
 import Testing
 
@@ -17,7 +18,7 @@ import Testing
         static func make() async throws -> Setup {
             let moto = try await Moto.shared()
             let table = moto.unique("bids_history")
-            try await moto.createTable(table, hash: "auction_id", range: "timestamp#user_id")
+            try await moto.createTable("BidsHistoryTable", named: table)
             let deadLetterURL = try await moto.createQueue(moto.unique("bid-persistence-dlq") + ".fifo")
             return Setup(
                 moto: moto,

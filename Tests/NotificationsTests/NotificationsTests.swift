@@ -1,8 +1,9 @@
 import Notifications
-import LambdaEvents
+import SQSEvents
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelFixtures
 import GavelTesting
 import GavelDev
 import Testing
@@ -19,8 +20,8 @@ import Testing
             let moto = try await Moto.shared()
             let users = moto.unique("users")
             let sent = moto.unique("sent")
-            try await moto.createTable(users, hash: "userId")
-            try await moto.createTable(sent, hash: "notificationId")
+            try await moto.createTable("UsersTable", named: users)
+            try await moto.createTable("SentNotificationsTable", named: sent)
             let secret = moto.unique("postmark")
             try await moto.createSecret(secret, value: #"{"serverToken":"pm-token-123"}"#)
             let deadLetterURL = try await moto.createQueue(moto.unique("notifications-dlq") + ".fifo")

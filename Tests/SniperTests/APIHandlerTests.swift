@@ -1,6 +1,7 @@
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelFixtures
 import GavelTesting
 import GavelDev
 import LambdaRuntime

@@ -1,4 +1,4 @@
-import LambdaEvents
+import APIGatewayEvents
 import AWS
 import FoundationEssentials
 import GavelCore

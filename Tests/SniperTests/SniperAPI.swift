@@ -1,7 +1,8 @@
-import LambdaEvents
+import APIGatewayEvents
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelFixtures
 import GavelTesting
 import LambdaRuntime
 import Sniper

@@ -1,8 +1,7 @@
-import LiveAuction
 import AWS
 import FoundationEssentials
-import GavelCore
 import LambdaRuntime
+import LiveAuction
 
 // Live-auction bids from the bid-persistence FIFO queue into bids_history: see BidPersistenceHandler.
 let environment = ProcessInfo.processInfo.environment

@@ -1,8 +1,7 @@
-import Notifications
 import AWS
 import FoundationEssentials
-import GavelCore
 import LambdaRuntime
+import Notifications
 
 // Emails from the notification FIFO queue through Postmark or SES: see NotificationsHandler.
 let environment = ProcessInfo.processInfo.environment

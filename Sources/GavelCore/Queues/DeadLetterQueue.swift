@@ -1,4 +1,3 @@
-package import LambdaEvents
 package import AWS
 package import Logging
 
@@ -16,10 +15,24 @@ package struct DeadLetterQueue: Sendable {
         self.function = function
     }
 
+    /// The message a consumer gives up on: what it received, by its source queue's message id.
+    package struct Message: Sendable {
+        package var messageId: String
+        package var body: String
+        /// The FIFO message group it came in.
+        package var groupId: String
+
+        package init(messageId: String, body: String, groupId: String) {
+            self.messageId = messageId
+            self.body = body
+            self.groupId = groupId
+        }
+    }
+
     /// Sends `record`'s body unchanged, with `gavel-reason`, `gavel-source-message-id` and `gavel-function`.
     /// On a FIFO dead-letter queue it keeps the message group and deduplicates on the source message id, so a
     /// redelivered bad message is dead-lettered once.
-    package func send(_ record: SQSEvent.Record, reason: String) async throws(AWSError) {
+    package func send(_ record: Message, reason: String) async throws(AWSError) {
         let fifo = self.url.hasSuffix(".fifo")
         try await self.sqs.send(
             .init(
@@ -39,7 +52,7 @@ package struct DeadLetterQueue: Sendable {
     /// Sends `record` and logs the outcome once (id and reason, never the body).
     /// - Returns: true when the message is dead-lettered and may be acknowledged; false when the send failed,
     ///   and the caller must report the message failed so that it comes back.
-    package func deadLetter(_ record: SQSEvent.Record, reason: String, logger: Logger) async -> Bool {
+    package func deadLetter(_ record: Message, reason: String, logger: Logger) async -> Bool {
         do throws(AWSError) {
             try await self.send(record, reason: reason)
             logger.warning(

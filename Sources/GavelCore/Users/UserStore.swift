@@ -1,13 +1,13 @@
 package import AWS
-package import FoundationEssentials
 
 /// The Users table (key `userId`): profiles, notification preferences and the eBay link.
 ///
-/// The email stored is always one the caller's verified token carried; the eBay refresh token arrives
-/// sealed (`RefreshTokenVault` in Sniper) and is stored as it came.
+/// Every function reads profiles here; only the api writes them (`UserStore+Profile` in Sniper, kept out of
+/// the other bootstraps). The email stored is always one the caller's verified token carried; the eBay
+/// refresh token arrives sealed (`RefreshTokenVault`) and is stored as it came.
 package struct UserStore: Sendable {
     package let dynamo: DynamoDB
-    private let table: String
+    package let table: String
 
     package init(dynamo: DynamoDB, table: String) {
         self.dynamo = dynamo
@@ -21,87 +21,5 @@ package struct UserStore: Sendable {
         }
     }
 
-    /// Sets the editable fields to these values, removing each one that is nil, and the email when given;
-    /// creates the row when there is none.
-    /// - Returns: the row as it now is.
-    package func updateProfile(
-        _ userId: String,
-        name: String?,
-        timeZone: String?,
-        notifications: [String: Bool]?,
-        email: String?
-    ) async throws -> UserProfile? {
-        var assignments: [(attribute: String, value: AttributeValue?)] = [
-            ("name", name.map(AttributeValue.s)),
-            ("timeZone", timeZone.map(AttributeValue.s)),
-            ("notifications", try notifications.map { try DynamoDBEncoder().encodeValue($0) }),
-        ]
-        if let email { assignments.append(("email", .s(email))) }
-        var names: [String: String] = [:]
-        var values: [String: AttributeValue] = [:]
-        for (attribute, value) in assignments {
-            names["#\(attribute)"] = attribute
-            if let value { values[":\(attribute)"] = value }
-        }
-        let set = assignments.filter { $0.value != nil }.map { "#\($0.attribute) = :\($0.attribute)" }
-        let remove = assignments.filter { $0.value == nil }.map { "#\($0.attribute)" }
-        let update = (set.isEmpty ? "" : "SET " + set.joined(separator: ", "))
-            + (remove.isEmpty ? "" : " REMOVE " + remove.joined(separator: ", "))
-        return try await self.write(userId, update: update, names: names, values: values)
-    }
-
-    /// Stores the user's sealed eBay refresh token, when it was linked and when it expires (Unix ms), and
-    /// the email when given; creates the row when there is none.
-    /// - Returns: the row as it now is.
-    package func linkEbay(
-        _ userId: String,
-        sealedRefreshToken: Data,
-        linkedAt: Int64,
-        expiresAt: Int64,
-        email: String?
-    ) async throws -> UserProfile? {
-        var update = "SET ebayRefreshToken = :token, ebayLinkedAt = :now, ebayTokenExpiresAt = :expires"
-        var values: [String: AttributeValue] = [
-            ":token": .b(sealedRefreshToken), ":now": .n(String(linkedAt)), ":expires": .n(String(expiresAt)),
-        ]
-        if let email {
-            update += ", email = :email"
-            values[":email"] = .s(email)
-        }
-        return try await self.write(userId, update: update, names: [:], values: values)
-    }
-
-    /// Forgets the eBay link. Only an existing row is touched (unlinking never creates an empty profile), so
-    /// repeating it is harmless.
-    package func unlinkEbay(_ userId: String) async throws(AWSError) {
-        do {
-            try await self.dynamo.updateItem(
-                table: self.table,
-                key: Self.key(userId),
-                update: "REMOVE ebayRefreshToken, ebayLinkedAt, ebayTokenExpiresAt",
-                condition: .init("attribute_exists(userId)")
-            )
-        } catch {
-            if !error.isConditionalCheckFailed { throw error }
-        }
-    }
-
-    private func write(
-        _ userId: String,
-        update: String,
-        names: [String: String],
-        values: [String: AttributeValue]
-    ) async throws -> UserProfile? {
-        let row = try await self.dynamo.updateItem(
-            table: self.table,
-            key: Self.key(userId),
-            update: update,
-            names: names,
-            values: values,
-            returnValues: .allNew
-        )
-        return try row.map { try DynamoDBDecoder().decode(UserProfile.self, from: $0) }
-    }
-
-    private static func key(_ userId: String) -> [String: AttributeValue] { ["userId": .s(userId)] }
+    package static func key(_ userId: String) -> [String: AttributeValue] { ["userId": .s(userId)] }
 }

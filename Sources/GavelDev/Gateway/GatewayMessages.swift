@@ -2,14 +2,14 @@ import AWS
 import FoundationEssentials
 import GavelCore
 import GavelLocal
-import LambdaEvents
+import APIGatewayEvents
 import LambdaRuntime
 
 extension APIGatewayRequest {
     /// The event API Gateway's HTTP API would send for this HTTP request (payload format 2.0).
     /// - Parameter headers: names as received; API Gateway lower-cases them, joins repeats with commas and
     ///   moves `Cookie` into `cookies`.
-    init(
+    package init(
         route: HTTPRoute,
         method: String,
         path: String,

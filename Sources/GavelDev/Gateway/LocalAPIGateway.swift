@@ -1,7 +1,7 @@
 package import FoundationEssentials
 package import GavelLocal
 package import Hummingbird
-import LambdaEvents
+import APIGatewayEvents
 import LambdaRuntime
 import HTTPTypes
 import NIOCore

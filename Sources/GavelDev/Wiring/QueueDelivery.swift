@@ -2,7 +2,7 @@ package import AWS
 package import FoundationEssentials
 import GavelCore
 package import GavelLocal
-import LambdaEvents
+import SQSEvents
 
 /// An SQS event source mapping, as Lambda runs one: long-poll the queue, hand up to `BatchSize` messages to
 /// the function, delete what succeeded. With `ReportBatchItemFailures` the function's `batchItemFailures`

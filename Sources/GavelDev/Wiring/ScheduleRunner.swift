@@ -1,7 +1,7 @@
 package import AWS
 package import FoundationEssentials
 package import GavelLocal
-import LambdaEvents
+import SchedulerEvents
 import LambdaRuntime
 import Synchronization
 

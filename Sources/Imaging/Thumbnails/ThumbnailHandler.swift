@@ -2,7 +2,7 @@ package import AWS
 package import Catalog
 import FoundationEssentials
 package import GavelCore
-package import LambdaEvents
+package import S3Events
 package import LambdaRuntime
 package import Logging
 

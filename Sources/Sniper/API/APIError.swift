@@ -1,6 +1,6 @@
 package import GavelCore
 import FoundationEssentials
-import LambdaEvents
+import APIGatewayEvents
 
 extension APIGatewayResponse {
     /// `value` as JSON with `status`.

@@ -1,5 +1,5 @@
 import GavelCore
-import LambdaEvents
+import APIGatewayEvents
 
 /// `GET /bids` and `GET /history`: the caller's rows, newest first, `limit` (1 to 100, default 20) at a time.
 ///

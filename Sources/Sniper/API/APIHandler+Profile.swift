@@ -1,4 +1,4 @@
-import LambdaEvents
+import APIGatewayEvents
 import GavelCore
 import AWS
 import FoundationEssentials

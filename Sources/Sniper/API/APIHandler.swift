@@ -1,4 +1,4 @@
-package import LambdaEvents
+package import APIGatewayEvents
 package import GavelCore
 package import AWS
 import FoundationEssentials

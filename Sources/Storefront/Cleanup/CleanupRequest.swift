@@ -1,6 +1,6 @@
 package import FoundationEssentials
 package import GavelCore
-import LambdaEvents
+import SchedulerEvents
 
 /// What starts a cleanup run: EventBridge's scheduled event (a real run), or `{"dryRun": true}` by hand.
 package struct CleanupRequest: Sendable, Equatable {

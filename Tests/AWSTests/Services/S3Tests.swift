@@ -1,4 +1,5 @@
 import AWS
+import GavelFixtures
 import GavelTesting
 import Testing
 

@@ -1,5 +1,6 @@
 import AWS
 import FoundationEssentials
+import GavelFixtures
 import GavelTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import AWS
 import FoundationEssentials
 import GavelLocal
+import GavelFixtures
 import GavelTesting
 import Testing
 

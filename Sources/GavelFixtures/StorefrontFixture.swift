@@ -1,3 +1,4 @@
+import GavelTesting
 package import Catalog
 package import AWS
 import FoundationEssentials
@@ -28,24 +29,12 @@ package struct StorefrontFixture: Sendable {
             "ANALYTICS_TABLE": moto.unique("Analytics"), "IMAGES_BUCKET": moto.unique("images"),
             "JOBS_TABLE": moto.unique("Jobs"),
         ]
-        try await moto.createTable(
-            names["PRODUCTS_TABLE"]!,
-            hash: "product_id",
-            indexes: [.init("vendor-index", hash: ("vendor_id", "S")), .init("category-index", hash: ("category", "S"))]
-        )
-        try await moto.createTable(
-            names["ORDERS_TABLE"]!,
-            hash: "order_id",
-            indexes: [.init("user-orders-index", hash: ("user_id", "S"), range: ("created_at", "N"))]
-        )
-        try await moto.createTable(names["CART_TABLE"]!, hash: "userId", range: "productId")
-        try await moto.createTable(
-            names["SESSIONS_TABLE"]!,
-            hash: "session_id",
-            indexes: [.init("user-index", hash: ("user_id", "S"))]
-        )
-        try await moto.createTable(names["ANALYTICS_TABLE"]!, hash: "product_id", range: "timestamp", rangeType: "N")
-        try await moto.createTable(names["JOBS_TABLE"]!, hash: "job")
+        for (variable, logicalId) in [
+            ("PRODUCTS_TABLE", "ProductsTable"), ("ORDERS_TABLE", "OrdersTable"), ("CART_TABLE", "CartTable"),
+            ("SESSIONS_TABLE", "SessionsTable"), ("ANALYTICS_TABLE", "AnalyticsTable"), ("JOBS_TABLE", "JobsTable"),
+        ] {
+            try await moto.createTable(logicalId, named: names[variable]!)
+        }
         try await moto.createBucket(names["IMAGES_BUCKET"]!)
         var environment = moto.environment
         environment.merge(names) { $1 }

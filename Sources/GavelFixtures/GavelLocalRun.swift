@@ -1,3 +1,4 @@
+import GavelTesting
 import FoundationEssentials
 import GavelLocal
 

@@ -1,3 +1,4 @@
+import GavelTesting
 import AWS
 import HTTPTypes
 import Hummingbird

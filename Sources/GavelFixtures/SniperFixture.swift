@@ -1,3 +1,4 @@
+import GavelTesting
 package import AWS
 import FoundationEssentials
 package import GavelCore
@@ -27,14 +28,9 @@ package struct SniperFixture: Sendable {
         let users = moto.unique("Users")
         let bids = moto.unique("Bids")
         let history = moto.unique("BidHistory")
-        try await moto.createTable(users, hash: "userId")
-        try await moto.createTable(
-            bids,
-            hash: "userId",
-            range: "bidId",
-            indexes: [.init("status-auctionEndTime-index", hash: ("status", "S"), range: ("auctionEndTime", "N"))]
-        )
-        try await moto.createTable(history, hash: "userId", range: "timestamp", rangeType: "N")
+        try await moto.createTable("UsersTable", named: users)
+        try await moto.createTable("BidsTable", named: bids)
+        try await moto.createTable("BidHistoryTable", named: history)
         let queueURL = try await moto.createQueue(moto.unique("notification-queue") + ".fifo")
         let group = moto.unique("bid-schedules")
         try await moto.createScheduleGroup(group)

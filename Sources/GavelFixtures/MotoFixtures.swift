@@ -1,4 +1,6 @@
+import GavelTesting
 package import AWS
+import GavelDev
 
 /// Control-plane calls the tests need and the functions never make (tables, queues, buckets…), sent through
 /// the same signed client as everything else.
@@ -31,6 +33,16 @@ extension Moto.Account {
             for message in batch { try await sqs.delete(receiptHandle: message.receiptHandle, from: queueURL) }
         }
         return messages
+    }
+
+    /// Creates template.yaml's table `logicalId` (keys, indexes, TTL as the template declares them) under the
+    /// name `name`, so no test repeats a key schema the template states.
+    package func createTable(_ logicalId: String, named name: String) async throws {
+        let provisioner = LocalProvisioner(
+            endpoint: self.endpoint,
+            aws: try AWSClients(environment: self.environment, transport: Moto.transport)
+        )
+        try await provisioner.createTable(logicalId, of: Moto.template, named: name)
     }
 
     /// A global secondary index to create with a table (projecting all attributes).

@@ -1,3 +1,4 @@
+import GavelTesting
 package import Imaging
 
 /// Images the imaging tests and the benchmark make themselves: a four-colour pattern whose quadrants show

@@ -1,5 +1,7 @@
+import GavelTesting
 package import AWS
 import FoundationEssentials
+package import GavelDev
 import GavelLocal
 
 /// The moto_server the integration tests share: started once per test process on a free loopback port,
@@ -41,6 +43,14 @@ package enum Moto {
     }
 
     package static let transport = CurlTransport(configuration: .init(caFile: nil))
+    /// template.yaml, read once: the tables tests create come from it (`Account.createTable(_:named:)`).
+    package static let template: LocalProvisioner.Template = {
+        do {
+            return try LocalProvisioner.Template(path: TestPaths.root + "/template.yaml")
+        } catch {
+            fatalError("template.yaml: \(error)")
+        }
+    }()
     private static let checked = Starter(signatureChecks: true)
     private static let unchecked = Starter(signatureChecks: false)
 
