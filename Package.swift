@@ -69,13 +69,17 @@ let package = Package(
         // whole, so code in GavelCore grows every bootstrap (docs/architecture.md: size budget).
         .target(
             name: "LiveAuction",
-            dependencies: ["AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         function("bid-persistence", ["AWS", "LiveAuction", "LambdaRuntime"]),
         .target(
             name: "Notifications",
-            dependencies: ["AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         function("notifications", ["AWS", "Notifications", "LambdaRuntime"]),
@@ -85,7 +89,8 @@ let package = Package(
         .target(
             name: "Sniper",
             dependencies: [
-                "AWS", "GavelCore", "APIGatewayEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+                "AWS", "GavelCore", "APIGatewayEvents", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -138,7 +143,8 @@ let package = Package(
         .target(
             name: "GavelDev",
             dependencies: [
-                "AWS", "Catalog", "CJWTSignature", "GavelCore", "GavelLocal", "APIGatewayEvents", "SQSEvents", "SchedulerEvents", "LambdaRuntime", "Sniper",
+                "AWS", "Catalog", "CJWTSignature", "GavelCore", "GavelLocal", "APIGatewayEvents", "SQSEvents",
+                "SchedulerEvents", "LambdaRuntime", "Sniper",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,7 +165,8 @@ let package = Package(
         .executableTarget(
             name: "gavel-bench",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "GavelDev", "GavelFixtures", "GavelTesting", "Imaging", "APIGatewayEvents", "LambdaRuntime",
+                "AWS", "Catalog", "GavelCore", "GavelDev", "GavelFixtures", "GavelTesting", "Imaging",
+                "APIGatewayEvents", "LambdaRuntime",
                 "Sniper", "Storefront",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -191,7 +198,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSTests",
-            dependencies: ["AWS", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "AWS", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -201,13 +211,17 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaEventsTests",
-            dependencies: ["APIGatewayEvents", "SQSEvents", "S3Events", "SchedulerEvents", "GavelLocal", "GavelFixtures", "GavelTesting"],
+            dependencies: [
+                "APIGatewayEvents", "SQSEvents", "S3Events", "SchedulerEvents", "GavelLocal", "GavelFixtures",
+                "GavelTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SniperTests",
             dependencies: [
-                "Sniper", "GavelCore", "AWS", "GavelDev", "GavelFixtures", "GavelTesting", "APIGatewayEvents", "LambdaRuntime",
+                "Sniper", "GavelCore", "AWS", "GavelDev", "GavelFixtures", "GavelTesting", "APIGatewayEvents",
+                "LambdaRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -216,19 +230,25 @@ let package = Package(
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
-                "Notifications", "GavelCore", "AWS", "GavelDev", "GavelFixtures", "GavelTesting", "SQSEvents", "LambdaRuntime",
+                "Notifications", "GavelCore", "AWS", "GavelDev", "GavelFixtures", "GavelTesting", "SQSEvents",
+                "LambdaRuntime",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LiveAuctionTests",
-            dependencies: ["LiveAuction", "GavelCore", "AWS", "GavelFixtures", "GavelTesting", "SQSEvents", "LambdaRuntime"],
+            dependencies: [
+                "LiveAuction", "GavelCore", "AWS", "GavelFixtures", "GavelTesting", "SQSEvents", "LambdaRuntime",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StorefrontTests",
-            dependencies: ["Storefront", "Catalog", "GavelCore", "AWS", "GavelFixtures", "GavelTesting", "SchedulerEvents", "LambdaRuntime"],
+            dependencies: [
+                "Storefront", "Catalog", "GavelCore", "AWS", "GavelFixtures", "GavelTesting", "SchedulerEvents",
+                "LambdaRuntime",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -241,7 +261,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GavelLocalTests",
-            dependencies: ["GavelLocal", "GavelFixtures", "GavelTesting"],
+            dependencies: ["GavelLocal", "GavelFixtures", "GavelTesting", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -249,15 +269,16 @@ let package = Package(
             dependencies: [
                 "GavelCore", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", "APIGatewayEvents", "AWS",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper", "Storefront", "Imaging", "AWS",
-                "Catalog", "APIGatewayEvents", "SQSEvents", "S3Events", "SchedulerEvents", "LiveAuction", "Notifications",
+                "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", "LambdaRuntime", "GavelCore", "Sniper",
+                "Storefront", "Imaging", "AWS",
+                "Catalog", "APIGatewayEvents", "SQSEvents", "S3Events", "SchedulerEvents", "LiveAuction",
+                "Notifications",
             ],
             swiftSettings: swiftSettings
         ),

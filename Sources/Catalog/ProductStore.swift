@@ -25,7 +25,12 @@ package struct ProductStore: Sendable {
     /// The write that takes `quantity` from the product's stock, only if the product still exists, is
     /// ACTIVE, has that much in stock, and still costs `price` in `currency`: one step of an order's
     /// transaction, so concurrent orders can never oversell or sell at a stale price.
-    package func reservation(_ productId: String, quantity: Int64, price: Int64, currency: String) -> DynamoDB.TransactWrite {
+    package func reservation(
+        _ productId: String,
+        quantity: Int64,
+        price: Int64,
+        currency: String
+    ) -> DynamoDB.TransactWrite {
         .update(
             table: self.table,
             key: Self.key(productId),
@@ -61,7 +66,9 @@ package struct ProductStore: Sendable {
                 update: "SET #thumbnails = :thumbnails, #image = :image, #updated = :updated",
                 names: ["#thumbnails": "thumbnails", "#image": "image", "#updated": "thumbnails_updated_at"],
                 values: [
-                    ":thumbnails": .m(Dictionary(uniqueKeysWithValues: thumbnails.map { (String($0.key), .s($0.value)) })),
+                    ":thumbnails": .m(
+                        Dictionary(uniqueKeysWithValues: thumbnails.map { (String($0.key), .s($0.value)) })
+                    ),
                     ":image": .s(original), ":updated": .n(String(nowMs)),
                 ],
                 condition: DynamoDB.Condition("attribute_exists(product_id)")

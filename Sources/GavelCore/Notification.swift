@@ -32,7 +32,13 @@ package struct Notification: Codable, Sendable, Equatable {
     /// The template's values (item title, amounts already formatted, links).
     package var data: [String: String]
 
-    package init(notificationId: String, kind: Kind, userId: String? = nil, email: String? = nil, data: [String: String]) {
+    package init(
+        notificationId: String,
+        kind: Kind,
+        userId: String? = nil,
+        email: String? = nil,
+        data: [String: String]
+    ) {
         self.notificationId = notificationId
         self.kind = kind
         self.userId = userId

@@ -1,8 +1,8 @@
 package import FoundationEssentials
 package import GavelLocal
+import HTTPTypes
 package import Hummingbird
 import LambdaRuntime
-import HTTPTypes
 import NIOCore
 
 /// The local stack's console on loopback: the mailbox, the fake eBay's auctions and bids, and functions run
@@ -57,16 +57,28 @@ package struct Console: Sendable {
         case (.get, 1, "mail"):
             return Self.json(.ok, self.mailbox.emails)
         case (.get, 2, "ebay") where parts[1] == "bids":
-            return Self.json(.ok, self.ebay.bids.map { ReceivedBid(itemId: $0.itemId, arrivalMs: $0.arrivalMs, body: $0.body) })
+            return Self.json(
+                .ok,
+                self.ebay.bids.map { ReceivedBid(itemId: $0.itemId, arrivalMs: $0.arrivalMs, body: $0.body) }
+            )
         case (.post, 2, "ebay") where parts[1] == "items":
             guard let item = try? JSONDecoder().decode(NewItem.self, from: body), item.endsInSeconds > 0 else {
-                return Self.text(.badRequest, #"{"message":"expected {\"endsInSeconds\": N, \"price\": minor units, \"title\", \"currency\"}"}"# + "\n")
+                return Self.text(
+                    .badRequest,
+                    #"{"message":"expected {\"endsInSeconds\": N, \"price\": minor units, \"title\", \"currency\"}"}"#
+                        + "\n"
+                )
             }
             let id = item.itemId ?? "v1|\(110_000_000_000 + Int64.random(in: 0..<1_000_000_000))|0"
             let end = WallClock.nowMs() + item.endsInSeconds * 1000
             self.ebay.addItem(
                 id,
-                .init(title: item.title ?? "Local auction", price: item.price ?? 1000, currency: item.currency ?? "USD", endMs: end)
+                .init(
+                    title: item.title ?? "Local auction",
+                    price: item.price ?? 1000,
+                    currency: item.currency ?? "USD",
+                    endMs: end
+                )
             )
             return Self.json(.created, CreatedItem(itemId: id, endTime: end))
         case (.post, 3, "functions") where parts[2] == "invoke" || parts[2] == "schedule":

@@ -40,7 +40,12 @@ package struct LocalBackend: Sendable {
     package let ebay: FakeEbay
     package let mailbox: FakePostmark
 
-    package init(stack: LocalStack, options: Options, ebay: FakeEbay = FakeEbay(), mailbox: FakePostmark = FakePostmark()) {
+    package init(
+        stack: LocalStack,
+        options: Options,
+        ebay: FakeEbay = FakeEbay(),
+        mailbox: FakePostmark = FakePostmark()
+    ) {
         self.stack = stack
         self.options = options
         self.ebay = ebay
@@ -56,7 +61,9 @@ package struct LocalBackend: Sendable {
             try await self.mailbox.with { mailURL in
                 let pools = try self.pools(template: template, ebayURL: ebayURL, mailURL: mailURL)
                 let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { name, event in
-                    guard let pool = pools[name] else { throw LocalError.unknownFunction(name, known: pools.keys.sorted()) }
+                    guard let pool = pools[name] else {
+                        throw LocalError.unknownFunction(name, known: pools.keys.sorted())
+                    }
                     let result = try await pool.invoke(event)
                     Self.report(name, result)
                     return result.outcome
@@ -86,8 +93,10 @@ package struct LocalBackend: Sendable {
             invoke: invoke
         )
         let console = Console(ebay: self.ebay, mailbox: self.mailbox, schedules: self.scheduleInputs, invoke: invoke)
-        try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) { gatewayPort in
-            try await LoopbackServer.with(port: self.options.consolePort, { try await console.respond(to: $0) }) { consolePort in
+        try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) {
+            gatewayPort in
+            try await LoopbackServer.with(port: self.options.consolePort, { try await console.respond(to: $0) }) {
+                consolePort in
                 await withDiscardingTaskGroup { group in
                     self.wireEvents(into: &group, aws: aws, invoke: invoke)
                     ready(

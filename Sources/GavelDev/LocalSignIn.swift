@@ -23,7 +23,10 @@ package struct LocalSignIn: Sendable {
         user.contains("@") ? user : "\(user)@gavel.example"
     }
 
-    private struct Attribute: Codable { var Name: String; var Value: String }
+    private struct Attribute: Codable {
+        var Name: String
+        var Value: String
+    }
     private struct CreateUser: Encodable {
         var UserPoolId: String
         var Username: String
@@ -78,9 +81,15 @@ package struct LocalSignIn: Sendable {
             "AdminSetUserPassword",
             SetPassword(UserPoolId: self.stack.userPool.id, Username: email, Password: self.password)
         )
-        struct GetUser: Encodable { var UserPoolId: String; var Username: String }
+        struct GetUser: Encodable {
+            var UserPoolId: String
+            var Username: String
+        }
         struct User: Decodable { var UserAttributes: [Attribute] }
-        let user: User = try await self.cognito.json("AdminGetUser", GetUser(UserPoolId: self.stack.userPool.id, Username: email))
+        let user: User = try await self.cognito.json(
+            "AdminGetUser",
+            GetUser(UserPoolId: self.stack.userPool.id, Username: email)
+        )
         guard let sub = user.UserAttributes.first(where: { $0.Name == "sub" })?.Value else {
             throw LocalError.dev("the local user pool gave \(email) no sub")
         }
@@ -98,7 +107,7 @@ package struct LocalSignIn: Sendable {
                 "AdminCreateUser",
                 CreateUser(UserPoolId: self.stack.userPool.id, Username: email, UserAttributes: attributes)
             )
-        } catch where error.context.code == "UsernameExistsException" {
+        } catch  where error.context.code == "UsernameExistsException" {
             return  // known already
         }
     }

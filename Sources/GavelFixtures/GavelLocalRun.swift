@@ -1,6 +1,6 @@
-import GavelTesting
 import FoundationEssentials
 import GavelLocal
+import GavelTesting
 
 /// `gavel-local` run as a developer runs it, from the package root, with its exit status and both output
 /// streams.

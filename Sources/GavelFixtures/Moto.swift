@@ -1,8 +1,8 @@
-import GavelTesting
 package import AWS
 import FoundationEssentials
-package import GavelDev
-import GavelLocal
+import GavelDev
+package import GavelLocal
+import GavelTesting
 
 /// The moto_server the integration tests share: started once per test process on a free loopback port,
 /// with signature checking on. Before turning it on, the harness has moto's IAM issue an access key with an
@@ -44,9 +44,9 @@ package enum Moto {
 
     package static let transport = CurlTransport(configuration: .init(caFile: nil))
     /// template.yaml, read once: the tables tests create come from it (`Account.createTable(_:named:)`).
-    package static let template: LocalProvisioner.Template = {
+    package static let template: SAMTemplate = {
         do {
-            return try LocalProvisioner.Template(path: TestPaths.root + "/template.yaml")
+            return try SAMTemplate(path: TestPaths.root + "/template.yaml")
         } catch {
             fatalError("template.yaml: \(error)")
         }
@@ -109,7 +109,8 @@ package enum Moto {
             bootstrap,
             [
                 "Action": "PutUserPolicy", "UserName": user, "PolicyName": "everything",
-                "PolicyDocument": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                "PolicyDocument":
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
             ]
         )
         let key = try await self.iam(server, bootstrap, ["Action": "CreateAccessKey", "UserName": user])
@@ -117,7 +118,10 @@ package enum Moto {
             let secret = XMLText.element("SecretAccessKey", in: key)
         else { throw MissingPrerequisite("moto's CreateAccessKey answered without a key: \(key)") }
         guard signatureChecks else {
-            return Account(endpoint: server.endpoint, credentials: Credentials(accessKeyId: accessKeyId, secretAccessKey: secret))
+            return Account(
+                endpoint: server.endpoint,
+                credentials: Credentials(accessKeyId: accessKeyId, secretAccessKey: secret)
+            )
         }
         let reset = try await self.transport.send(
             TransportRequest(
@@ -128,11 +132,18 @@ package enum Moto {
             )
         )
         guard reset.status == 200 else { throw MissingPrerequisite("moto refused to turn signature checks on") }
-        return Account(endpoint: server.endpoint, credentials: Credentials(accessKeyId: accessKeyId, secretAccessKey: secret))
+        return Account(
+            endpoint: server.endpoint,
+            credentials: Credentials(accessKeyId: accessKeyId, secretAccessKey: secret)
+        )
     }
 
     /// One IAM query-protocol call; the XML answer as text.
-    private static func iam(_ server: MotoServer, _ credentials: Credentials, _ parameters: [String: String])
+    private static func iam(
+        _ server: MotoServer,
+        _ credentials: Credentials,
+        _ parameters: [String: String]
+    )
         async throws -> String
     {
         let body = (parameters.merging(["Version": "2010-05-08"]) { $1 })

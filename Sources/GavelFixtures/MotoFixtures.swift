@@ -1,6 +1,6 @@
-import GavelTesting
 package import AWS
 import GavelDev
+import GavelTesting
 
 /// Control-plane calls the tests need and the functions never make (tables, queues, buckets…), sent through
 /// the same signed client as everything else.
@@ -15,7 +15,9 @@ extension Moto.Account {
         // moto builds this dump by walking every backend's dictionaries; a test changing them at that moment
         // makes it fail with a 500 ("dictionary changed size during iteration"), so a 500 is asked again.
         for _ in 0..<10 {
-            let response = try await Moto.transport.send(TransportRequest(method: "GET", url: self.endpoint + "/moto-api/data.json"))
+            let response = try await Moto.transport.send(
+                TransportRequest(method: "GET", url: self.endpoint + "/moto-api/data.json")
+            )
             if response.status == 200 { return String(decoding: response.body, as: UTF8.self) }
             try await Task.sleep(for: .milliseconds(100))
         }

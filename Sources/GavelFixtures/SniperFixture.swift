@@ -1,10 +1,10 @@
-import GavelTesting
 package import AWS
 import FoundationEssentials
 package import GavelCore
+package import GavelDev
+import GavelTesting
 import LambdaRuntime
 package import Sniper
-package import GavelDev
 
 /// The sniper's AWS side on moto (Users, Bids with its status index, BidHistory, the notification queue, a
 /// KMS key, a schedule group, the eBay secret) and the environment the api and bid-executor read.

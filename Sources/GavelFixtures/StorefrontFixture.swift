@@ -1,7 +1,7 @@
-import GavelTesting
-package import Catalog
 package import AWS
+package import Catalog
 import FoundationEssentials
+import GavelTesting
 package import Storefront
 
 /// The storefront's AWS side on moto: Products (vendor and category indexes), Orders (user index), Cart,

@@ -28,8 +28,10 @@ package enum TestImages {
     /// `upright` as a camera stores it for EXIF `orientation`, written from the tag's definition (which
     /// side of the scene the stored row 0 and column 0 show), independently of `Bitmap.oriented`.
     package static func stored(_ upright: Bitmap, orientation: Int) -> Bitmap {
-        let sides = [1: ("top", "left"), 2: ("top", "right"), 3: ("bottom", "right"), 4: ("bottom", "left"),
-                     5: ("left", "top"), 6: ("right", "top"), 7: ("right", "bottom"), 8: ("left", "bottom")]
+        let sides = [
+            1: ("top", "left"), 2: ("top", "right"), 3: ("bottom", "right"), 4: ("bottom", "left"),
+            5: ("left", "top"), 6: ("right", "top"), 7: ("right", "bottom"), 8: ("left", "bottom"),
+        ]
         let (rowSide, columnSide) = sides[orientation]!
         let (w, h, c) = (upright.width, upright.height, upright.channels)
         let transposed = rowSide == "left" || rowSide == "right"
@@ -60,17 +62,27 @@ package enum TestImages {
 
     /// A TIFF block holding only IFD0's orientation tag, big- or little-endian.
     package static func exifTIFF(orientation: Int, littleEndian: Bool) -> [UInt8] {
-        func u16(_ value: Int) -> [UInt8] { littleEndian ? [UInt8(value & 0xFF), UInt8(value >> 8)] : [UInt8(value >> 8), UInt8(value & 0xFF)] }
-        func u32(_ value: Int) -> [UInt8] { littleEndian ? (u16(value & 0xFFFF) + u16(value >> 16)) : (u16(value >> 16) + u16(value & 0xFFFF)) }
+        func u16(_ value: Int) -> [UInt8] {
+            littleEndian ? [UInt8(value & 0xFF), UInt8(value >> 8)] : [UInt8(value >> 8), UInt8(value & 0xFF)]
+        }
+        func u32(_ value: Int) -> [UInt8] {
+            littleEndian ? (u16(value & 0xFFFF) + u16(value >> 16)) : (u16(value >> 16) + u16(value & 0xFFFF))
+        }
         let header: [UInt8] = littleEndian ? [0x49, 0x49, 0x2A, 0x00] : [0x4D, 0x4D, 0x00, 0x2A]
         return header + u32(8) + u16(1) + u16(0x0112) + u16(3) + u32(1) + u16(orientation) + u16(0) + u32(0)
     }
 
     /// A JPEG of `bitmap` with an APP1 EXIF segment carrying `orientation`.
-    package static func jpeg(_ bitmap: Bitmap, orientation: Int? = nil, littleEndian: Bool = false, quality: Int = 90) throws -> [UInt8] {
+    package static func jpeg(
+        _ bitmap: Bitmap,
+        orientation: Int? = nil,
+        littleEndian: Bool = false,
+        quality: Int = 90
+    ) throws -> [UInt8] {
         let encoded = try Codec.encode(bitmap, format: .jpeg, quality: quality)
         guard let orientation else { return encoded }
-        let payload: [UInt8] = Array("Exif".utf8) + [0, 0] + self.exifTIFF(orientation: orientation, littleEndian: littleEndian)
+        let payload: [UInt8] =
+            Array("Exif".utf8) + [0, 0] + self.exifTIFF(orientation: orientation, littleEndian: littleEndian)
         let length = payload.count + 2
         return [0xFF, 0xD8, 0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + payload + encoded.dropFirst(2)
     }

@@ -1,8 +1,8 @@
-import GavelTesting
 import AWS
+import GavelDev
+import GavelTesting
 import HTTPTypes
 import Hummingbird
-import GavelDev
 import NIOCore
 import Synchronization
 
@@ -18,7 +18,12 @@ package final class ThrottlingProxy: Sendable {
     /// - Parameters:
     ///   - operation: the `X-Amz-Target` suffix to throttle (`BatchWriteItem`).
     ///   - code: the error code to answer (`ProvisionedThroughputExceededException`).
-    package init(upstream: String, operation: String, count: Int, code: String = "ProvisionedThroughputExceededException") {
+    package init(
+        upstream: String,
+        operation: String,
+        count: Int,
+        code: String = "ProvisionedThroughputExceededException"
+    ) {
         self.upstream = upstream
         self.operation = operation
         self.code = code

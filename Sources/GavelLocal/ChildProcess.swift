@@ -45,7 +45,8 @@ package final class ChildProcess: Sendable {
         case .prefixed:
             // Close-on-exec, so no other child inherits the pipe and keeps it open past this one's exit;
             // dup2 gives the child its own inheritable copies as 1 and 2.
-            guard Glibc.pipe(&pipe) == 0, fcntl(pipe[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(pipe[1], F_SETFD, FD_CLOEXEC) == 0
+            guard Glibc.pipe(&pipe) == 0, fcntl(pipe[0], F_SETFD, FD_CLOEXEC) == 0,
+                fcntl(pipe[1], F_SETFD, FD_CLOEXEC) == 0
             else {
                 throw LocalError.spawnFailed(executable, reason: "no pipe: \(String(cString: strerror(errno)))")
             }
@@ -84,8 +85,11 @@ package final class ChildProcess: Sendable {
     }
 
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private static let addCloseFrom: CloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-        .map { unsafeBitCast($0, to: CloseFrom.self) }
+    private static let addCloseFrom: CloseFrom? = dlsym(
+        UnsafeMutableRawPointer(bitPattern: 0),
+        "posix_spawn_file_actions_addclosefrom_np"
+    )
+    .map { unsafeBitCast($0, to: CloseFrom.self) }
 
     /// Sends `signal` to the process.
     package func send(_ signal: Int32) {

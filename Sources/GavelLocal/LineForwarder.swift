@@ -19,10 +19,15 @@ final class LineForwarder {
     static func start(reading descriptor: Int32, prefix: String) {
         let forwarder = Unmanaged.passRetained(LineForwarder(descriptor: descriptor, prefix: prefix)).toOpaque()
         var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { context in
-            Unmanaged<LineForwarder>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, forwarder)
+        let started = pthread_create(
+            &thread,
+            nil,
+            { context in
+                Unmanaged<LineForwarder>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            },
+            forwarder
+        )
         if started == 0 {
             pthread_detach(thread)
         } else {

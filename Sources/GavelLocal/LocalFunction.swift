@@ -22,8 +22,11 @@ package actor LocalFunction {
 
         /// Lambda's `REPORT` line: request id, duration, init duration when cold, error type when failed.
         package var report: String {
-            var line = "REPORT RequestId: \(self.requestId)\tDuration: \(DecimalText.fixed(self.durationMs, digits: 2)) ms"
-            if let initMs = self.initDurationMs { line += "\tInit Duration: \(DecimalText.fixed(initMs, digits: 2)) ms" }
+            var line =
+                "REPORT RequestId: \(self.requestId)\tDuration: \(DecimalText.fixed(self.durationMs, digits: 2)) ms"
+            if let initMs = self.initDurationMs {
+                line += "\tInit Duration: \(DecimalText.fixed(initMs, digits: 2)) ms"
+            }
             if case .error(let error) = self.outcome { line += "\tError: \(error.errorType)" }
             return line
         }

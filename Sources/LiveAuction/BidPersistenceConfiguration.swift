@@ -1,4 +1,5 @@
 package import GavelCore
+
 /// The bid-persistence function's settings.
 ///
 /// Environment:

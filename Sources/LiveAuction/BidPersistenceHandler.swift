@@ -1,8 +1,8 @@
-package import SQSEvents
-package import GavelCore
 package import AWS
+package import GavelCore
 package import LambdaRuntime
 import Logging
+package import SQSEvents
 
 /// Writes live-auction bids from the bid-persistence FIFO queue to bids_history.
 ///

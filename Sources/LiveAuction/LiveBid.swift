@@ -1,5 +1,5 @@
-package import GavelCore
 package import AWS
+package import GavelCore
 
 /// A bid placed in a live auction, as the auction service puts it on the bid-persistence FIFO queue:
 /// `{auction_id, user_id, amount, currency, timestamp}`, the amount in minor units, the time in milliseconds.

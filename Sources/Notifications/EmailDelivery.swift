@@ -1,6 +1,6 @@
-import GavelCore
 package import AWS
 import FoundationEssentials
+import GavelCore
 
 /// Sends one rendered email through the configured provider: Postmark (seed 000) or SES v2 (seed 002).
 package enum EmailDelivery: Sendable {

@@ -1,4 +1,5 @@
 import GavelCore
+
 extension MustacheTemplate {
     /// Reads the template a line at a time, so a line holding only a section, close or comment tag (and
     /// white space) can be dropped whole, as the spec's "standalone" rule says.

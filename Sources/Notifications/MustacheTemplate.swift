@@ -1,4 +1,5 @@
 package import GavelCore
+
 /// The part of Mustache the notification templates use: `{{name}}` (HTML-escaped), `{{{name}}}` and
 /// `{{& name}}` (as is), sections `{{#name}}…{{/name}}` shown when the value is present (even empty, as
 /// swift-mustache does; `NotificationTemplates` drops empty values first),

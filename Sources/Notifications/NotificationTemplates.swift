@@ -1,5 +1,5 @@
-package import GavelCore
 import FoundationEssentials
+package import GavelCore
 
 /// The subject, HTML and text templates of every notification kind, read once at init from
 /// `<directory>/<kind>.{subject,html,text}.mustache` (the repo's `Templates/notifications`, shipped in each
@@ -12,7 +12,8 @@ package struct NotificationTemplates: Sendable {
         package var text: String
     }
 
-    private let templates: [Notification.Kind: (subject: MustacheTemplate, html: MustacheTemplate, text: MustacheTemplate)]
+    private let templates:
+        [Notification.Kind: (subject: MustacheTemplate, html: MustacheTemplate, text: MustacheTemplate)]
 
     /// - Throws: `ValidationError` naming the missing or broken file: a function without its templates
     ///   should fail at init, not on the first message.

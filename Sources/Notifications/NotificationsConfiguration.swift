@@ -1,4 +1,5 @@
 package import GavelCore
+
 /// The notifications function's settings.
 ///
 /// Environment:
@@ -40,6 +41,7 @@ package struct NotificationsConfiguration: Sendable, Equatable {
         self.postmarkURL = environment["POSTMARK_URL"] ?? "https://api.postmarkapp.com"
         self.postmarkMessageStream = environment["POSTMARK_MESSAGE_STREAM"] ?? "outbound"
         self.templatesDirectory =
-            environment["TEMPLATES_DIR"] ?? (environment["LAMBDA_TASK_ROOT"] ?? "/var/task") + "/templates/notifications"
+            environment["TEMPLATES_DIR"] ?? (environment["LAMBDA_TASK_ROOT"] ?? "/var/task")
+            + "/templates/notifications"
     }
 }

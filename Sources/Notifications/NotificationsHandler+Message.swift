@@ -1,7 +1,7 @@
-import SQSEvents
-import GavelCore
 import AWS
+import GavelCore
 import Logging
+import SQSEvents
 
 extension NotificationsHandler {
     func process(_ record: SQSEvent.Record, logger: Logger) async -> Outcome {
@@ -20,10 +20,17 @@ extension NotificationsHandler {
             let address: String
             if let userId = notification.userId {
                 guard let profile = try await self.recipient(userId), let email = profile.email else {
-                    return await self.deadLetter(record, reason: "userId: no such user, or no email address", logger: logger)
+                    return await self.deadLetter(
+                        record,
+                        reason: "userId: no such user, or no email address",
+                        logger: logger
+                    )
                 }
                 guard profile.wants(notification.kind) else {
-                    logger.info("skipped: the user turned this kind off", metadata: ["kind": "\(notification.kind.rawValue)"])
+                    logger.info(
+                        "skipped: the user turned this kind off",
+                        metadata: ["kind": "\(notification.kind.rawValue)"]
+                    )
                     return .optedOut
                 }
                 address = email
@@ -42,7 +49,7 @@ extension NotificationsHandler {
             let email = self.templates.render(notification.kind, values)
             do throws(EmailDelivery.Failure) {
                 _ = try await self.delivery.send(from: self.configuration.from, to: address, email)
-            } catch where error.permanent {
+            } catch  where error.permanent {
                 logger.warning("the provider refused the address for good", metadata: ["error": "\(error)"])
                 try? await self.ledger.finish(notification.notificationId, state: "REJECTED", detail: error.description)
                 return .rejected

@@ -1,8 +1,8 @@
-package import SQSEvents
-package import GavelCore
 package import AWS
+package import GavelCore
 package import LambdaRuntime
 import Logging
+package import SQSEvents
 
 /// Emails notifications from the notification FIFO queue.
 ///

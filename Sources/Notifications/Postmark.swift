@@ -1,6 +1,6 @@
-import GavelCore
 package import AWS
 import FoundationEssentials
+import GavelCore
 
 /// Postmark's send API (`POST /email` with `X-Postmark-Server-Token`), over the same transport as AWS.
 /// 429 and 5xx are retried with full-jitter backoff inside the invocation deadline; a 422 for a bad or

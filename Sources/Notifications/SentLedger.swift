@@ -1,5 +1,5 @@
-import GavelCore
 package import AWS
+import GavelCore
 
 /// The record of which notifications have been emailed, so a redelivered message sends no second email.
 /// One item per `notificationId` in the sent-notifications table, with a TTL.
@@ -59,7 +59,7 @@ package struct SentLedger: Sendable {
                 )
             )
             return .claimed
-        } catch where error.isConditionalCheckFailed {
+        } catch  where error.isConditionalCheckFailed {
             let item = try await self.dynamo.getItem(
                 table: self.table,
                 key: ["notificationId": .s(notificationId)],

@@ -1,5 +1,5 @@
-import GavelCore
 package import AWS
+import GavelCore
 
 /// One one-time Scheduler schedule per snipe bid, named `snipe-<bidId>`, invoking the bid executor with
 /// `{"userId", "bidId"}`.
@@ -54,6 +54,6 @@ package struct BidSchedules: Sendable {
     package func delete(bidId: String) async throws(AWSError) {
         do throws(AWSError) {
             try await self.scheduler.delete(name: Self.name(bidId: bidId), group: self.configuration.group)
-        } catch where error.context.code == "ResourceNotFoundException" {}
+        } catch  where error.context.code == "ResourceNotFoundException" {}
     }
 }

@@ -1,6 +1,6 @@
-package import GavelCore
 package import AWS
 import FoundationEssentials
+package import GavelCore
 import LambdaRuntime
 
 /// Where a snipe bid is in its life.

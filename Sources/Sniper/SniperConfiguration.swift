@@ -1,4 +1,5 @@
 package import GavelCore
+
 /// The settings the api and bid-executor functions share.
 ///
 /// Environment:

@@ -2,9 +2,9 @@ import APIGatewayEvents
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelDev
 import GavelFixtures
 import GavelTesting
-import GavelDev
 import LambdaRuntime
 import Logging
 import Sniper
@@ -38,7 +38,12 @@ func benchmarkSniper() async throws {
                 for bid in bids {
                     group.addTask {
                         let context = LambdaContext(
-                            invocation: Invocation(requestId: bid.bidId, deadlineMs: WallClock.nowMs() + 60_000, invokedFunctionArn: "bench", event: Data()),
+                            invocation: Invocation(
+                                requestId: bid.bidId,
+                                deadlineMs: WallClock.nowMs() + 60_000,
+                                invokedFunctionArn: "bench",
+                                event: Data()
+                            ),
                             function: FunctionEnvironment(environment: [:]),
                             logger: .init(label: "bench") { _ in SwiftLogNoOpLogHandler() }
                         )
@@ -56,13 +61,24 @@ func benchmarkSniper() async throws {
         let dynamo = try fixture.dynamo()
         for index in 0..<100 {
             let bid = SnipeBid(
-                userId: "u-list", bidId: SnipeBid.newId(nowMs: WallClock.nowMs() + Int64(index)), itemId: "v1|\(index)|0",
-                itemTitle: "Listed item \(index) with a title of a realistic length for eBay", maxBid: Money(amount: 125_00, currency: "USD"),
-                leadSeconds: 5, auctionEndTime: WallClock.nowMs() + 3_600_000, status: .scheduled, createdAt: WallClock.nowMs()
+                userId: "u-list",
+                bidId: SnipeBid.newId(nowMs: WallClock.nowMs() + Int64(index)),
+                itemId: "v1|\(index)|0",
+                itemTitle: "Listed item \(index) with a title of a realistic length for eBay",
+                maxBid: Money(amount: 125_00, currency: "USD"),
+                leadSeconds: 5,
+                auctionEndTime: WallClock.nowMs() + 3_600_000,
+                status: .scheduled,
+                createdAt: WallClock.nowMs()
             )
             try await dynamo.putItem(table: fixture.bidsTable, item: try DynamoDBEncoder().encode(bid))
         }
-        let request = APIGatewayRequest(method: "GET", path: "/bids", query: ["limit": "100"], claims: ["sub": "u-list"])
+        let request = APIGatewayRequest(
+            method: "GET",
+            path: "/bids",
+            query: ["limit": "100"],
+            claims: ["sub": "u-list"]
+        )
         var times: [Double] = []
         var size = 0
         for _ in 0..<60 {
@@ -94,8 +110,12 @@ func benchmarkSniper() async throws {
         print("| \\|arrival − (end − lead)\\|, p50 | \(percentile(0.5)) ms |")
         print("| \\|arrival − (end − lead)\\|, p99 | \(percentile(0.99)) ms |")
         print("| \\|arrival − (end − lead)\\|, worst | \(offsets.last ?? -1) ms |")
-        print("| GET /bids?limit=100 (100 bids, \(size / 1024) KB body): handler time, median | \((measured[measured.count / 2] * 100).rounded() / 100) ms |")
+        print(
+            "| GET /bids?limit=100 (100 bids, \(size / 1024) KB body): handler time, median | \((measured[measured.count / 2] * 100).rounded() / 100) ms |"
+        )
         print("| of which the DynamoDB Query of 101 items on moto, median | \((query * 100).rounded() / 100) ms |")
-        print("| GET /bids?limit=100: handler time, p90 | \((measured[measured.count * 9 / 10] * 100).rounded() / 100) ms |")
+        print(
+            "| GET /bids?limit=100: handler time, p90 | \((measured[measured.count * 9 / 10] * 100).rounded() / 100) ms |"
+        )
     }
 }

@@ -1,5 +1,5 @@
-import Catalog
 import AWS
+import Catalog
 import FoundationEssentials
 import GavelCore
 import GavelFixtures
@@ -63,7 +63,9 @@ func thumbnailPeakRSS(file: String) throws {
 func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec
+    ) / 1e6
 }
 
 /// `gavel-bench storefront`: orders per second through OrderValidationHandler and items deleted per second by
@@ -73,9 +75,18 @@ func benchmarkStorefront() async throws {
     let aws = try AWSClients(environment: fixture.environment, transport: Moto.transport)
     let metrics = Metrics(function: "bench") { _ in }
     let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-    try await fixture.put((0..<10).map {
-        Product(productId: "p-\($0)", vendorId: "v-\($0 % 3)", name: "Product \($0)", price: 12_50, currency: "EUR", stock: 1_000_000)
-    })
+    try await fixture.put(
+        (0..<10).map {
+            Product(
+                productId: "p-\($0)",
+                vendorId: "v-\($0 % 3)",
+                name: "Product \($0)",
+                price: 12_50,
+                currency: "EUR",
+                stock: 1_000_000
+            )
+        }
+    )
     let orders = try OrderValidationHandler(environment: fixture.environment, aws: aws, metrics: metrics)
     print("| storefront against moto (loopback) | figure |")
     print("|---|---|")
@@ -87,7 +98,8 @@ func benchmarkStorefront() async throws {
             for worker in 0..<concurrency {
                 group.addTask {
                     for index in stride(from: worker, to: count, by: concurrency) {
-                        let event = #"{"userId":"u-\#(index)","items":[{"productId":"p-\#(index % 10)","quantity":1},{"productId":"p-\#((index + 1) % 10)","quantity":2}]}"#
+                        let event =
+                            #"{"userId":"u-\#(index)","items":[{"productId":"p-\#(index % 10)","quantity":1},{"productId":"p-\#((index + 1) % 10)","quantity":2}]}"#
                         guard case .order = try await orders.validate(Data(event.utf8), logger: logger) else {
                             throw MissingPrerequisite("an order was refused")
                         }
@@ -98,8 +110,12 @@ func benchmarkStorefront() async throws {
         }
         let seconds = Double(nowNs() - start) / 1e9
         let cpu = (processCPUSeconds() - cpuStart) / Double(count) * 1000
-        print("| orders per second, 2 lines each, \(concurrency) at a time (\(count) orders) | \(String(Double(Int(Double(count) / seconds * 10)) / 10)) |")
-        print("| our CPU per order (handler, JSON, signing, curl; not moto), \(concurrency) at a time | \(String(Double(Int(cpu * 100)) / 100)) ms |")
+        print(
+            "| orders per second, 2 lines each, \(concurrency) at a time (\(count) orders) | \(String(Double(Int(Double(count) / seconds * 10)) / 10)) |"
+        )
+        print(
+            "| our CPU per order (handler, JSON, signing, curl; not moto), \(concurrency) at a time | \(String(Double(Int(cpu * 100)) / 100)) ms |"
+        )
     }
 
     let dynamo = try fixture.dynamo()
@@ -112,5 +128,7 @@ func benchmarkStorefront() async throws {
     let start = nowNs()
     let report = try await cleanup.run(CleanupRequest(), deadline: .now + .seconds(600), logger: logger)
     let seconds = Double(nowNs() - start) / 1e9
-    print("| cleanup: items deleted per second (10,000 expired Analytics items, 4 segments) | \(Int(Double(report.analytics.deleted) / seconds)) |")
+    print(
+        "| cleanup: items deleted per second (10,000 expired Analytics items, 4 segments) | \(Int(Double(report.analytics.deleted) / seconds)) |"
+    )
 }

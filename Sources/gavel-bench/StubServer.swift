@@ -31,10 +31,15 @@ final class StubServer: @unchecked Sendable {
         precondition(listen(self.listener, 16) == 0, "listen failed")
         var thread = pthread_t()
         let me = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { argument in
-            Unmanaged<StubServer>.fromOpaque(argument!).takeUnretainedValue().serve()
-            return nil
-        }, me)
+        pthread_create(
+            &thread,
+            nil,
+            { argument in
+                Unmanaged<StubServer>.fromOpaque(argument!).takeUnretainedValue().serve()
+                return nil
+            },
+            me
+        )
     }
 
     private func serve() {
@@ -59,7 +64,8 @@ final class StubServer: @unchecked Sendable {
 
     private static func requestEnd(_ bytes: [UInt8]) -> Int? {
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard bytes.count >= 4, let headerEnd = (0...(bytes.count - 4)).first(where: { bytes[$0..<$0 + 4].elementsEqual(separator) })
+        guard bytes.count >= 4,
+            let headerEnd = (0...(bytes.count - 4)).first(where: { bytes[$0..<$0 + 4].elementsEqual(separator) })
         else { return nil }
         let headers = String(decoding: bytes[0..<headerEnd], as: UTF8.self).lowercased()
         var length = 0

@@ -30,7 +30,7 @@ func benchmarkWriteStrategies(environment: [String: String], table: String, batc
                             item: item,
                             condition: .init("attribute_not_exists(auction_id)")
                         )
-                    } catch where error.isConditionalCheckFailed {
+                    } catch  where error.isConditionalCheckFailed {
                         // a redelivery: already written
                     }
                 }

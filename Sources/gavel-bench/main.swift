@@ -98,10 +98,17 @@ struct Listing: Codable, Equatable {
     var updatedAt: Int64
 }
 let listing = Listing(
-    productId: "p-0001", vendorId: "v-42", title: "Leica M6 TTL 0.72 black chrome, boxed",
+    productId: "p-0001",
+    vendorId: "v-42",
+    title: "Leica M6 TTL 0.72 black chrome, boxed",
     description: String(repeating: "Clean glass, smooth shutter, tested meter. ", count: 12),
-    priceMinor: 249_900, currency: "GBP", stock: 1, tags: ["camera", "film", "rangefinder", "leica"],
-    images: (1...6).map { "thumbnails/p-0001/\($0)-400.webp" }, ratings: [5, 4, 5, 5, 3], active: true,
+    priceMinor: 249_900,
+    currency: "GBP",
+    stock: 1,
+    tags: ["camera", "film", "rangefinder", "leica"],
+    images: (1...6).map { "thumbnails/p-0001/\($0)-400.webp" },
+    ratings: [5, 4, 5, 5, 3],
+    active: true,
     updatedAt: 1_800_000_000
 )
 let itemEncoder = DynamoDBEncoder()
@@ -111,7 +118,10 @@ let jsonDecoder = JSONDecoder()
 let itemBytes = try jsonEncoder.encode(itemEncoder.encode(listing)).count
 let codableNs = measure(count: max(count / 10, 100)) {
     let json = try! jsonEncoder.encode(itemEncoder.encode(listing))
-    let back = try! itemDecoder.decode(Listing.self, from: jsonDecoder.decode([String: AttributeValue].self, from: json))
+    let back = try! itemDecoder.decode(
+        Listing.self,
+        from: jsonDecoder.decode([String: AttributeValue].self, from: json)
+    )
     sink &+= back.stock
 }
 
@@ -144,6 +154,10 @@ print("| AWS client benchmark (release) | per operation | per second |")
 print("|---|---|---|")
 print("| SigV4 header signature, cached key (DynamoDB PutItem) | \(Int(signNs)) ns | \(Int(1e9 / signNs)) |")
 print("| SHA-256 of the 110-byte PutItem body | \(Int(hashNs)) ns | \(Int(1e9 / hashNs)) |")
-print("| AttributeValue encode + decode, \(itemBytes)-byte item (value → JSON → value) | \(Int(codableNs)) ns | \(Int(1e9 / codableNs)) |")
-print("| DynamoDB GetItem to a loopback stub, one kept-alive connection (sign, send, parse) | \(Int(callNs / 1000)) µs | \(Int(1e9 / callNs)) |")
+print(
+    "| AttributeValue encode + decode, \(itemBytes)-byte item (value → JSON → value) | \(Int(codableNs)) ns | \(Int(1e9 / codableNs)) |"
+)
+print(
+    "| DynamoDB GetItem to a loopback stub, one kept-alive connection (sign, send, parse) | \(Int(callNs / 1000)) µs | \(Int(1e9 / callNs)) |"
+)
 if sink == 42 { print("") }  // keeps the work observable to the optimiser

@@ -36,7 +36,12 @@ extension GavelLocalCommand {
 
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
-            let aws = try await Self.startAWS(layout: layout, stack: self.stack, parameters: self.parameters, demo: true)
+            let aws = try await Self.startAWS(
+                layout: layout,
+                stack: self.stack,
+                parameters: self.parameters,
+                demo: true
+            )
             let stack = aws.stack
             var options = LocalBackend.Options(layout: layout, caller: ProcessInfo.processInfo.environment)
             options.gatewayPort = self.port
@@ -62,7 +67,12 @@ extension GavelLocalCommand {
         }
 
         /// moto with the template's stack, described at `stack` (relative to the project root).
-        static func startAWS(layout: ProjectLayout, stack: String, parameters: [String], demo: Bool) async throws -> LocalAWS {
+        static func startAWS(
+            layout: ProjectLayout,
+            stack: String,
+            parameters: [String],
+            demo: Bool
+        ) async throws -> LocalAWS {
             var overrides: [String: String] = [:]
             for parameter in parameters {
                 let parts = parameter.split(separator: "=", maxSplits: 1)
@@ -128,7 +138,8 @@ extension GavelLocalCommand {
         static let configuration = CommandConfiguration(
             commandName: "aws",
             abstract: "Start moto with template.yaml's resources on it (no functions) until Ctrl-C or SIGTERM.",
-            discussion: "For benchmarks and scripts: the stack's description, moto's endpoint included, is written to --stack."
+            discussion:
+                "For benchmarks and scripts: the stack's description, moto's endpoint included, is written to --stack."
         )
 
         @Option(help: "Where to write the stack's description.")
@@ -142,8 +153,15 @@ extension GavelLocalCommand {
 
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
-            let aws = try await Dev.startAWS(layout: layout, stack: self.stack, parameters: self.parameters, demo: !self.noDemo)
-            FileHandleWriter.standardOutput("gavel-local aws: moto at \(aws.stack.endpoint); the stack is described in \(self.stack)\n")
+            let aws = try await Dev.startAWS(
+                layout: layout,
+                stack: self.stack,
+                parameters: self.parameters,
+                demo: !self.noDemo
+            )
+            FileHandleWriter.standardOutput(
+                "gavel-local aws: moto at \(aws.stack.endpoint); the stack is described in \(self.stack)\n"
+            )
             let (stopped, stop) = AsyncStream.makeStream(of: Void.self)
             let signals = [SIGINT, SIGTERM].map { number in
                 signal(number, SIG_IGN)

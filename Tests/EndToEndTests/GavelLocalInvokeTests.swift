@@ -1,6 +1,6 @@
 import FoundationEssentials
-import GavelLocal
 import GavelFixtures
+import GavelLocal
 import GavelTesting
 import Testing
 

@@ -1,8 +1,8 @@
 import AWS
 import FoundationEssentials
 import GavelDev
-import GavelLocal
 import GavelFixtures
+import GavelLocal
 import GavelTesting
 import LambdaRuntime
 import Testing
@@ -40,14 +40,23 @@ import Testing
         let layout = try ProjectLayout(searchingUpFrom: TestPaths.root)
         let directory = try TestPaths.temporaryDirectory("local-backend")
         // The same provisioning `gavel-local dev` runs: a fresh moto, every resource from template.yaml, the demo data.
-        let local = try await LocalAWS.start(layout: layout, stackPath: directory + "/stack.json", motoLog: directory + "/moto.log")
+        let local = try await LocalAWS.start(
+            layout: layout,
+            stackPath: directory + "/stack.json",
+            motoLog: directory + "/moto.log"
+        )
         defer { Task { await local.stop() } }
         let stack = try LocalStack(path: directory + "/stack.json")
         let caller = [
             "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": stack.endpoint,
             "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "PATH": "/usr/bin:/bin",
         ]
-        #expect(Set(stack.functions.keys).isSuperset(of: ["api", "bid-executor", "bid-persistence", "notifications", "order-validation", "image-processing", "cleanup"]))
+        #expect(
+            Set(stack.functions.keys).isSuperset(of: [
+                "api", "bid-executor", "bid-persistence", "notifications", "order-validation", "image-processing",
+                "cleanup",
+            ])
+        )
 
         var options = LocalBackend.Options(layout: layout, caller: caller)
         options.gatewayPort = 0
@@ -77,14 +86,18 @@ import Testing
         backend.mailbox.failNext(1_000)
         let sqs = SQS(client: aws.client(.sqs))
         let notificationQueue = environment("api", "NOTIFICATION_QUEUE_URL")
-        let doomed = #"{"notificationId":"dlq-check","kind":"snipe_scheduled","userId":"\#(stack.demo?.userId ?? "")","data":{"itemTitle":"x","maxBid":"1","leadSeconds":"5","auctionEnd":"now","link":""}}"#
+        let doomed =
+            #"{"notificationId":"dlq-check","kind":"snipe_scheduled","userId":"\#(stack.demo?.userId ?? "")","data":{"itemTitle":"x","maxBid":"1","leadSeconds":"5","auctionEnd":"now","link":""}}"#
         try await sqs.send(.init(body: doomed, groupId: "dlq-check"), to: notificationQueue)
         let deadLetters = environment("notifications", "DEAD_LETTER_QUEUE_URL")
         var redriven: [SQS.Message] = []
-        #expect(try await Self.eventually(90) {
-            redriven += try await sqs.receive(from: deadLetters, maxMessages: 10)
-            return redriven.contains { $0.body.contains("dlq-check") }
-        }, "the failing notification never reached \(deadLetters)")
+        #expect(
+            try await Self.eventually(90) {
+                redriven += try await sqs.receive(from: deadLetters, maxMessages: 10)
+                return redriven.contains { $0.body.contains("dlq-check") }
+            },
+            "the failing notification never reached \(deadLetters)"
+        )
         backend.mailbox.failNext(0)
         #expect(backend.mailbox.emails.isEmpty)
 
@@ -93,12 +106,15 @@ import Testing
         let linked = try await Self.http("POST", api + "/me/ebay", body: #"{"code":"consent-1"}"#, token: token)
         #expect(linked.status == 200 && linked.text.contains(#""linked":true"#), "\(linked.text)")
         let me = try await Self.http("GET", api + "/me", token: token)
-        let userId = try #require(me.text.split(separator: "\"").drop { $0 != "userId" }.dropFirst(2).first.map(String.init))
+        let userId = try #require(
+            me.text.split(separator: "\"").drop { $0 != "userId" }.dropFirst(2).first.map(String.init)
+        )
         let itemId = "v1|110000000777|0"
         let endMs = WallClock.nowMs() + 200_000
         backend.ebay.addItem(itemId, .init(title: "Leica M6", price: 500_00, currency: "USD", endMs: endMs))
         let created = try await Self.http(
-            "POST", api + "/bids",
+            "POST",
+            api + "/bids",
             body: #"{"itemId":"\#(itemId)","maxBid":{"amount":75000,"currency":"USD"},"leadSeconds":5}"#,
             token: token
         )
@@ -107,49 +123,82 @@ import Testing
         // Meanwhile: a live bid through bid-persistence into bids_history.
         let liveAt = WallClock.nowMs()
         try await sqs.send(
-            .init(body: #"{"auction_id":"auc-e2e","user_id":"\#(userId)","amount":1500,"currency":"GBP","timestamp":\#(liveAt)}"#, groupId: "auc-e2e"),
+            .init(
+                body:
+                    #"{"auction_id":"auc-e2e","user_id":"\#(userId)","amount":1500,"currency":"GBP","timestamp":\#(liveAt)}"#,
+                groupId: "auc-e2e"
+            ),
             to: stack.functions["bid-persistence"]?.events.first?.queueUrl ?? ""
         )
         let dynamo = DynamoDB(client: aws.client(.dynamoDB))
-        let historyKey: [String: AttributeValue] = ["auction_id": .s("auc-e2e"), "timestamp#user_id": .s("\(liveAt)#\(userId)")]
-        #expect(try await Self.eventually(30) {
-            try await dynamo.getItem(table: environment("bid-persistence", "BIDS_HISTORY_TABLE"), key: historyKey) != nil
-        }, "the live bid never reached bids_history")
+        let historyKey: [String: AttributeValue] = [
+            "auction_id": .s("auc-e2e"), "timestamp#user_id": .s("\(liveAt)#\(userId)"),
+        ]
+        #expect(
+            try await Self.eventually(30) {
+                try await dynamo.getItem(table: environment("bid-persistence", "BIDS_HISTORY_TABLE"), key: historyKey)
+                    != nil
+            },
+            "the live bid never reached bids_history"
+        )
 
         // An upload under uploads/ → image-processing writes the thumbnails.
         let s3 = S3(client: aws.client(.s3))
         let bucket = try #require(stack.buckets.first)
-        try await s3.putObject(bucket: bucket, key: "uploads/prod-camera/front.jpg", body: try TestImages.jpeg(TestImages.pattern(width: 1200, height: 900)))
-        #expect(try await Self.eventually(30) {
-            try await s3.headObject(bucket: bucket, key: "thumbnails/600/prod-camera/front.jpg") != nil
-        }, "no thumbnails were written")
+        try await s3.putObject(
+            bucket: bucket,
+            key: "uploads/prod-camera/front.jpg",
+            body: try TestImages.jpeg(TestImages.pattern(width: 1200, height: 900))
+        )
+        #expect(
+            try await Self.eventually(30) {
+                try await s3.headObject(bucket: bucket, key: "thumbnails/600/prod-camera/front.jpg") != nil
+            },
+            "no thumbnails were written"
+        )
 
         // An order (order-validation is invoked synchronously; the console does it) reserves stock and emails
         // the buyer and the vendor (the demo user).
         let order = try await Self.http(
-            "POST", console + "/functions/order-validation/invoke",
+            "POST",
+            console + "/functions/order-validation/invoke",
             body: #"{"userId":"\#(userId)","items":[{"productId":"prod-camera","quantity":2}]}"#
         )
         #expect(order.status == 200 && order.text.contains(#""status":"PENDING""#), "\(order.text)")
-        let camera = try await dynamo.getItem(table: environment("order-validation", "PRODUCTS_TABLE"), key: ["product_id": .s("prod-camera")])
+        let camera = try await dynamo.getItem(
+            table: environment("order-validation", "PRODUCTS_TABLE"),
+            key: ["product_id": .s("prod-camera")]
+        )
         #expect(camera?["stock"] == .n("1"))
-        #expect(try await Self.eventually(30) {
-            let subjects = backend.mailbox.emails.map(\.Subject)
-            return subjects.contains { $0.hasPrefix("Order ") && $0.hasSuffix(" confirmed") } && subjects.contains { $0.hasPrefix("New order") }
-        }, "order emails: \(backend.mailbox.emails.map(\.Subject))")
+        #expect(
+            try await Self.eventually(30) {
+                let subjects = backend.mailbox.emails.map(\.Subject)
+                return subjects.contains { $0.hasPrefix("Order ") && $0.hasSuffix(" confirmed") }
+                    && subjects.contains { $0.hasPrefix("New order") }
+            },
+            "order emails: \(backend.mailbox.emails.map(\.Subject))"
+        )
 
         // The snipe lands within its last seconds, is recorded, and the user is told.
-        #expect(try await Self.eventually(240) { backend.ebay.bids.contains { $0.itemId == itemId } }, "the bid never reached eBay")
+        #expect(
+            try await Self.eventually(240) { backend.ebay.bids.contains { $0.itemId == itemId } },
+            "the bid never reached eBay"
+        )
         let arrival = try #require(backend.ebay.bids.first { $0.itemId == itemId }).arrivalMs
         #expect(abs(arrival - (endMs - 5_000)) < 1_000, "bid arrived \(arrival - endMs) ms from the end")
-        #expect(try await Self.eventually(20) {
-            try await Self.http("GET", api + "/bids?status=PLACED", token: token).text.contains(itemId)
-        })
+        #expect(
+            try await Self.eventually(20) {
+                try await Self.http("GET", api + "/bids?status=PLACED", token: token).text.contains(itemId)
+            }
+        )
         let history = try await Self.http("GET", api + "/history", token: token)
         #expect(history.status == 200 && history.text.contains("PLACED"), "\(history.text)")
-        #expect(try await Self.eventually(30) {
-            backend.mailbox.emails.contains { $0.To == "e2e@gavel.example" && $0.Subject.hasPrefix("Bid placed") }
-        }, "emails: \(backend.mailbox.emails.map { "\($0.To): \($0.Subject)" })")
+        #expect(
+            try await Self.eventually(30) {
+                backend.mailbox.emails.contains { $0.To == "e2e@gavel.example" && $0.Subject.hasPrefix("Bid placed") }
+            },
+            "emails: \(backend.mailbox.emails.map { "\($0.To): \($0.Subject)" })"
+        )
 
         // The daily cleanup, run on demand as the console does.
         let cleanup = try await Self.http("POST", console + "/functions/cleanup/schedule")

@@ -1,11 +1,11 @@
-import Notifications
 import AWS
 import FoundationEssentials
 import GavelCore
-import GavelLocal
 import GavelDev
 import GavelFixtures
+import GavelLocal
 import GavelTesting
+import Notifications
 import Testing
 
 /// The built notifications bootstrap under `gavel-local invoke`, with events/notifications/batch.json,
@@ -41,9 +41,14 @@ import Testing
             )
             #expect(run.status == "exit status 0", "stderr: \(run.error)")
             #expect(run.output.split(separator: "\n") == [#"{"batchItemFailures":[]}"#, #"{"batchItemFailures":[]}"#])
-            #expect(!run.error.contains("e2e-token") && !run.output.contains("e2e-token"))  // the server token never reaches a log
+            // the server token never reaches a log
+            #expect(!run.error.contains("e2e-token") && !run.output.contains("e2e-token"))
         }
         #expect(postmark.emails.count == 3)  // the second delivery of the batch sent nothing
-        #expect(Set(postmark.emails.map(\.Subject)) == ["Snipe scheduled: Leica M6 TTL", "Bid placed: Leica M6 TTL", "Order o-42 confirmed"])
+        #expect(
+            Set(postmark.emails.map(\.Subject)) == [
+                "Snipe scheduled: Leica M6 TTL", "Bid placed: Leica M6 TTL", "Order o-42 confirmed",
+            ]
+        )
     }
 }

@@ -1,6 +1,6 @@
 import FoundationEssentials
-import GavelLocal
 import GavelFixtures
+import GavelLocal
 import GavelTesting
 import LambdaRuntime
 import Testing
@@ -131,9 +131,11 @@ import Testing
 
     @Test func aResponseJustUnderSixMegabytesIsAcceptedAndOneOverIsRefused() async throws {
         try await self.withProbe { function, _ in
-            let under = try await function.invoke(Data(#"{"action":"bytes","options":{"count":6186598}}"#.utf8))  // 5.9 MiB
+            // 5.9 MiB
+            let under = try await function.invoke(Data(#"{"action":"bytes","options":{"count":6186598}}"#.utf8))
             #expect(try self.decode(under.outcome).data?.count == 6_186_598)
-            let over = try await function.invoke(Data(#"{"action":"bytes","options":{"count":6396314}}"#.utf8))  // 6.1 MiB
+            // 6.1 MiB
+            let over = try await function.invoke(Data(#"{"action":"bytes","options":{"count":6396314}}"#.utf8))
             let report = try self.report(over.outcome)
             #expect(report.errorType == "RuntimeError")
             #expect(report.errorMessage.contains("exceeds Lambda's limit of 6291556 bytes"))

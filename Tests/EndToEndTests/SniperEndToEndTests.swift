@@ -1,13 +1,13 @@
 import AWS
 import FoundationEssentials
 import GavelCore
-import GavelLocal
 import GavelDev
 import GavelFixtures
+import GavelLocal
 import GavelTesting
 import LambdaRuntime
-import Testing
 import Sniper
+import Testing
 
 /// The built api and bid-executor bootstraps under `gavel-local invoke`, with every event in events/api and
 /// events/bid-executor, against moto and the fake eBay.
@@ -21,8 +21,16 @@ import Sniper
         var body: String
     }
 
-    static func invoke(_ function: String, _ event: String, _ environment: [String: String]) async throws -> GavelLocalRun {
-        try await GavelLocalRun.invoke(function, event: TestPaths.root + "/events/\(function)/\(event).json", environment: environment)
+    static func invoke(
+        _ function: String,
+        _ event: String,
+        _ environment: [String: String]
+    ) async throws -> GavelLocalRun {
+        try await GavelLocalRun.invoke(
+            function,
+            event: TestPaths.root + "/events/\(function)/\(event).json",
+            environment: environment
+        )
     }
 
     static func api(_ event: String, _ environment: [String: String]) async throws -> Answer {
@@ -52,9 +60,15 @@ import Sniper
             // The one-bid events name a fixed id: store that bid (with its schedule) as POST /bids would.
             let now = WallClock.nowMs()
             var bid = SnipeBid(
-                userId: "user-ada", bidId: Self.eventBidId, itemId: Self.itemId, itemTitle: "Leica M6 TTL",
-                maxBid: Money(amount: 125_00, currency: "USD"), leadSeconds: 5, auctionEndTime: now + 3_600_000,
-                status: .scheduled, createdAt: now
+                userId: "user-ada",
+                bidId: Self.eventBidId,
+                itemId: Self.itemId,
+                itemTitle: "Leica M6 TTL",
+                maxBid: Money(amount: 125_00, currency: "USD"),
+                leadSeconds: 5,
+                auctionEndTime: now + 3_600_000,
+                status: .scheduled,
+                createdAt: now
             )
             try await fixture.dynamo().putItem(table: fixture.bidsTable, item: try DynamoDBEncoder().encode(bid))
             let schedules = BidSchedules(
@@ -85,7 +99,8 @@ import Sniper
             #expect(ebay.bids.count == 1)  // the second delivery placed nothing
             let arrival = try #require(ebay.bids.first).arrivalMs
             #expect(abs(arrival - (bid.auctionEndTime - 2_000)) < 250)
-            #expect(!executed.error.contains("rt-user-ada") && !executed.error.contains(FakeEbay.certId))  // secrets stay out of logs
+            // secrets stay out of logs
+            #expect(!executed.error.contains("rt-user-ada") && !executed.error.contains(FakeEbay.certId))
 
             let history = try await Self.api("history", environment)
             #expect(history.statusCode == 200 && history.body.contains(#""status":"PLACED""#), "\(history.body)")

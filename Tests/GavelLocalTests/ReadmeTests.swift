@@ -9,7 +9,10 @@ import Testing
         let opening = try #require(readme.firstRange(of: "```swift\n"), "the README has a Swift example")
         let closing = try #require(readme[opening.upperBound...].firstRange(of: "\n```"))
         let example = String(readme[opening.upperBound..<closing.lowerBound])
-        let file = try String(contentsOfFile: TestPaths.root + "/Sources/Functions/bid-persistence/main.swift", encoding: .utf8)
+        let file = try String(
+            contentsOfFile: TestPaths.root + "/Sources/Functions/bid-persistence/main.swift",
+            encoding: .utf8
+        )
         #expect(example + "\n" == file)
     }
 

@@ -62,8 +62,13 @@ import Testing
         }
         let listed = try read("scripts/functions").split(separator: "\n").map(String.init).sorted()
         #expect(template.functionNames == listed, "scripts/functions")
-        #expect(try matches(#"function\("([a-z-]+)""#, in: read("Package.swift")) == template.functionNames, "Package.swift")
-        let makeTargets = try matches(#"build-([A-Za-z]+Function):"#, in: read("Makefile")).compactMap(FunctionSettings.name(forLogicalId:))
+        #expect(
+            try matches(#"function\("([a-z-]+)""#, in: read("Package.swift")) == template.functionNames,
+            "Package.swift"
+        )
+        let makeTargets = try matches(#"build-([A-Za-z]+Function):"#, in: read("Makefile")).compactMap(
+            FunctionSettings.name(forLogicalId:)
+        )
         #expect(makeTargets.sorted() == template.functionNames, "Makefile")
         let folders = try FileManager.default.contentsOfDirectory(atPath: root + "/Sources/Functions").sorted()
         #expect(folders == template.functionNames, "Sources/Functions")

@@ -27,7 +27,8 @@ import Testing
     func everyOrientationComesOutUpright(format: ImageFormat, orientation: Int) throws {
         let upright = TestImages.pattern(width: 1200, height: 800)
         let stored = TestImages.stored(upright, orientation: orientation)
-        let bytes = format == .jpeg
+        let bytes =
+            format == .jpeg
             ? try TestImages.jpeg(stored, orientation: orientation, littleEndian: orientation % 2 == 0)
             : try TestImages.png(stored, orientation: orientation)
         #expect(ExifOrientation.read(bytes, format: format) == orientation)
@@ -51,7 +52,10 @@ import Testing
             let longest = max(thumbnail.width, thumbnail.height)
             #expect(longest == min(thumbnail.size, max(width, height)))
             let ratio = Double(width) / Double(height)
-            #expect(abs(Double(thumbnail.width) / Double(thumbnail.height) - ratio) < 0.02 * ratio + 1.0 / Double(longest) * ratio)
+            #expect(
+                abs(Double(thumbnail.width) / Double(thumbnail.height) - ratio) < 0.02 * ratio + 1.0 / Double(longest)
+                    * ratio
+            )
             let decoded = try Self.decode(thumbnail, .jpeg)
             #expect(decoded.width == thumbnail.width && decoded.height == thumbnail.height)
         }
@@ -86,9 +90,13 @@ import Testing
         let png = try TestImages.png(TestImages.pattern(width: 640, height: 480))
         let thumbnailer = Thumbnailer()
 
-        let truncatedJPEG = #expect(throws: ImagingError.self) { try thumbnailer.thumbnails(of: Array(jpeg.prefix(jpeg.count / 2))) }
+        let truncatedJPEG = #expect(throws: ImagingError.self) {
+            try thumbnailer.thumbnails(of: Array(jpeg.prefix(jpeg.count / 2)))
+        }
         #expect(truncatedJPEG?.isCorrupt == true)
-        let truncatedPNG = #expect(throws: ImagingError.self) { try thumbnailer.thumbnails(of: Array(png.prefix(png.count / 2))) }
+        let truncatedPNG = #expect(throws: ImagingError.self) {
+            try thumbnailer.thumbnails(of: Array(png.prefix(png.count / 2)))
+        }
         #expect(truncatedPNG?.isCorrupt == true)
         var damaged = jpeg
         for index in stride(from: 200, to: damaged.count - 2, by: 7) { damaged[index] = 0xFF }
@@ -99,7 +107,10 @@ import Testing
         let gif = Array("GIF89a".utf8) + [UInt8](repeating: 0, count: 100)
         let notImage = #expect(throws: ImagingError.self) { try thumbnailer.thumbnails(of: gif) }
         #expect(notImage?.isUnsupportedType == true)
-        #expect((#expect(throws: ImagingError.self) { try thumbnailer.thumbnails(of: Array("hello".utf8)) })?.isUnsupportedType == true)
+        #expect(
+            (#expect(throws: ImagingError.self) { try thumbnailer.thumbnails(of: Array("hello".utf8)) })?
+                .isUnsupportedType == true
+        )
 
         let oversized = #expect(throws: ImagingError.self) {
             try Thumbnailer(maxBytes: 1000).thumbnails(of: jpeg)

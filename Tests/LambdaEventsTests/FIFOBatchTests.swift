@@ -1,5 +1,5 @@
-import SQSEvents
 import GavelCore
+import SQSEvents
 import Testing
 
 @Suite struct FIFOBatchTests {

@@ -1,7 +1,7 @@
 import APIGatewayEvents
 import FoundationEssentials
-import GavelLocal
 import GavelFixtures
+import GavelLocal
 import GavelTesting
 import S3Events
 import SQSEvents

@@ -1,9 +1,9 @@
-import LiveAuction
-import SQSEvents
 import AWS
 import GavelCore
 import GavelFixtures
 import GavelTesting
+import LiveAuction
+import SQSEvents
 import Testing
 
 /// The bid-persistence consumer against moto (signatures checked), in-process as the runtime loop calls it.
@@ -81,7 +81,11 @@ import Testing
         let setup = try await Setup.make()
         let event = SQSEvent(records: [
             Self.record("good-1", Self.bid("auc-9", "u1", 1000, at: 1), group: "auc-9"),
-            Self.record("bad-1", #"{"auction_id":"auc-9","user_id":"u2","amount":10.5,"currency":"GBP","timestamp":1800000000002}"#, group: "auc-9"),
+            Self.record(
+                "bad-1",
+                #"{"auction_id":"auc-9","user_id":"u2","amount":10.5,"currency":"GBP","timestamp":1800000000002}"#,
+                group: "auc-9"
+            ),
             Self.record("bad-2", "<xml/>", group: "auc-9"),
             Self.record("good-2", Self.bid("auc-9", "u3", 1200, at: 3), group: "auc-9"),
         ])
@@ -90,9 +94,11 @@ import Testing
         #expect(try await setup.rows().count == 2)
 
         let dead = try await setup.moto.drain(setup.deadLetterURL, expecting: 2)
-        let reasons = Dictionary(uniqueKeysWithValues: dead.map {
-            ($0.messageAttributes["gavel-source-message-id"] ?? "", $0.messageAttributes["gavel-reason"] ?? "")
-        })
+        let reasons = Dictionary(
+            uniqueKeysWithValues: dead.map {
+                ($0.messageAttributes["gavel-source-message-id"] ?? "", $0.messageAttributes["gavel-reason"] ?? "")
+            }
+        )
         #expect(reasons == ["bad-1": "amount: must be a whole number", "bad-2": "the body is not a JSON object"])
         #expect(dead.first { $0.body == "<xml/>" } != nil)  // the body is kept as it came
         #expect(setup.metrics.all.first?.contains(#""InvalidMessages":2"#) == true)

@@ -1,8 +1,8 @@
-import Notifications
 import FoundationEssentials
 import GavelCore
 import GavelTesting
 import Mustache
+import Notifications
 import Testing
 
 /// Our renderer against hummingbird-project/swift-mustache, on every template in the repo and on the spec
@@ -20,7 +20,9 @@ import Testing
     ]
 
     static var files: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: Self.directory)) ?? []).filter { $0.hasSuffix(".mustache") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: Self.directory)) ?? []).filter {
+            $0.hasSuffix(".mustache")
+        }.sorted()
     }
 
     @Test func everyKindHasItsThreeTemplates() throws {

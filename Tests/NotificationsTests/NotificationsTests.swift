@@ -1,11 +1,11 @@
-import Notifications
-import SQSEvents
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelDev
 import GavelFixtures
 import GavelTesting
-import GavelDev
+import Notifications
+import SQSEvents
 import Testing
 
 /// The notifications consumer against moto (signatures checked) and a loopback Postmark.
@@ -16,7 +16,10 @@ import Testing
         let deadLetterURL: String
         let metrics = MetricLines()
 
-        static func make(provider: String = "postmark", postmarkURL: String = "http://127.0.0.1:1") async throws -> Setup {
+        static func make(
+            provider: String = "postmark",
+            postmarkURL: String = "http://127.0.0.1:1"
+        ) async throws -> Setup {
             let moto = try await Moto.shared()
             let users = moto.unique("users")
             let sent = moto.unique("sent")
@@ -56,7 +59,8 @@ import Testing
 
     static func message(_ id: String, _ kind: String, user: String? = nil, email: String? = nil) -> String {
         let recipient = user.map { #""userId":"\#($0)""# } ?? #""email":"\#(email ?? "")""#
-        return #"{"notificationId":"\#(id)","kind":"\#(kind)",\#(recipient),"data":{"itemTitle":"Leica M6","maxBid":"£1,250.00","currentPrice":"£1,300.00","link":"https://gavel.example/bids/b-1"}}"#
+        return
+            #"{"notificationId":"\#(id)","kind":"\#(kind)",\#(recipient),"data":{"itemTitle":"Leica M6","maxBid":"£1,250.00","currentPrice":"£1,300.00","link":"https://gavel.example/bids/b-1"}}"#
     }
 
     static func record(_ id: String, _ body: String, group: String) -> SQSEvent.Record {
@@ -70,14 +74,22 @@ import Testing
             let event = SQSEvent(records: [
                 Self.record("m1", Self.message("n-1", "bid_placed", user: "u-ada"), group: "user:u-ada"),
                 Self.record("m2", Self.message("n-2", "bid_outbid", user: "u-ada"), group: "user:u-ada"),
-                Self.record("m3", Self.message("n-3", "order_confirmation", email: "guest@example.com"), group: "email:guest@example.com"),
+                Self.record(
+                    "m3",
+                    Self.message("n-3", "order_confirmation", email: "guest@example.com"),
+                    group: "email:guest@example.com"
+                ),
             ])
             let handler = try setup.handler()
             #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
             #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
             let emails = postmark.emails
             #expect(emails.count == 3)
-            #expect(emails.filter { $0.To == "ada@example.com" }.map(\.Subject) == ["Bid placed: Leica M6", "Outbid: Leica M6"])
+            #expect(
+                emails.filter { $0.To == "ada@example.com" }.map(\.Subject) == [
+                    "Bid placed: Leica M6", "Outbid: Leica M6",
+                ]
+            )
             let placed = try #require(emails.first { $0.Subject == "Bid placed: Leica M6" })
             #expect(placed.TextBody.hasPrefix("Hello Ada,\n\nYour snipe on Leica M6 was placed: up to £1,250.00."))
             #expect(placed.HtmlBody.contains(#"<a href="https://gavel.example/bids/b-1">View it</a>"#))
@@ -103,12 +115,15 @@ import Testing
             #expect(postmark.emails.map(\.Subject) == ["You won: Leica M6"])
             var reasons: [String: String] = [:]
             for message in try await setup.moto.drain(setup.deadLetterURL, expecting: 3) {
-                reasons[message.messageAttributes["gavel-source-message-id"] ?? ""] = message.messageAttributes["gavel-reason"]
+                reasons[message.messageAttributes["gavel-source-message-id"] ?? ""] =
+                    message.messageAttributes["gavel-reason"]
             }
-            #expect(reasons == [
-                "bad-kind": "kind: has a value that is not allowed", "no-json": "the body is not a JSON object",
-                "ghost": "userId: no such user, or no email address",
-            ])
+            #expect(
+                reasons == [
+                    "bad-kind": "kind: has a value that is not allowed", "no-json": "the body is not a JSON object",
+                    "ghost": "userId: no such user, or no email address",
+                ]
+            )
             #expect(setup.metrics.all.last?.contains(#""OptedOut":1"#) == true)
         }
     }
@@ -117,7 +132,9 @@ import Testing
         let postmark = FakePostmark()
         try await postmark.with { url in
             let setup = try await Setup.make(postmarkURL: url)
-            let event = SQSEvent(records: [Self.record("m", Self.message("n-20", "bid_placed", user: "u-bad"), group: "user:u-bad")])
+            let event = SQSEvent(records: [
+                Self.record("m", Self.message("n-20", "bid_placed", user: "u-bad"), group: "user:u-bad")
+            ])
             let handler = try setup.handler()
             #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
             #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
@@ -141,7 +158,11 @@ import Testing
             #expect(postmark.requests == 3)  // a1 tried three times; a2 and a3 never tried out of order
             #expect(postmark.emails.isEmpty)
             #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
-            #expect(postmark.emails.map(\.Subject) == ["Bid placed: Leica M6", "Outbid: Leica M6", "Auction ended: Leica M6"])
+            #expect(
+                postmark.emails.map(\.Subject) == [
+                    "Bid placed: Leica M6", "Outbid: Leica M6", "Auction ended: Leica M6",
+                ]
+            )
         }
     }
 
@@ -149,7 +170,9 @@ import Testing
         let setup = try await Setup.make(provider: "ses")
         try await setup.moto.verifyEmailIdentity("alerts@gavel.example")
         let id = setup.moto.unique("n-ses")
-        let event = SQSEvent(records: [Self.record("s1", Self.message(id, "auction_won", user: "u-ada"), group: "user:u-ada")])
+        let event = SQSEvent(records: [
+            Self.record("s1", Self.message(id, "auction_won", user: "u-ada"), group: "user:u-ada")
+        ])
         #expect(try await setup.handler().handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
         let data = try await setup.moto.modelData()
         #expect(data.contains("You won: Leica M6"))
@@ -171,13 +194,18 @@ import Testing
                     aws: AWSClients(environment: environment, transport: Moto.transport)
                 )
                 let event = SQSEvent(records: [
-                    NotificationsTests.record("t1", NotificationsTests.message("n-40", "bid_placed", user: "u-ada"), group: "user:u-ada")
+                    NotificationsTests.record(
+                        "t1",
+                        NotificationsTests.message("n-40", "bid_placed", user: "u-ada"),
+                        group: "user:u-ada"
+                    )
                 ])
                 #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
                 #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
             }
             #expect(postmark.emails.count == 1)
-            #expect(proxy.attempts >= 4)  // two throttled claims retried, then the SENT record and the redelivery's claim
+            // two throttled claims retried, then the SENT record and the redelivery's claim
+            #expect(proxy.attempts >= 4)
         }
     }
 }

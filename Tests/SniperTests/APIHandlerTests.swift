@@ -1,12 +1,12 @@
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelDev
 import GavelFixtures
 import GavelTesting
-import GavelDev
 import LambdaRuntime
-import Testing
 import Sniper
+import Testing
 
 /// Every route of the api function and its errors, in-process against moto and the fake eBay.
 @Suite struct APIHandlerTests {
@@ -39,7 +39,11 @@ import Sniper
             #expect(wrong.body.contains(#""field":null"#))  // one shape: field present even when there is none
             let anonymous = try await api.call("GET", "/me", user: nil)
             #expect(anonymous.status == 401 && anonymous.error?.code == "unauthorized")
-            let huge = try await api.call("PUT", "/me", body: #"{"name":""# + String(repeating: "x", count: 70_000) + #""}"#)
+            let huge = try await api.call(
+                "PUT",
+                "/me",
+                body: #"{"name":""# + String(repeating: "x", count: 70_000) + #""}"#
+            )
             #expect(huge.status == 413 && huge.error?.code == "payload_too_large")
         }
     }
@@ -57,7 +61,10 @@ import Sniper
             }
             let fresh = try await api.call("GET", "/me", user: "u-new", email: "new@example.com").decode(Profile.self)
             #expect(fresh.userId == "u-new" && fresh.email == "new@example.com" && fresh.timeZone == "UTC")
-            #expect(fresh.notifications.count == Notification.Kind.allCases.count && fresh.notifications.values.allSatisfy { $0 })
+            #expect(
+                fresh.notifications.count == Notification.Kind.allCases.count
+                    && fresh.notifications.values.allSatisfy { $0 }
+            )
             #expect(!fresh.ebay.linked)
 
             let put = try await api.call(
@@ -67,10 +74,15 @@ import Sniper
             )
             #expect(put.status == 200, "\(put.body)")
             let saved = try await api.call("GET", "/me").decode(Profile.self)
-            #expect(saved.name == "Ada L" && saved.timeZone == "Europe/London" && saved.notifications["bid_outbid"] == false)
+            #expect(
+                saved.name == "Ada L" && saved.timeZone == "Europe/London" && saved.notifications["bid_outbid"] == false
+            )
             #expect(saved.ebay.linked)  // PUT /me keeps the eBay link
             // The notifications consumer reads the same row.
-            let row = try await api.fixture.dynamo().getItem(table: api.fixture.usersTable, key: ["userId": .s("u-ada")])
+            let row = try await api.fixture.dynamo().getItem(
+                table: api.fixture.usersTable,
+                key: ["userId": .s("u-ada")]
+            )
             let profile = try DynamoDBDecoder().decode(UserProfile.self, from: try #require(row))
             #expect(!profile.wants(.bidOutbid) && profile.wants(.bidPlaced) && profile.email == "ada@example.com")
 
@@ -96,9 +108,15 @@ import Sniper
             let row = try #require(
                 try await api.fixture.dynamo().getItem(table: api.fixture.usersTable, key: ["userId": .s("u-carol")])
             )
-            guard case .b(let ciphertext)? = row["ebayRefreshToken"] else { Issue.record("no token stored"); return }
+            guard case .b(let ciphertext)? = row["ebayRefreshToken"] else {
+                Issue.record("no token stored")
+                return
+            }
             #expect(!String(decoding: ciphertext, as: UTF8.self).contains("refresh-secret"))
-            let plain = try await KMS(client: try api.fixture.moto.client(.kms)).decrypt(ciphertext, context: ["userId": "u-carol"])
+            let plain = try await KMS(client: try api.fixture.moto.client(.kms)).decrypt(
+                ciphertext,
+                context: ["userId": "u-carol"]
+            )
             #expect(String(decoding: plain, as: UTF8.self) == "v^1.1#refresh-secret")
 
             let reused = try await api.call("POST", "/me/ebay", body: #"{"code":"code-123"}"#, user: "u-carol")
@@ -106,7 +124,8 @@ import Sniper
             let unlinked = try await api.call("DELETE", "/me/ebay", user: "u-carol")
             #expect(unlinked.status == 204)
             #expect(try await api.call("GET", "/me", user: "u-carol").body.contains(#""linked":false"#))
-            #expect(try await api.call("DELETE", "/me/ebay", user: "u-nobody").status == 204)  // harmless when never linked
+            // harmless when never linked
+            #expect(try await api.call("DELETE", "/me/ebay", user: "u-nobody").status == 204)
         }
     }
 
@@ -114,41 +133,95 @@ import Sniper
         try await Self.with { api, _ in
             let bid = try await api.createBid("v1|100|0", amount: 75_00, lead: 7)
             #expect(bid.status == "SCHEDULED" && bid.itemTitle == "Leica M6" && bid.leadSeconds == 7)
-            let stored = try #require(try await api.fixture.bid(
-                SnipeBid(userId: "u-ada", bidId: bid.bidId, itemId: "", itemTitle: "", maxBid: bid.maxBid, leadSeconds: 0, auctionEndTime: 0, status: .scheduled, createdAt: 0)
-            ))
+            let stored = try #require(
+                try await api.fixture.bid(
+                    SnipeBid(
+                        userId: "u-ada",
+                        bidId: bid.bidId,
+                        itemId: "",
+                        itemTitle: "",
+                        maxBid: bid.maxBid,
+                        leadSeconds: 0,
+                        auctionEndTime: 0,
+                        status: .scheduled,
+                        createdAt: 0
+                    )
+                )
+            )
             let scheduler = Scheduler(client: try api.fixture.moto.client(.scheduler))
-            let schedule = try #require(try await scheduler.get(name: "snipe-\(bid.bidId)", group: api.fixture.scheduleGroup))
+            let schedule = try #require(
+                try await scheduler.get(name: "snipe-\(bid.bidId)", group: api.fixture.scheduleGroup)
+            )
             #expect(schedule.input == #"{"userId":"u-ada","bidId":"\#(bid.bidId)"}"#)
             #expect(schedule.targetARN.hasSuffix(":function:bid-executor"))
             // DESIGN 9: the start of the minute that ends at least 60 s before the bid is due.
             #expect(schedule.fireAt % 60 == 0)
-            #expect(schedule.fireAt + 60 <= stored.dueAt / 1000 - 60 && schedule.fireAt + 120 > stored.dueAt / 1000 - 60)
+            #expect(
+                schedule.fireAt + 60 <= stored.dueAt / 1000 - 60 && schedule.fireAt + 120 > stored.dueAt / 1000 - 60
+            )
             let queued = try await api.fixture.moto.drain(api.fixture.queueURL, expecting: 1)
             #expect(queued.count == 1 && queued[0].body.contains(#""kind":"snipe_scheduled""#))
 
             let cases: [(String, Int, String, String?)] = [
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":12.5,"currency":"USD"}}"#, 400, "invalid_request", "maxBid.amount"),
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":0,"currency":"USD"}}"#, 400, "invalid_request", "maxBid.amount"),
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"usd"}}"#, 400, "invalid_request", "maxBid.currency"),
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"EUR"}}"#, 400, "invalid_request", "maxBid.currency"),
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":2000,"currency":"USD"}}"#, 400, "bid_too_low", "maxBid.amount"),
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"},"leadSeconds":31}"#, 400, "invalid_request", "leadSeconds"),
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"},"leadSeconds":1}"#, 400, "invalid_request", "leadSeconds"),
-                (#"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"},"lead":5}"#, 400, "invalid_request", "lead"),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":12.5,"currency":"USD"}}"#, 400, "invalid_request",
+                    "maxBid.amount"
+                ),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":0,"currency":"USD"}}"#, 400, "invalid_request",
+                    "maxBid.amount"
+                ),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"usd"}}"#, 400, "invalid_request",
+                    "maxBid.currency"
+                ),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"EUR"}}"#, 400, "invalid_request",
+                    "maxBid.currency"
+                ),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":2000,"currency":"USD"}}"#, 400, "bid_too_low",
+                    "maxBid.amount"
+                ),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"},"leadSeconds":31}"#, 400,
+                    "invalid_request", "leadSeconds"
+                ),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"},"leadSeconds":1}"#, 400,
+                    "invalid_request", "leadSeconds"
+                ),
+                (
+                    #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"},"lead":5}"#, 400,
+                    "invalid_request", "lead"
+                ),
                 (#"{"maxBid":{"amount":5000,"currency":"USD"}}"#, 400, "invalid_request", "itemId"),
                 (#"{"itemId":"a b","maxBid":{"amount":5000,"currency":"USD"}}"#, 400, "invalid_request", "itemId"),
                 (#"{"itemId":"v1|404|0","maxBid":{"amount":5000,"currency":"USD"}}"#, 400, "item_not_found", "itemId"),
-                (#"{"itemId":"v1|fixed|0","maxBid":{"amount":5000,"currency":"USD"}}"#, 400, "not_an_auction", "itemId"),
+                (
+                    #"{"itemId":"v1|fixed|0","maxBid":{"amount":5000,"currency":"USD"}}"#, 400, "not_an_auction",
+                    "itemId"
+                ),
                 (#"{"itemId":"v1|ended|0","maxBid":{"amount":5000,"currency":"USD"}}"#, 409, "auction_ended", nil),
-                (#"{"itemId":"v1|soon|0","maxBid":{"amount":5000,"currency":"USD"}}"#, 409, "auction_ends_too_soon", nil),
+                (
+                    #"{"itemId":"v1|soon|0","maxBid":{"amount":5000,"currency":"USD"}}"#, 409, "auction_ends_too_soon",
+                    nil
+                ),
                 ("not json", 400, "invalid_request", nil),
             ]
             for (body, status, code, field) in cases {
                 let answer = try await api.call("POST", "/bids", body: body)
-                #expect(answer.status == status && answer.error?.code == code && answer.error?.field == field, "\(body) → \(answer.body)")
+                #expect(
+                    answer.status == status && answer.error?.code == code && answer.error?.field == field,
+                    "\(body) → \(answer.body)"
+                )
             }
-            let unlinked = try await api.call("POST", "/bids", body: #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"}}"#, user: "u-stranger")
+            let unlinked = try await api.call(
+                "POST",
+                "/bids",
+                body: #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"}}"#,
+                user: "u-stranger"
+            )
             #expect(unlinked.status == 409 && unlinked.error?.code == "ebay_not_linked")
             // Nothing the refused requests asked for was stored.
             let listing = try await api.call("GET", "/bids").decode(SniperAPI.Listing<SniperAPI.Bid>.self)
@@ -159,13 +232,23 @@ import Sniper
     @Test func anotherUsersBidCannotBeReadChangedOrCancelled() async throws {
         try await Self.with { api, _ in
             let bid = try await api.createBid("v1|100|0")
-            for (method, body) in [("GET", nil), ("PATCH", #"{"leadSeconds":9}"#), ("DELETE", nil)] as [(String, String?)] {
+            for (method, body) in [("GET", nil), ("PATCH", #"{"leadSeconds":9}"#), ("DELETE", nil)]
+                as [(String, String?)]
+            {
                 let answer = try await api.call(method, "/bids/\(bid.bidId)", body: body, user: "u-bob")
                 #expect(answer.status == 404 && answer.error?.code == "not_found", "\(method) → \(answer.body)")
-                let missing = try await api.call(method, "/bids/0000000000000000000000000000", body: body, user: "u-ada")
+                let missing = try await api.call(
+                    method,
+                    "/bids/0000000000000000000000000000",
+                    body: body,
+                    user: "u-ada"
+                )
                 #expect(missing.body == answer.body)  // indistinguishable from a bid that does not exist
             }
-            #expect(try await api.call("GET", "/bids", user: "u-bob").decode(SniperAPI.Listing<SniperAPI.Bid>.self).items.isEmpty)
+            #expect(
+                try await api.call("GET", "/bids", user: "u-bob").decode(SniperAPI.Listing<SniperAPI.Bid>.self).items
+                    .isEmpty
+            )
             let mine = try await api.call("GET", "/bids/\(bid.bidId)").decode(SniperAPI.Bid.self)
             #expect(mine == bid)
         }
@@ -178,7 +261,11 @@ import Sniper
             let group = api.fixture.scheduleGroup
             let before = try #require(try await scheduler.get(name: "snipe-\(bid.bidId)", group: group))
 
-            let raised = try await api.call("PATCH", "/bids/\(bid.bidId)", body: #"{"maxBid":{"amount":9000,"currency":"USD"},"leadSeconds":30}"#)
+            let raised = try await api.call(
+                "PATCH",
+                "/bids/\(bid.bidId)",
+                body: #"{"maxBid":{"amount":9000,"currency":"USD"},"leadSeconds":30}"#
+            )
             #expect(raised.status == 200, "\(raised.body)")
             let changed = try raised.decode(SniperAPI.Bid.self)
             #expect(changed.maxBid.amount == 90_00 && changed.leadSeconds == 30)
@@ -187,7 +274,10 @@ import Sniper
             #expect(after.fireAt == BidSchedules.fireTime(dueAtMs: (end - 30) * 1000, nowMs: WallClock.nowMs()))
             #expect(before.fireAt - after.fireAt <= 60)
 
-            for (body, field) in [(#"{}"#, nil), (#"{"maxBid":{"amount":9000,"currency":"GBP"}}"#, "maxBid.currency"), (#"{"status":"PLACED"}"#, "status")] as [(String, String?)] {
+            for (body, field) in [
+                (#"{}"#, nil), (#"{"maxBid":{"amount":9000,"currency":"GBP"}}"#, "maxBid.currency"),
+                (#"{"status":"PLACED"}"#, "status"),
+            ] as [(String, String?)] {
                 let answer = try await api.call("PATCH", "/bids/\(bid.bidId)", body: body)
                 #expect(answer.status == 400 && answer.error?.field == field, "\(body) → \(answer.body)")
             }
@@ -210,8 +300,12 @@ import Sniper
             var seen: [String] = []
             var cursor: String?
             repeat {
-                let page = try await api.call("GET", "/bids", query: ["limit": "2"].merging(cursor.map { ["cursor": $0] } ?? [:]) { $1 })
-                    .decode(SniperAPI.Listing<SniperAPI.Bid>.self)
+                let page = try await api.call(
+                    "GET",
+                    "/bids",
+                    query: ["limit": "2"].merging(cursor.map { ["cursor": $0] } ?? [:]) { $1 }
+                )
+                .decode(SniperAPI.Listing<SniperAPI.Bid>.self)
                 #expect(page.items.count <= 2)
                 seen += page.items.map(\.bidId)
                 cursor = page.nextCursor
@@ -219,9 +313,15 @@ import Sniper
             #expect(seen == created.reversed())
             let scheduled = try await api.call("GET", "/bids", query: ["status": "SCHEDULED", "limit": "3"])
                 .decode(SniperAPI.Listing<SniperAPI.Bid>.self)
-            #expect(scheduled.items.map(\.bidId) == [created[4], created[3], created[2]] && scheduled.nextCursor != nil)
-            let rest = try await api.call("GET", "/bids", query: ["status": "SCHEDULED", "cursor": scheduled.nextCursor!])
-                .decode(SniperAPI.Listing<SniperAPI.Bid>.self)
+            #expect(
+                scheduled.items.map(\.bidId) == [created[4], created[3], created[2]] && scheduled.nextCursor != nil
+            )
+            let rest = try await api.call(
+                "GET",
+                "/bids",
+                query: ["status": "SCHEDULED", "cursor": scheduled.nextCursor!]
+            )
+            .decode(SniperAPI.Listing<SniperAPI.Bid>.self)
             #expect(rest.items.map(\.bidId) == [created[0]] && rest.nextCursor == nil)
             for query in [["limit": "101"], ["limit": "0"], ["status": "WON"], ["cursor": "../x"]] {
                 let answer = try await api.call("GET", "/bids", query: query)
@@ -232,18 +332,36 @@ import Sniper
             let dynamo = try api.fixture.dynamo()
             let base = WallClock.nowMs()
             for (offset, status) in [BidStatus.placed, .outbid, .missed].enumerated() {
-                var bid = SnipeBid(userId: "u-ada", bidId: created[offset], itemId: "v1|200|0", itemTitle: "Rolleiflex", maxBid: Money(amount: 40_00, currency: "USD"), leadSeconds: 5, auctionEndTime: base, status: status, createdAt: base)
+                var bid = SnipeBid(
+                    userId: "u-ada",
+                    bidId: created[offset],
+                    itemId: "v1|200|0",
+                    itemTitle: "Rolleiflex",
+                    maxBid: Money(amount: 40_00, currency: "USD"),
+                    leadSeconds: 5,
+                    auctionEndTime: base,
+                    status: status,
+                    createdAt: base
+                )
                 bid.status = status
                 let entry = BidHistoryEntry(bid: bid, at: base + Int64(offset), retentionDays: 30)
                 #expect(entry.ttl == (base + Int64(offset)) / 1000 + 30 * 86_400)
                 try await dynamo.putItem(table: api.fixture.historyTable, item: try DynamoDBEncoder().encode(entry))
             }
-            struct Entry: Decodable { var status: String; var bidId: String }
-            let first = try await api.call("GET", "/history", query: ["limit": "2"]).decode(SniperAPI.Listing<Entry>.self)
+            struct Entry: Decodable {
+                var status: String
+                var bidId: String
+            }
+            let first = try await api.call("GET", "/history", query: ["limit": "2"]).decode(
+                SniperAPI.Listing<Entry>.self
+            )
             #expect(first.items.map(\.status) == ["MISSED", "OUTBID"])
-            let second = try await api.call("GET", "/history", query: ["cursor": try #require(first.nextCursor)]).decode(SniperAPI.Listing<Entry>.self)
+            let second = try await api.call("GET", "/history", query: ["cursor": try #require(first.nextCursor)])
+                .decode(SniperAPI.Listing<Entry>.self)
             #expect(second.items.map(\.status) == ["PLACED"] && second.nextCursor == nil)
-            #expect(try await api.call("GET", "/history", user: "u-bob").decode(SniperAPI.Listing<Entry>.self).items.isEmpty)
+            #expect(
+                try await api.call("GET", "/history", user: "u-bob").decode(SniperAPI.Listing<Entry>.self).items.isEmpty
+            )
         }
     }
 
@@ -253,7 +371,11 @@ import Sniper
             var environment = api.fixture.environment
             environment["BIDS_TABLE"] = "no-such-table"
             let broken = try SniperAPI(api.fixture, environment: environment)
-            let answer = try await broken.call("POST", "/bids", body: #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"}}"#)
+            let answer = try await broken.call(
+                "POST",
+                "/bids",
+                body: #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"}}"#
+            )
             #expect(answer.status == 500 && answer.error?.code == "internal_error")
             #expect(answer.error?.message.contains("request id test-") == true)
             #expect(!answer.body.contains("no-such-table") && !answer.body.contains("ResourceNotFound"))
@@ -263,7 +385,11 @@ import Sniper
             environment = api.fixture.environment
             environment["SCHEDULE_GROUP"] = "no-such-group"
             let noGroup = try SniperAPI(api.fixture, environment: environment)
-            let refused = try await noGroup.call("POST", "/bids", body: #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"}}"#)
+            let refused = try await noGroup.call(
+                "POST",
+                "/bids",
+                body: #"{"itemId":"v1|100|0","maxBid":{"amount":5000,"currency":"USD"}}"#
+            )
             #expect(refused.status == 500)
             #expect(try await api.call("GET", "/bids").decode(SniperAPI.Listing<SniperAPI.Bid>.self).items.isEmpty)
         }

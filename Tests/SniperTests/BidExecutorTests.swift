@@ -1,12 +1,12 @@
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelDev
 import GavelFixtures
 import GavelTesting
-import GavelDev
 import LambdaRuntime
-import Testing
 import Sniper
+import Testing
 
 /// The bid executor in-process against moto and the fake eBay: timing, duplicates, refusals, outages.
 @Suite struct BidExecutorTests {
@@ -16,7 +16,10 @@ import Sniper
         let handler: BidExecutorHandler
 
         func execute(_ bid: SnipeBid) async throws -> BidExecutorHandler.Output {
-            try await self.handler.handle(.init(userId: bid.userId, bidId: bid.bidId), context: TestContext.make(seconds: 60, function: "bid-executor"))
+            try await self.handler.handle(
+                .init(userId: bid.userId, bidId: bid.bidId),
+                context: TestContext.make(seconds: 60, function: "bid-executor")
+            )
         }
     }
 
@@ -44,7 +47,13 @@ import Sniper
     @Test func theBidArrivesAtEndMinusLeadAndIsRecordedOnceEvenWhenDeliveredTwice() async throws {
         try await Self.with { run in
             let end = Self.auction(run.ebay, "v1|1|0", endsIn: 4.5)
-            let bid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|1|0", maxBid: Money(amount: 75_00, currency: "USD"), leadSeconds: 2, endMs: end)
+            let bid = try await run.fixture.scheduledBid(
+                userId: "u-ada",
+                itemId: "v1|1|0",
+                maxBid: Money(amount: 75_00, currency: "USD"),
+                leadSeconds: 2,
+                endMs: end
+            )
             let output = try await run.execute(bid)
             #expect(output.status == .placed, "\(output)")
             let placed = try #require(run.ebay.bids.first)
@@ -57,8 +66,14 @@ import Sniper
             let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
             #expect(messages.count == 1)
             let notification = try JSONDecoder().decode(Notification.self, from: Data(messages[0].body.utf8))
-            #expect(notification.kind == .bidPlaced && notification.userId == "u-ada" && notification.notificationId == "bid-\(bid.bidId)-PLACED")
-            #expect(notification.data["maxBid"] == "75.00 USD" && notification.data["link"] == "https://gavel.example/bids/\(bid.bidId)")
+            #expect(
+                notification.kind == .bidPlaced && notification.userId == "u-ada"
+                    && notification.notificationId == "bid-\(bid.bidId)-PLACED"
+            )
+            #expect(
+                notification.data["maxBid"] == "75.00 USD"
+                    && notification.data["link"] == "https://gavel.example/bids/\(bid.bidId)"
+            )
 
             // The same schedule delivered again: no second bid, no second record, no second message.
             let again = try await run.execute(bid)
@@ -127,7 +142,9 @@ import Sniper
             #expect(output.status == .failed && output.detail == "the eBay account is not linked")
             try await run.fixture.dynamo().putItem(
                 table: run.fixture.usersTable,
-                item: ["userId": .s("u-revoked"), "email": .s("r@example.com"), "ebayRefreshToken": .b(Data("junk".utf8))]
+                item: [
+                    "userId": .s("u-revoked"), "email": .s("r@example.com"), "ebayRefreshToken": .b(Data("junk".utf8)),
+                ]
             )
             let revoked = try await run.fixture.scheduledBid(userId: "u-revoked", itemId: "v1|5|0", endMs: end)
             let unreadable = try await run.execute(revoked)
@@ -140,18 +157,31 @@ import Sniper
         try await Self.with { run in
             let past = WallClock.nowMs() - 120_000
             let overdue = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|6|0", endMs: past)
-            let future = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|7|0", endMs: WallClock.nowMs() + 3_600_000)
-            let output = try await run.handler.handle(.init(sweep: "overdue"), context: TestContext.make(function: "bid-executor"))
+            let future = try await run.fixture.scheduledBid(
+                userId: "u-ada",
+                itemId: "v1|7|0",
+                endMs: WallClock.nowMs() + 3_600_000
+            )
+            let output = try await run.handler.handle(
+                .init(sweep: "overdue"),
+                context: TestContext.make(function: "bid-executor")
+            )
             #expect(output.missed == 1)
             #expect(try await run.fixture.bid(overdue)?.status == .missed)
             #expect(try await run.fixture.bid(future)?.status == .scheduled)
             let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
             #expect(messages.map { $0.body.contains(#""kind":"bid_missed""#) } == [true])
             // A second sweep finds nothing more.
-            let again = try await run.handler.handle(.init(sweep: "overdue"), context: TestContext.make(function: "bid-executor"))
+            let again = try await run.handler.handle(
+                .init(sweep: "overdue"),
+                context: TestContext.make(function: "bid-executor")
+            )
             #expect(again.missed == 0)
             let bad = await #expect(throws: ValidationError.self) {
-                try await run.handler.handle(.init(userId: "u-ada"), context: TestContext.make(function: "bid-executor"))
+                try await run.handler.handle(
+                    .init(userId: "u-ada"),
+                    context: TestContext.make(function: "bid-executor")
+                )
             }
             #expect(bad?.description.contains("bidId") == true)
         }

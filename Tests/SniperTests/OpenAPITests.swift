@@ -4,9 +4,9 @@ import FoundationEssentials
 import GavelCore
 import GavelTesting
 import LambdaRuntime
+import Sniper
 import Testing
 import Yams
-import Sniper
 
 /// docs/openapi.yaml against what the api function serves: the same routes, the same sign-in rule.
 @Suite struct OpenAPITests {
@@ -48,10 +48,17 @@ import Sniper
         ]
         let handler = try APIHandler(environment: environment, aws: AWSClients(environment: environment))
         for route in try Self.documented() {
-            let path = "/" + route.path.split(separator: "/").map { $0 == "{bidId}" ? "0123456789abcdef0123456789ab" : $0 }.joined(separator: "/")
+            let path =
+                "/"
+                + route.path.split(separator: "/").map { $0 == "{bidId}" ? "0123456789abcdef0123456789ab" : $0 }.joined(
+                    separator: "/"
+                )
             let request = APIGatewayRequest(method: route.method, path: path, body: "{}", claims: nil)
             let response = try await handler.handle(request, context: TestContext.make(function: "api"))
-            #expect(response.statusCode == (route.signedIn ? 401 : 200), "\(route) → \(response.statusCode) \(response.body)")
+            #expect(
+                response.statusCode == (route.signedIn ? 401 : 200),
+                "\(route) → \(response.statusCode) \(response.body)"
+            )
         }
     }
 }

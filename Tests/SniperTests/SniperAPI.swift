@@ -27,7 +27,9 @@ struct SniperAPI {
         var headers: [String: String]
         var body: String
 
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(type, from: Data(self.body.utf8)) }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try JSONDecoder().decode(type, from: Data(self.body.utf8))
+        }
         var error: ErrorBody.Detail? { (try? self.decode(ErrorBody.self))?.error }
     }
 
@@ -84,7 +86,9 @@ struct SniperAPI {
             body: #"{"itemId":"\#(itemId)","maxBid":{"amount":\#(amount),"currency":"USD"},"leadSeconds":\#(lead)}"#,
             user: user
         )
-        guard answer.status == 201 else { throw MissingPrerequisite("POST /bids answered \(answer.status): \(answer.body)") }
+        guard answer.status == 201 else {
+            throw MissingPrerequisite("POST /bids answered \(answer.status): \(answer.body)")
+        }
         return try answer.decode(Bid.self)
     }
 }

@@ -140,7 +140,7 @@ package struct AWSClient: Sendable {
                     maxResponseBytes: maxResponseBytes
                 )
             )
-        } catch where error.isResponseTooLarge {
+        } catch  where error.isResponseTooLarge {
             // Asking again would fetch the same too-large body: not a transient failure.
             throw .invalidResponse(context, error.description, underlying: error)
         } catch {

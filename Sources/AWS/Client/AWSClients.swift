@@ -14,7 +14,9 @@ package struct AWSClients: Sendable {
     package init(environment: [String: String], transport: (any HTTPTransport)? = nil) throws(AWSError) {
         let transport =
             transport
-            ?? CurlTransport(configuration: .init(caFile: CurlTransport.Configuration.defaultCAFile(environment: environment)))
+            ?? CurlTransport(
+                configuration: .init(caFile: CurlTransport.Configuration.defaultCAFile(environment: environment))
+            )
         self.endpoints = try EndpointResolver(environment: environment)
         self.transport = transport
         self.credentials = try CredentialsChain.resolve(environment: environment, transport: transport)

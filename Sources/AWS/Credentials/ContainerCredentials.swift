@@ -75,10 +75,16 @@ package final class ContainerCredentials: CredentialsProvider {
             throw .credentials(context, "the container credentials endpoint \(self.url) did not answer: \(error)")
         }
         guard response.status == 200 else {
-            throw .credentials(context, "the container credentials endpoint \(self.url) answered HTTP \(response.status)")
+            throw .credentials(
+                context,
+                "the container credentials endpoint \(self.url) answered HTTP \(response.status)"
+            )
         }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
-            throw .credentials(context, "the container credentials endpoint \(self.url) sent no AccessKeyId/SecretAccessKey")
+            throw .credentials(
+                context,
+                "the container credentials endpoint \(self.url) sent no AccessKeyId/SecretAccessKey"
+            )
         }
         // No expiration means long-lived credentials; check again in an hour anyway.
         let expiresAt =

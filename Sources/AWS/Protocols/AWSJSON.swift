@@ -20,7 +20,9 @@ package enum AWSJSON {
         return ServiceRequest(
             operation: operation,
             method: "POST",
-            headers: [.init("Content-Type", target.contentType), .init("X-Amz-Target", "\(target.prefix).\(operation)")],
+            headers: [
+                .init("Content-Type", target.contentType), .init("X-Amz-Target", "\(target.prefix).\(operation)"),
+            ],
             body: try Self.body(input, context: context)
         )
     }
@@ -45,7 +47,11 @@ package enum AWSJSON {
         do {
             return try JSONDecoder().decode(type, from: body.isEmpty ? Data("{}".utf8) : Data(body))
         } catch let error as DecodingError {
-            throw .invalidResponse(context, "the response does not match \(type): \(Self.describe(error))", underlying: error)
+            throw .invalidResponse(
+                context,
+                "the response does not match \(type): \(Self.describe(error))",
+                underlying: error
+            )
         } catch {
             throw .invalidResponse(context, "the response is not JSON", underlying: error)
         }

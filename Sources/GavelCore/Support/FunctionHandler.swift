@@ -1,6 +1,6 @@
+import AWS
 package import FoundationEssentials
 package import LambdaRuntime
-import AWS
 
 /// The handler tier every Gavel function implements: `serve` runs with the invocation's deadline set
 /// (`InvocationDeadline`), so every AWS call inside stops retrying, and stops waiting on unprocessed batch

@@ -19,7 +19,11 @@ package enum StrictJSON {
 
     /// - Parameter allowed: the field names `T` reads.
     /// - Throws: `ValidationError` naming the first unknown field, the missing one, or the one of the wrong type.
-    package static func decode<T: Decodable>(_ type: T.Type, from text: String, allowed: Set<String>) throws(ValidationError) -> T {
+    package static func decode<T: Decodable>(
+        _ type: T.Type,
+        from text: String,
+        allowed: Set<String>
+    ) throws(ValidationError) -> T {
         let data = Data(text.utf8)
         let keys: Keys
         do {

@@ -3,8 +3,8 @@ import GavelCore
 import Hummingbird
 import LambdaRuntime
 import NIOCore
-import Synchronization
 import Sniper
+import Synchronization
 
 /// A loopback eBay: the OAuth token endpoint, Browse `getItem` and Offer `place_proxy_bid`, with the
 /// behaviour a snipe meets (expired tokens, ended auctions, bids below the price, outages), recording each
@@ -13,7 +13,8 @@ package final class FakeEbay: Sendable {
     /// The application's keys the fake accepts (put them in the eBay secret).
     package static let appId = "gavel-app-id"
     package static let certId = "gavel-cert-secret"
-    package static let secretJSON = #"{"app_id":"gavel-app-id","dev_id":"unused","cert_id":"gavel-cert-secret","ru_name":"Gavel-RuName"}"#
+    package static let secretJSON =
+        #"{"app_id":"gavel-app-id","dev_id":"unused","cert_id":"gavel-cert-secret","ru_name":"Gavel-RuName"}"#
 
     package struct Item: Sendable {
         package var title: String
@@ -109,7 +110,9 @@ package final class FakeEbay: Sendable {
         let bearer = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
         let parts = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         if parts.count == 5, parts[0...3] == ["buy", "browse", "v1", "item"], request.method == .get {
-            guard self.state.withLock({ $0.accessTokens[bearer] != nil }) else { return Self.errors(.unauthorized, 1001, "Invalid access token") }
+            guard self.state.withLock({ $0.accessTokens[bearer] != nil }) else {
+                return Self.errors(.unauthorized, 1001, "Invalid access token")
+            }
             return self.item(parts[4])
         }
         if parts.count == 6, parts[0...3] == ["buy", "offer", "v1_beta", "bidding"], parts[5] == "place_proxy_bid",
@@ -123,7 +126,10 @@ package final class FakeEbay: Sendable {
     private func token(form: [String: String], authorization: String) -> Response {
         let expected = "Basic " + Data("\(Self.appId):\(Self.certId)".utf8).base64EncodedString()
         guard authorization == expected else {
-            return Self.json(.unauthorized, #"{"error":"invalid_client","error_description":"client authentication failed"}"#)
+            return Self.json(
+                .unauthorized,
+                #"{"error":"invalid_client","error_description":"client authentication failed"}"#
+            )
         }
         let grant = form["grant_type"] ?? ""
         return self.state.withLock { state in
@@ -136,23 +142,40 @@ package final class FakeEbay: Sendable {
                     state.codes[code] = "refresh-\(code)"
                     state.refreshTokens.insert("refresh-\(code)")
                 }
-                guard let code = form["code"], let refresh = state.codes.removeValue(forKey: code), form["redirect_uri"] == "Gavel-RuName" else {
-                    return Self.json(.badRequest, #"{"error":"invalid_grant","error_description":"the provided authorization grant code is invalid or was issued to another client"}"#)
+                guard let code = form["code"], let refresh = state.codes.removeValue(forKey: code),
+                    form["redirect_uri"] == "Gavel-RuName"
+                else {
+                    return Self.json(
+                        .badRequest,
+                        #"{"error":"invalid_grant","error_description":"the provided authorization grant code is invalid or was issued to another client"}"#
+                    )
                 }
                 let access = "at-\(state.counter)"
                 state.accessTokens[access] = now + state.accessLifetimeSeconds * 1000
-                return Self.json(.ok, #"{"access_token":"\#(access)","expires_in":\#(state.accessLifetimeSeconds),"refresh_token":"\#(refresh)","refresh_token_expires_in":47304000,"token_type":"User Access Token"}"#)
+                return Self.json(
+                    .ok,
+                    #"{"access_token":"\#(access)","expires_in":\#(state.accessLifetimeSeconds),"refresh_token":"\#(refresh)","refresh_token_expires_in":47304000,"token_type":"User Access Token"}"#
+                )
             case "refresh_token":
                 guard let refresh = form["refresh_token"], state.refreshTokens.contains(refresh) else {
-                    return Self.json(.badRequest, #"{"error":"invalid_grant","error_description":"the provided authorization refresh token is invalid or was issued to another client"}"#)
+                    return Self.json(
+                        .badRequest,
+                        #"{"error":"invalid_grant","error_description":"the provided authorization refresh token is invalid or was issued to another client"}"#
+                    )
                 }
                 let access = "at-\(state.counter)"
                 state.accessTokens[access] = now + state.accessLifetimeSeconds * 1000
-                return Self.json(.ok, #"{"access_token":"\#(access)","expires_in":\#(state.accessLifetimeSeconds),"token_type":"User Access Token"}"#)
+                return Self.json(
+                    .ok,
+                    #"{"access_token":"\#(access)","expires_in":\#(state.accessLifetimeSeconds),"token_type":"User Access Token"}"#
+                )
             case "client_credentials":
                 let access = "app-\(state.counter)"
                 state.accessTokens[access] = now + 7_200_000
-                return Self.json(.ok, #"{"access_token":"\#(access)","expires_in":7200,"token_type":"Application Access Token"}"#)
+                return Self.json(
+                    .ok,
+                    #"{"access_token":"\#(access)","expires_in":7200,"token_type":"Application Access Token"}"#
+                )
             default:
                 return Self.json(.badRequest, #"{"error":"unsupported_grant_type"}"#)
             }
@@ -182,14 +205,20 @@ package final class FakeEbay: Sendable {
     private func place(itemId: String, body: String, token: String, arrival: Int64) -> Response {
         self.state.withLock { state in
             guard let expiry = state.accessTokens[token], expiry > arrival, token.hasPrefix("at-") else {
-                return Self.errors(.unauthorized, 1001, "Invalid access token. Check the value of the Authorization HTTP request header.")
+                return Self.errors(
+                    .unauthorized,
+                    1001,
+                    "Invalid access token. Check the value of the Authorization HTTP request header."
+                )
             }
             state.bids.append(Bid(itemId: itemId, arrivalMs: arrival, body: body, accessToken: token))
             if !state.placeFailures.isEmpty {
                 let status = state.placeFailures.removeFirst()
                 return Self.errors(.init(code: status), 120_000 + status, "scripted failure \(status)")
             }
-            guard let item = state.items[itemId] else { return Self.errors(.notFound, 11001, "The specified item ID was not found.") }
+            guard let item = state.items[itemId] else {
+                return Self.errors(.notFound, 11001, "The specified item ID was not found.")
+            }
             guard item.endMs > arrival else { return Self.errors(.conflict, 120017, "The auction has ended.") }
             guard let bid = try? JSONDecoder().decode(PlaceBody.self, from: Data(body.utf8)),
                 let amount = Money(decimal: bid.maxAmount.value, currency: bid.maxAmount.currency)
@@ -206,7 +235,10 @@ package final class FakeEbay: Sendable {
     }
 
     private static func errors(_ status: HTTPResponse.Status, _ id: Int, _ message: String) -> Response {
-        self.json(status, #"{"errors":[{"errorId":\#(id),"domain":"API_OFFER","category":"REQUEST","message":"\#(message)"}]}"#)
+        self.json(
+            status,
+            #"{"errors":[{"errorId":\#(id),"domain":"API_OFFER","category":"REQUEST","message":"\#(message)"}]}"#
+        )
     }
 
     private static func form(_ body: String) -> [String: String] {

@@ -1,5 +1,5 @@
-package import Hummingbird
 import GavelLocal
+package import Hummingbird
 import Logging
 import NIOCore
 

@@ -1,8 +1,8 @@
+import APIGatewayEvents
 import AWS
 import FoundationEssentials
 import GavelCore
 import GavelLocal
-import APIGatewayEvents
 import LambdaRuntime
 
 extension APIGatewayRequest {
@@ -63,7 +63,13 @@ extension APIGatewayRequest {
                 authorizer: claims.map { Context.Authorizer(jwt: .init(claims: $0)) },
                 domainName: host,
                 domainPrefix: "local",
-                http: .init(method: method, path: path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: joined["user-agent"] ?? ""),
+                http: .init(
+                    method: method,
+                    path: path,
+                    protocol: "HTTP/1.1",
+                    sourceIp: "127.0.0.1",
+                    userAgent: joined["user-agent"] ?? ""
+                ),
                 requestId: RandomIdentifier.uuid(),
                 routeKey: route.key,
                 stage: "$default",
@@ -81,7 +87,8 @@ extension APIGatewayRequest {
         let date = AmzDate(unixTime: ms / 1000).dateTime  // 20261122T043000Z
         let d = Array(date)
         let month = months[(Int(String(d[4...5])) ?? 1) - 1]
-        return "\(String(d[6...7]))/\(month)/\(String(d[0...3])):\(String(d[9...10])):\(String(d[11...12])):\(String(d[13...14])) +0000"
+        return
+            "\(String(d[6...7]))/\(month)/\(String(d[0...3])):\(String(d[9...10])):\(String(d[11...12])):\(String(d[13...14])) +0000"
     }
 }
 
@@ -100,8 +107,12 @@ struct GatewayAnswer {
             return
         }
         self.status = response.statusCode
-        self.headers = response.headers.map { (name: $0.key, value: $0.value) } + (response.cookies ?? []).map { ("set-cookie", $0) }
-        self.body = response.isBase64Encoded ? Data(base64Encoded: response.body).map(Array.init) ?? [] : Array(response.body.utf8)
+        self.headers =
+            response.headers.map { (name: $0.key, value: $0.value) }
+            + (response.cookies ?? []).map { ("set-cookie", $0) }
+        self.body =
+            response.isBase64Encoded
+            ? Data(base64Encoded: response.body).map(Array.init) ?? [] : Array(response.body.utf8)
     }
 
     init(status: Int, message: String) {

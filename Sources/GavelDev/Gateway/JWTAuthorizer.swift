@@ -1,7 +1,7 @@
 package import AWS
 import CJWTSignature
-import GavelCore
 import FoundationEssentials
+import GavelCore
 import Synchronization
 
 /// The HTTP API's JWT authorizer, as API Gateway runs it: the token from `Authorization` (with or without
@@ -14,9 +14,16 @@ package final class JWTAuthorizer: Sendable {
         package var description: String
     }
 
-    private struct Key: Decodable { var kid: String; var n: String; var e: String }
+    private struct Key: Decodable {
+        var kid: String
+        var n: String
+        var e: String
+    }
     private struct KeySet: Decodable { var keys: [Key] }
-    private struct Header: Decodable { var alg: String; var kid: String? }
+    private struct Header: Decodable {
+        var alg: String
+        var kid: String?
+    }
 
     private let issuer: String
     private let audience: Set<String>
@@ -34,7 +41,9 @@ package final class JWTAuthorizer: Sendable {
 
     /// The token's claims, or why it is refused.
     package func claims(authorization: String?, nowSeconds: Int64) async throws(Rejection) -> [String: String] {
-        guard var token = authorization?.trimmingSpaces(), !token.isEmpty else { throw Rejection("no Authorization header") }
+        guard var token = authorization?.trimmingSpaces(), !token.isEmpty else {
+            throw Rejection("no Authorization header")
+        }
         if token.lowercased().hasPrefix("bearer ") { token = token.dropFirst(7).trimmingSpaces() }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Self.base64URL(parts[0]), let payloadBytes = Self.base64URL(parts[1]),
@@ -45,8 +54,16 @@ package final class JWTAuthorizer: Sendable {
         }
         guard let key = await self.key(id: header.kid ?? "") else { throw Rejection("unknown signing key") }
         let signed = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        let valid = gavel_rs256_verify(key.modulus, key.modulus.count, key.exponent, key.exponent.count,
-                                       signed, signed.count, signature, signature.count)
+        let valid = gavel_rs256_verify(
+            key.modulus,
+            key.modulus.count,
+            key.exponent,
+            key.exponent.count,
+            signed,
+            signed.count,
+            signature,
+            signature.count
+        )
         guard valid == 1 else { throw Rejection("bad signature") }
         guard let claims = try? JSONDecoder().decode([String: ClaimValue].self, from: Data(payloadBytes)) else {
             throw Rejection("payload is not a JSON object")

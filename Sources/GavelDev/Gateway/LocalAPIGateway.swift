@@ -1,9 +1,9 @@
+import APIGatewayEvents
 package import FoundationEssentials
 package import GavelLocal
-package import Hummingbird
-import APIGatewayEvents
-import LambdaRuntime
 import HTTPTypes
+package import Hummingbird
+import LambdaRuntime
 import NIOCore
 
 /// The HTTP API on loopback, as API Gateway runs it for the template: CORS preflights answered from the
@@ -35,7 +35,9 @@ package struct LocalAPIGateway: Sendable {
         let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         let origin = request.headers[.origin]
         let method = request.method.rawValue
-        if method == "OPTIONS", let cors, request.headers[values: HTTPField.Name("Access-Control-Request-Method")!].count > 0 {
+        if method == "OPTIONS", let cors,
+            request.headers[values: HTTPField.Name("Access-Control-Request-Method")!].count > 0
+        {
             return self.preflight(cors: cors, origin: origin)
         }
         let answer = await self.answer(request: request, method: method, headers: headers)
@@ -55,7 +57,11 @@ package struct LocalAPIGateway: Sendable {
         )
     }
 
-    private func answer(request: Request, method: String, headers: [(name: String, value: String)]) async -> GatewayAnswer {
+    private func answer(
+        request: Request,
+        method: String,
+        headers: [(name: String, value: String)]
+    ) async -> GatewayAnswer {
         let path = request.uri.path
         guard let (route, parameters) = HTTPRoute.best(of: self.routes, method: method, path: path) else {
             return GatewayAnswer(status: 404, message: "Not Found")
@@ -85,7 +91,8 @@ package struct LocalAPIGateway: Sendable {
             claims: claims,
             host: request.head.authority ?? "127.0.0.1"
         )
-        guard let data = try? JSONEncoder().encode(event), let outcome = try? await self.invoke(route.function, data) else {
+        guard let data = try? JSONEncoder().encode(event), let outcome = try? await self.invoke(route.function, data)
+        else {
             return GatewayAnswer(status: 500, message: "Internal Server Error")
         }
         switch outcome {

@@ -22,7 +22,14 @@ enum DemoData {
         profile.timeZone = nil
         try await dynamo.putItem(table: users, item: try DynamoDBEncoder().encode(profile))
         let demo = [
-            Product(productId: "prod-camera", vendorId: userId, name: "Camera", price: 349_00, currency: "GBP", stock: 3),
+            Product(
+                productId: "prod-camera",
+                vendorId: userId,
+                name: "Camera",
+                price: 349_00,
+                currency: "GBP",
+                stock: 3
+            ),
             Product(productId: "prod-strap", vendorId: userId, name: "Strap", price: 19_50, currency: "GBP", stock: 10),
         ]
         for product in demo {
@@ -32,6 +39,11 @@ enum DemoData {
             table: cart,
             item: ["userId": .s(userId), "productId": .s("prod-strap"), "quantity": .n("2")]
         )
-        return LocalStack.Demo(email: Self.email, password: Self.password, userId: userId, products: demo.map(\.productId))
+        return LocalStack.Demo(
+            email: Self.email,
+            password: Self.password,
+            userId: userId,
+            products: demo.map(\.productId)
+        )
     }
 }

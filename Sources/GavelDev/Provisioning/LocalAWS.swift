@@ -27,7 +27,7 @@ package struct LocalAWS: Sendable {
         let moto = try await MotoServer(layout: layout, log: motoLog)
         do {
             let provisioner = try LocalProvisioner(endpoint: moto.endpoint)
-            let template = try LocalProvisioner.Template(path: layout.template)
+            let template = try SAMTemplate(path: layout.template)
             let stack = try await provisioner.provision(
                 template,
                 overrides: Self.fakeSecrets.merging(overrides) { $1 },

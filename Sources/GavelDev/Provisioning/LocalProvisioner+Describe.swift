@@ -3,14 +3,15 @@ import GavelLocal
 
 /// What `gavel-local dev` runs, read off the template once its resources exist.
 extension LocalProvisioner {
-    func describe(_ template: Template, resolver: StackResolver) async throws -> LocalStack {
+    func describe(_ template: SAMTemplate, resolver: StackResolver) async throws -> LocalStack {
         let included = template.resources.filter { resolver.includes($0.1) }
         func refs(of type: String) -> [String] {
             included.filter { $0.1["Type"]?.string == type }.compactMap { resolver.refs[$0.0] }
         }
         var deadLetterQueues: [String: String] = [:]
         for (name, resource) in included where resource["Type"]?.string == "AWS::SQS::Queue" {
-            guard resource["Properties"]?["RedrivePolicy"] == nil, let queue = resolver.attributes[name + ".QueueName"] else {
+            guard resource["Properties"]?["RedrivePolicy"] == nil, let queue = resolver.attributes[name + ".QueueName"]
+            else {
                 continue
             }
             deadLetterQueues[queue] = resolver.refs[name]
@@ -34,14 +35,18 @@ extension LocalProvisioner {
 
     /// Each function's environment (its own variables over `Globals.Function`'s) and event sources.
     private func functions(
-        _ template: Template,
+        _ template: SAMTemplate,
         included: [(String, TemplateValue)],
         resolver: StackResolver
     ) async throws -> [String: LocalStack.Function] {
-        let globals = try resolver.resolve(template.root["Globals"]?["Function"]?["Environment"]?["Variables"] ?? .map([]))
+        let globals = try resolver.resolve(
+            template.root["Globals"]?["Function"]?["Environment"]?["Variables"] ?? .map([])
+        )
         var queueURLs: [String: String] = [:]
         for (name, _) in included {
-            if let arn = resolver.attributes[name + ".Arn"], let url = resolver.attributes[name + ".QueueUrl"] { queueURLs[arn] = url }
+            if let arn = resolver.attributes[name + ".Arn"], let url = resolver.attributes[name + ".QueueUrl"] {
+                queueURLs[arn] = url
+            }
         }
         var functions: [String: LocalStack.Function] = [:]
         for (logicalId, resource) in included where resource["Type"]?.string == "AWS::Serverless::Function" {
@@ -61,14 +66,18 @@ extension LocalProvisioner {
                     source.queueArn = arn
                     source.queueUrl = queueURLs[arn]
                     source.batchSize = p["BatchSize"]?.text.flatMap { Int($0) } ?? 10
-                    source.reportBatchItemFailures = p["FunctionResponseTypes"]?.list?.contains(.string("ReportBatchItemFailures")) ?? false
+                    source.reportBatchItemFailures =
+                        p["FunctionResponseTypes"]?.list?.contains(.string("ReportBatchItemFailures")) ?? false
                 case "S3":
                     let bucket = p["Bucket"]?.text ?? ""
                     let names = p["Events"].map { $0.list ?? [$0] }?.compactMap(\.text) ?? []
                     source.type = "s3"
                     source.bucket = bucket
                     source.queueUrl = try await self.wireBucket(
-                        bucket, function: name, event: event, events: names,
+                        bucket,
+                        function: name,
+                        event: event,
+                        events: names,
                         rules: p["Filter"]?["S3Key"]?["Rules"]?.list ?? []
                     )
                 case "ScheduleV2":
@@ -92,7 +101,9 @@ extension LocalProvisioner {
 
     /// The HTTP API's CORS settings and its default JWT authorizer's issuer and audience.
     private func httpAPI(_ included: [(String, TemplateValue)], resolver: StackResolver) throws -> LocalStack.HTTPAPI? {
-        guard let resource = included.first(where: { $0.1["Type"]?.string == "AWS::Serverless::HttpApi" })?.1 else { return nil }
+        guard let resource = included.first(where: { $0.1["Type"]?.string == "AWS::Serverless::HttpApi" })?.1 else {
+            return nil
+        }
         let p = try resolver.resolve(resource["Properties"] ?? .map([]))
         let auth = p["Auth"]
         let jwt = auth?["DefaultAuthorizer"]?.text.flatMap { auth?["Authorizers"]?[$0]?["JwtConfiguration"] }

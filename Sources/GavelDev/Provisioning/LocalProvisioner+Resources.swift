@@ -9,7 +9,13 @@ extension LocalProvisioner {
         "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode", "TimeToLiveSpecification",
     ]
 
-    func create(_ name: String, type: String, _ p: TemplateValue, secrets: [String: String], into stack: inout StackResolver) async throws {
+    func create(
+        _ name: String,
+        type: String,
+        _ p: TemplateValue,
+        secrets: [String: String],
+        into stack: inout StackResolver
+    ) async throws {
         func arn(_ service: String, _ rest: String) -> String {
             "arn:aws:\(service):\(StackResolver.region):\(StackResolver.account):\(rest)"
         }
@@ -26,49 +32,81 @@ extension LocalProvisioner {
         case "AWS::SQS::Queue":
             let queue = try required("QueueName")
             var attributes: [String: String] = [:]
-            for key in ["FifoQueue", "ContentBasedDeduplication", "MessageRetentionPeriod", "VisibilityTimeout", "DelaySeconds"] {
+            for key in [
+                "FifoQueue", "ContentBasedDeduplication", "MessageRetentionPeriod", "VisibilityTimeout", "DelaySeconds",
+            ] {
                 attributes[key] = p[key]?.text
             }
             if let redrive = p["RedrivePolicy"] {
                 attributes["RedrivePolicy"] = String(decoding: try JSONEncoder().encode(redrive), as: UTF8.self)
             }
-            struct Input: Encodable { var QueueName: String; var Attributes: [String: String] }
+            struct Input: Encodable {
+                var QueueName: String
+                var Attributes: [String: String]
+            }
             struct Output: Decodable { var QueueUrl: String }
-            let url = try await self.aws.client(.sqs).json("CreateQueue", Input(QueueName: queue, Attributes: attributes), as: Output.self).QueueUrl
+            let url = try await self.aws.client(.sqs).json(
+                "CreateQueue",
+                Input(QueueName: queue, Attributes: attributes),
+                as: Output.self
+            ).QueueUrl
             stack.refs[name] = url
             stack.attributes[name + ".Arn"] = arn("sqs", queue)
             stack.attributes[name + ".QueueName"] = queue
             stack.attributes[name + ".QueueUrl"] = url
         case "AWS::SecretsManager::Secret":
-            struct Input: Encodable { var Name: String; var SecretString: String }
+            struct Input: Encodable {
+                var Name: String
+                var SecretString: String
+            }
             struct Output: Decodable { var ARN: String }
-            let value = try secrets[name] ?? p["SecretString"]?.string ?? Self.generatedSecret(p["GenerateSecretString"])
+            let value =
+                try secrets[name] ?? p["SecretString"]?.string ?? Self.generatedSecret(p["GenerateSecretString"])
             let secret = try await self.aws.client(.secretsManager).json(
-                "CreateSecret", Input(Name: try required("Name"), SecretString: value), as: Output.self
+                "CreateSecret",
+                Input(Name: try required("Name"), SecretString: value),
+                as: Output.self
             )
             stack.refs[name] = secret.ARN
         case "AWS::KMS::Key":
             struct Input: Encodable { var Description: String }
             struct Output: Decodable {
-                struct Metadata: Decodable { var KeyId: String; var Arn: String }
+                struct Metadata: Decodable {
+                    var KeyId: String
+                    var Arn: String
+                }
                 var KeyMetadata: Metadata
             }
             let key = try await self.aws.client(.kms).json(
-                "CreateKey", Input(Description: p["Description"]?.string ?? name), as: Output.self
+                "CreateKey",
+                Input(Description: p["Description"]?.string ?? name),
+                as: Output.self
             ).KeyMetadata
             stack.refs[name] = key.KeyId
             stack.attributes[name + ".Arn"] = key.Arn
         case "AWS::KMS::Alias":
-            let _: AWSJSON.NoOutput = try await self.aws.client(.kms).json("CreateAlias", p.only(["AliasName", "TargetKeyId"]))
+            let _: AWSJSON.NoOutput = try await self.aws.client(.kms).json(
+                "CreateAlias",
+                p.only(["AliasName", "TargetKeyId"])
+            )
             stack.refs[name] = try required("AliasName")
         case "AWS::Cognito::UserPool":
             struct Output: Decodable {
-                struct Pool: Decodable { var Id: String; var Arn: String }
+                struct Pool: Decodable {
+                    var Id: String
+                    var Arn: String
+                }
                 var UserPool: Pool
             }
-            let options = p.only(["UsernameAttributes", "AutoVerifiedAttributes", "Policies", "Schema", "MfaConfiguration"])
+            let options = p.only([
+                "UsernameAttributes", "AutoVerifiedAttributes", "Policies", "Schema", "MfaConfiguration",
+            ])
             let input = TemplateValue.map([("PoolName", .string(try required("UserPoolName")))] + options.entries)
-            let pool = try await self.aws.client(.cognitoIdentityProvider).json("CreateUserPool", input, as: Output.self).UserPool
+            let pool = try await self.aws.client(.cognitoIdentityProvider).json(
+                "CreateUserPool",
+                input,
+                as: Output.self
+            ).UserPool
             stack.refs[name] = pool.Id
             stack.attributes[name + ".Arn"] = pool.Arn
             stack.attributes[name + ".ProviderURL"] = "cognito-idp.\(StackResolver.region).amazonaws.com/\(pool.Id)"
@@ -79,20 +117,27 @@ extension LocalProvisioner {
             }
             let input = p.only(["UserPoolId", "ClientName", "ExplicitAuthFlows", "GenerateSecret"])
             stack.refs[name] = try await self.aws.client(.cognitoIdentityProvider).json(
-                "CreateUserPoolClient", input, as: Output.self
+                "CreateUserPoolClient",
+                input,
+                as: Output.self
             ).UserPoolClient.ClientId
         case "AWS::Scheduler::ScheduleGroup":
             struct Output: Decodable { var ScheduleGroupArn: String }
             let group = try required("Name")
             let output = try await self.aws.client(.scheduler).restJSON(
-                "CreateScheduleGroup", method: "POST", path: "/schedule-groups/\(URIEncoding.encode(group))",
-                input: TemplateValue.map([]), as: Output.self
+                "CreateScheduleGroup",
+                method: "POST",
+                path: "/schedule-groups/\(URIEncoding.encode(group))",
+                input: TemplateValue.map([]),
+                as: Output.self
             )
             stack.refs[name] = group
             stack.attributes[name + ".Arn"] = output.ScheduleGroupArn
         case "AWS::S3::Bucket":
             let bucket = try required("BucketName")
-            _ = try await self.aws.client(.s3).send(ServiceRequest(operation: "CreateBucket", method: "PUT", path: "/\(bucket)"))
+            _ = try await self.aws.client(.s3).send(
+                ServiceRequest(operation: "CreateBucket", method: "PUT", path: "/\(bucket)")
+            )
             if let rules = p["CorsConfiguration"]?["CorsRules"]?.list {
                 try await self.putBucketCORS(bucket, rules: rules)
             }
@@ -100,7 +145,10 @@ extension LocalProvisioner {
             stack.attributes[name + ".Arn"] = "arn:aws:s3:::\(bucket)"
         case "AWS::SES::EmailIdentity":
             let _: AWSJSON.NoOutput = try await self.aws.client(.sesV2).restJSON(
-                "CreateEmailIdentity", method: "POST", path: "/v2/email/identities", input: p.only(["EmailIdentity"])
+                "CreateEmailIdentity",
+                method: "POST",
+                path: "/v2/email/identities",
+                input: p.only(["EmailIdentity"])
             )
             stack.refs[name] = try required("EmailIdentity")
         case "AWS::Serverless::Function":
@@ -123,13 +171,21 @@ extension LocalProvisioner {
         var input = p.only(["TableName", "AttributeDefinitions", "KeySchema", "BillingMode"])
         if p["BillingMode"] == nil { input = .map(input.entries + [("BillingMode", .string("PAY_PER_REQUEST"))]) }
         if let indexes = p["GlobalSecondaryIndexes"]?.list {
-            input = .map(input.entries + [("GlobalSecondaryIndexes", .list(indexes.map { $0.only(["IndexName", "KeySchema", "Projection"]) }))])
+            input = .map(
+                input.entries + [
+                    (
+                        "GlobalSecondaryIndexes",
+                        .list(indexes.map { $0.only(["IndexName", "KeySchema", "Projection"]) })
+                    )
+                ]
+            )
         }
         let dynamo = self.aws.client(.dynamoDB)
         let _: AWSJSON.NoOutput = try await dynamo.json("CreateTable", input)
         if let ttl = p["TimeToLiveSpecification"], ttl["Enabled"] == .bool(true) {
             let _: AWSJSON.NoOutput = try await dynamo.json(
-                "UpdateTimeToLive", TemplateValue.map([("TableName", p["TableName"] ?? .null), ("TimeToLiveSpecification", ttl)])
+                "UpdateTimeToLive",
+                TemplateValue.map([("TableName", p["TableName"] ?? .null), ("TimeToLiveSpecification", ttl)])
             )
         }
     }
@@ -139,8 +195,10 @@ extension LocalProvisioner {
         var xml = "<CORSConfiguration>"
         for rule in rules {
             xml += "<CORSRule>"
-            for (key, element) in [("Id", "ID"), ("AllowedOrigins", "AllowedOrigin"), ("AllowedMethods", "AllowedMethod"),
-                                   ("AllowedHeaders", "AllowedHeader"), ("ExposedHeaders", "ExposeHeader"), ("MaxAge", "MaxAgeSeconds")] {
+            for (key, element) in [
+                ("Id", "ID"), ("AllowedOrigins", "AllowedOrigin"), ("AllowedMethods", "AllowedMethod"),
+                ("AllowedHeaders", "AllowedHeader"), ("ExposedHeaders", "ExposeHeader"), ("MaxAge", "MaxAgeSeconds"),
+            ] {
                 let values = rule[key].map { $0.list ?? [$0] } ?? []
                 for value in values.compactMap(\.text) { xml += "<\(element)>\(Self.escaped(value))</\(element)>" }
             }
@@ -153,7 +211,13 @@ extension LocalProvisioner {
     /// S3 notifies an internal queue of every event the function's S3 event names (moto delivers bucket
     /// notifications to SQS), which `gavel-local dev` polls: one queue per function and event.
     /// - Returns: the queue's URL.
-    func wireBucket(_ bucket: String, function: String, event: String, events: [String], rules: [TemplateValue]) async throws -> String {
+    func wireBucket(
+        _ bucket: String,
+        function: String,
+        event: String,
+        events: [String],
+        rules: [TemplateValue]
+    ) async throws -> String {
         let queue = "gavel-local-\(function)-\(event)".lowercased()
         struct Input: Encodable { var QueueName: String }
         struct Output: Decodable { var QueueUrl: String }
@@ -170,11 +234,21 @@ extension LocalProvisioner {
             xml += "</S3Key></Filter>"
         }
         xml += "</QueueConfiguration></NotificationConfiguration>"
-        try await self.putBucketSubresource(bucket, "notification", operation: "PutBucketNotificationConfiguration", xml: xml)
+        try await self.putBucketSubresource(
+            bucket,
+            "notification",
+            operation: "PutBucketNotificationConfiguration",
+            xml: xml
+        )
         return url
     }
 
-    private func putBucketSubresource(_ bucket: String, _ subresource: String, operation: String, xml: String) async throws {
+    private func putBucketSubresource(
+        _ bucket: String,
+        _ subresource: String,
+        operation: String,
+        xml: String
+    ) async throws {
         _ = try await self.aws.client(.s3).send(
             ServiceRequest(
                 operation: operation,

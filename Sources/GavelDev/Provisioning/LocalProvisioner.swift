@@ -1,7 +1,6 @@
 package import AWS
 import FoundationEssentials
-import GavelLocal
-import Yams
+package import GavelLocal
 
 /// Creates template.yaml's resources on the embedded AWS (moto) and describes the result as a `LocalStack`.
 ///
@@ -26,39 +25,16 @@ package struct LocalProvisioner: Sendable {
         self.aws = aws
     }
 
-    /// What the template looks like, read once.
-    package struct Template: Sendable {
-        let root: TemplateValue
-
-        package init(path: String) throws {
-            let text: String
-            do {
-                text = try String(contentsOf: URL(filePath: path), encoding: .utf8)
-            } catch {
-                throw LocalError.unreadable(path, reason: "\(error)")
-            }
-            guard let node = try Yams.compose(yaml: text) else { throw LocalError.template("\(path) is empty") }
-            self.root = try TemplateValue(node)
-            guard self.root["Resources"] != nil else { throw LocalError.template("\(path) has no Resources") }
-        }
-
-        var resources: [(String, TemplateValue)] { self.root["Resources"]?.entries ?? [] }
-
-        /// The properties of resource `logicalId`, unresolved.
-        func properties(of logicalId: String) throws -> TemplateValue {
-            guard let resource = self.resources.first(where: { $0.0 == logicalId })?.1 else {
-                throw LocalError.template("the template has no resource \(logicalId)")
-            }
-            return resource["Properties"] ?? .map([])
-        }
-    }
-
     /// Creates every resource of `template` that its Conditions include.
     /// - Parameters:
     ///   - overrides: template parameters (`EmailProvider=ses`); any other name is a secret's logical id
     ///     whose value replaces the template's (`EbayCredentials={...}`).
     ///   - demo: whether to seed a signed-up user, two products and a cart (`LocalStack.demo`).
-    package func provision(_ template: Template, overrides: [String: String] = [:], demo: Bool = true) async throws -> LocalStack {
+    package func provision(
+        _ template: SAMTemplate,
+        overrides: [String: String] = [:],
+        demo: Bool = true
+    ) async throws -> LocalStack {
         var resolver = try StackResolver(template: template.root, overrides: overrides)
         let secrets = overrides.filter { resolver.parameters[$0.key] == nil }
         var pending = template.resources.filter { resolver.includes($0.1) }
@@ -67,13 +43,21 @@ package struct LocalProvisioner: Sendable {
             for (name, resource) in pending {
                 do {
                     let properties = try resolver.resolve(resource["Properties"] ?? .map([]))
-                    try await self.create(name, type: resource["Type"]?.string ?? "", properties, secrets: secrets, into: &resolver)
+                    try await self.create(
+                        name,
+                        type: resource["Type"]?.string ?? "",
+                        properties,
+                        secrets: secrets,
+                        into: &resolver
+                    )
                 } catch is StackResolver.Unresolved {
                     left.append((name, resource))
                 }
             }
             guard left.count < pending.count else {
-                throw LocalError.template("cannot resolve \(left.map(\.0).sorted()): a reference cycle or an unknown name")
+                throw LocalError.template(
+                    "cannot resolve \(left.map(\.0).sorted()): a reference cycle or an unknown name"
+                )
             }
             pending = left
         }
@@ -84,7 +68,7 @@ package struct LocalProvisioner: Sendable {
 
     /// Creates one table as the template declares `logicalId`, under `name` (tests give each table a name of
     /// its own, so the template stays the only statement of its keys and indexes).
-    package func createTable(_ logicalId: String, of template: Template, named name: String) async throws {
+    package func createTable(_ logicalId: String, of template: SAMTemplate, named name: String) async throws {
         // Only what shapes the table: its encryption names the stack's key, which tests have no use for.
         let shape = try template.properties(of: logicalId).only(Self.tableShape)
         let resolved = try StackResolver(template: template.root, overrides: [:]).resolve(shape)

@@ -86,7 +86,9 @@ package struct QueueDelivery: Sendable {
         if !succeeded.isEmpty { _ = try? await self.sqs.deleteBatch(succeeded, from: queueURL) }
         for message in messages where failed.contains(message.messageId) {
             let receives = message.attributes["ApproximateReceiveCount"] ?? "?"
-            self.log("\(self.function): message \(message.messageId) failed (receive \(receives)); it returns in \(self.retryDelaySeconds) s")
+            self.log(
+                "\(self.function): message \(message.messageId) failed (receive \(receives)); it returns in \(self.retryDelaySeconds) s"
+            )
             try? await self.sqs.changeVisibility(
                 receiptHandle: message.receiptHandle,
                 in: queueURL,

@@ -1,8 +1,8 @@
 package import AWS
 package import FoundationEssentials
 package import GavelLocal
-import SchedulerEvents
 import LambdaRuntime
+import SchedulerEvents
 import Synchronization
 
 /// EventBridge Scheduler for the local stack. moto stores schedules but never fires them, so this does:
@@ -112,7 +112,12 @@ package struct ScheduleRunner: Sendable {
     package static func scheduledEvent(region: String) -> String {
         // EventBridge's time has whole seconds: 2026-11-22T03:00:00Z, not ...:00.000Z.
         let time = WallClock.iso8601(ms: WallClock.nowMs() / 1000 * 1000).dropLast(5) + "Z"
-        let event = ScheduledEvent(id: RandomIdentifier.uuid(), account: "123456789012", time: String(time), region: region)
+        let event = ScheduledEvent(
+            id: RandomIdentifier.uuid(),
+            account: "123456789012",
+            time: String(time),
+            region: region
+        )
         return (try? JSONEncoder().encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -6,7 +6,9 @@ extension Bitmap {
         let side = max(self.width, self.height)
         guard side > longest else { return (self.width, self.height) }
         let scale = Double(longest) / Double(side)
-        return (max(1, Int((Double(self.width) * scale).rounded())), max(1, Int((Double(self.height) * scale).rounded())))
+        return (
+            max(1, Int((Double(self.width) * scale).rounded())), max(1, Int((Double(self.height) * scale).rounded()))
+        )
     }
 
     /// This image shrunk to `width` × `height` (which must not be larger). RGBA is averaged premultiplied.

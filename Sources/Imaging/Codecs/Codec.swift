@@ -5,7 +5,10 @@ import CImageCodecs
 package enum Codec {
     /// Width and height from the header, without decoding pixels.
     /// - Throws: `ImagingError.corrupt` when the header cannot be read.
-    package static func dimensions(_ bytes: [UInt8], format: ImageFormat) throws(ImagingError) -> (width: Int, height: Int) {
+    package static func dimensions(
+        _ bytes: [UInt8],
+        format: ImageFormat
+    ) throws(ImagingError) -> (width: Int, height: Int) {
         switch format {
         case .jpeg:
             var width: Int32 = 0
@@ -36,7 +39,12 @@ package enum Codec {
         defer { gavel_free(bitmap.pixels) }
         let count = Int(bitmap.width) * Int(bitmap.height) * Int(bitmap.channels)
         let pixels = [UInt8](UnsafeBufferPointer(start: bitmap.pixels, count: count))
-        return Bitmap(width: Int(bitmap.width), height: Int(bitmap.height), channels: Int(bitmap.channels), pixels: pixels)
+        return Bitmap(
+            width: Int(bitmap.width),
+            height: Int(bitmap.height),
+            channels: Int(bitmap.channels),
+            pixels: pixels
+        )
     }
 
     /// Encodes as JPEG (RGB input, `quality` 1...100) or PNG (RGBA input), with no metadata.

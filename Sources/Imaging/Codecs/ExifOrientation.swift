@@ -20,12 +20,16 @@ package enum ExifOrientation {
         while offset + 4 <= bytes.count, bytes[offset] == 0xFF {
             let marker = bytes[offset + 1]
             if marker == 0xDA || marker == 0xD9 { return nil }  // start of scan, end of image
-            if marker == 0xFF { offset += 1; continue }  // fill byte
+            if marker == 0xFF {
+                offset += 1
+                continue
+            }  // fill byte
             let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
             let start = offset + 4
             let end = offset + 2 + length
             guard length >= 2, end <= bytes.count else { return nil }
-            if marker == 0xE1, end - start >= 6, bytes[start..<start + 6].elementsEqual([0x45, 0x78, 0x69, 0x66, 0, 0]) {
+            if marker == 0xE1, end - start >= 6, bytes[start..<start + 6].elementsEqual([0x45, 0x78, 0x69, 0x66, 0, 0])
+            {
                 return bytes[(start + 6)..<end]
             }
             offset = end

@@ -8,7 +8,12 @@ package struct Thumbnailer: Sendable {
     package var maxBytes: Int
     package var maxPixels: Int
 
-    package init(sizes: [Int] = [150, 300, 600], quality: Int = 82, maxBytes: Int = 25 * 1024 * 1024, maxPixels: Int = 50_000_000) {
+    package init(
+        sizes: [Int] = [150, 300, 600],
+        quality: Int = 82,
+        maxBytes: Int = 25 * 1024 * 1024,
+        maxPixels: Int = 50_000_000
+    ) {
         self.sizes = sizes
         self.quality = quality
         self.maxBytes = maxBytes
@@ -35,18 +40,33 @@ package struct Thumbnailer: Sendable {
         }
         let (width, height) = try Codec.dimensions(bytes, format: format)
         guard width > 0, height > 0 else { throw .corrupt("the image has no pixels") }
-        guard width.multipliedReportingOverflow(by: height).partialValue <= self.maxPixels, width <= 1 << 16, height <= 1 << 16 else {
-            throw .tooManyPixels("the image is \(width)x\(height) pixels; the limit is \(self.maxPixels / 1_000_000) megapixels")
+        guard width.multipliedReportingOverflow(by: height).partialValue <= self.maxPixels, width <= 1 << 16,
+            height <= 1 << 16
+        else {
+            throw .tooManyPixels(
+                "the image is \(width)x\(height) pixels; the limit is \(self.maxPixels / 1_000_000) megapixels"
+            )
         }
         let largest = self.sizes.max() ?? 0
-        let decoded = try Codec.decode(bytes, format: format, reduction: Self.reduction(longest: max(width, height), target: largest, format: format))
+        let decoded = try Codec.decode(
+            bytes,
+            format: format,
+            reduction: Self.reduction(longest: max(width, height), target: largest, format: format)
+        )
         var image = decoded.oriented(ExifOrientation.read(bytes, format: format))
         var thumbnails: [Thumbnail] = []
         // Largest first, each from the one before: less work, and area averaging composes.
         for size in self.sizes.sorted(by: >) {
             let (w, h) = image.fitting(longest: size)
             image = image.resized(width: w, height: h)
-            thumbnails.append(Thumbnail(size: size, width: w, height: h, bytes: try Codec.encode(image, format: format, quality: self.quality)))
+            thumbnails.append(
+                Thumbnail(
+                    size: size,
+                    width: w,
+                    height: h,
+                    bytes: try Codec.encode(image, format: format, quality: self.quality)
+                )
+            )
         }
         let bySize = Dictionary(thumbnails.map { ($0.size, $0) }) { first, _ in first }
         return (format, self.sizes.compactMap { bySize[$0] })

@@ -25,17 +25,26 @@ package struct ThumbnailConfiguration: Sendable, Equatable {
             Int($0.filter { $0 != " " })
         }
         guard !sizes.isEmpty, sizes.allSatisfy({ $0.map { (16...4096).contains($0) } ?? false }) else {
-            throw ValidationError(field: "THUMBNAIL_SIZES", "must be whole numbers of pixels from 16 to 4096, separated by commas")
+            throw ValidationError(
+                field: "THUMBNAIL_SIZES",
+                "must be whole numbers of pixels from 16 to 4096, separated by commas"
+            )
         }
         self.sizes = Array(Set(sizes.compactMap { $0 })).sorted()
         self.quality = try environment.integer("JPEG_QUALITY", default: 82, in: 1...100)
         self.maxBytes = try environment.integer("MAX_UPLOAD_BYTES", default: 25 * 1024 * 1024, in: 1...1 << 30)
         self.maxMegapixels = try environment.integer("MAX_MEGAPIXELS", default: 50, in: 1...500)
-        self.cacheControl = environment["THUMBNAIL_CACHE_CONTROL"].flatMap { $0.isEmpty ? nil : $0 } ?? "public, max-age=86400"
+        self.cacheControl =
+            environment["THUMBNAIL_CACHE_CONTROL"].flatMap { $0.isEmpty ? nil : $0 } ?? "public, max-age=86400"
     }
 
     package var thumbnailer: Thumbnailer {
-        Thumbnailer(sizes: self.sizes, quality: self.quality, maxBytes: self.maxBytes, maxPixels: self.maxMegapixels * 1_000_000)
+        Thumbnailer(
+            sizes: self.sizes,
+            quality: self.quality,
+            maxBytes: self.maxBytes,
+            maxPixels: self.maxMegapixels * 1_000_000
+        )
     }
 
 }

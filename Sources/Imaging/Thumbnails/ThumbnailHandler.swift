@@ -2,9 +2,9 @@ package import AWS
 package import Catalog
 import FoundationEssentials
 package import GavelCore
-package import S3Events
 package import LambdaRuntime
 package import Logging
+package import S3Events
 
 /// Makes thumbnails of product images uploaded under `uploads/<product_id>/<file>` (S3 ObjectCreated).
 ///
@@ -21,10 +21,17 @@ package struct ThumbnailHandler: FunctionHandler {
     package let configuration: ThumbnailConfiguration
     package let metrics: Metrics
 
-    package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "image-processing")) throws {
+    package init(
+        environment: [String: String],
+        aws: AWSClients,
+        metrics: Metrics = Metrics(function: "image-processing")
+    ) throws {
         self.configuration = try ThumbnailConfiguration(environment: environment)
         self.s3 = S3(client: aws.client(.s3))
-        self.products = ProductStore(dynamo: DynamoDB(client: aws.client(.dynamoDB)), table: self.configuration.productsTable)
+        self.products = ProductStore(
+            dynamo: DynamoDB(client: aws.client(.dynamoDB)),
+            table: self.configuration.productsTable
+        )
         self.metrics = metrics
     }
 
@@ -71,7 +78,10 @@ package struct ThumbnailHandler: FunctionHandler {
         let key = record.key
         guard record.eventName.hasPrefix("ObjectCreated"), let upload = Upload(key: key) else {
             report.skipped.append(key)
-            logger.info("not an upload under uploads/<product_id>/<file>; skipped", metadata: ["event": "\(record.eventName)"])
+            logger.info(
+                "not an upload under uploads/<product_id>/<file>; skipped",
+                metadata: ["event": "\(record.eventName)"]
+            )
             return
         }
         guard let info = try await self.s3.headObject(bucket: record.bucket, key: key) else {
@@ -82,7 +92,8 @@ package struct ThumbnailHandler: FunctionHandler {
         guard info.size <= self.configuration.maxBytes else {
             throw ImagingError.tooLarge("the upload is \(info.size) bytes; the limit is \(self.configuration.maxBytes)")
         }
-        let body = try await self.s3.getObject(bucket: record.bucket, key: key, maxBytes: self.configuration.maxBytes).body
+        let body = try await self.s3.getObject(bucket: record.bucket, key: key, maxBytes: self.configuration.maxBytes)
+            .body
         let made = try self.configuration.thumbnailer.thumbnails(of: body)
         var keys: [Int: String] = [:]
         for thumbnail in made.thumbnails {
@@ -91,19 +102,28 @@ package struct ThumbnailHandler: FunctionHandler {
                 bucket: record.bucket,
                 key: target,
                 body: thumbnail.bytes,
-                options: S3.PutOptions(contentType: made.format.contentType, cacheControl: self.configuration.cacheControl)
+                options: S3.PutOptions(
+                    contentType: made.format.contentType,
+                    cacheControl: self.configuration.cacheControl
+                )
             )
             keys[thumbnail.size] = target
         }
         try await self.record(keys, original: key, productId: upload.productId, logger: logger)
         report.processed.append(key)
-        logger.info("thumbnails written", metadata: ["sizes": "\(made.thumbnails.map(\.size))", "format": "\(made.format.rawValue)"])
+        logger.info(
+            "thumbnails written",
+            metadata: ["sizes": "\(made.thumbnails.map(\.size))", "format": "\(made.format.rawValue)"]
+        )
     }
 
     /// Records the thumbnails on the product; a product that does not exist (yet) is left alone.
     private func record(_ keys: [Int: String], original: String, productId: String, logger: Logger) async throws {
         if try await !self.products.recordThumbnails(keys, original: original, of: productId, at: WallClock.nowMs()) {
-            logger.warning("no such product; thumbnails written but not recorded", metadata: ["productId": "\(productId)"])
+            logger.warning(
+                "no such product; thumbnails written but not recorded",
+                metadata: ["productId": "\(productId)"]
+            )
         }
     }
 

@@ -16,7 +16,13 @@ package struct APIGatewayRequest: Codable, Sendable, Equatable {
             package var sourceIp: String?
             package var userAgent: String?
 
-            package init(method: String, path: String, protocol: String? = nil, sourceIp: String? = nil, userAgent: String? = nil) {
+            package init(
+                method: String,
+                path: String,
+                protocol: String? = nil,
+                sourceIp: String? = nil,
+                userAgent: String? = nil
+            ) {
                 self.method = method
                 self.path = path
                 self.protocol = `protocol`
@@ -128,7 +134,13 @@ package struct APIGatewayRequest: Codable, Sendable, Equatable {
     }
 
     /// A JSON request as tests and benchmarks make one: `claims` as the JWT authorizer would pass them.
-    package init(method: String, path: String, query: [String: String] = [:], body: String? = nil, claims: [String: String]?) {
+    package init(
+        method: String,
+        path: String,
+        query: [String: String] = [:],
+        body: String? = nil,
+        claims: [String: String]?
+    ) {
         self.init(
             rawPath: path,
             rawQueryString: query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"),

@@ -10,7 +10,13 @@ package struct APIGatewayResponse: Codable, Sendable, Equatable {
     package var body: String
     package var isBase64Encoded: Bool
 
-    package init(statusCode: Int, headers: [String: String] = [:], cookies: [String]? = nil, body: String, isBase64Encoded: Bool = false) {
+    package init(
+        statusCode: Int,
+        headers: [String: String] = [:],
+        cookies: [String]? = nil,
+        body: String,
+        isBase64Encoded: Bool = false
+    ) {
         self.statusCode = statusCode
         self.headers = headers
         self.cookies = cookies

@@ -17,7 +17,14 @@ package struct ScheduledEvent: Codable, Sendable, Equatable {
 
     package static let detailTypeName = "Scheduled Event"
 
-    package init(id: String, source: String = "aws.scheduler", account: String, time: String, region: String, resources: [String] = []) {
+    package init(
+        id: String,
+        source: String = "aws.scheduler",
+        account: String,
+        time: String,
+        region: String,
+        resources: [String] = []
+    ) {
         self.version = "0"
         self.id = id
         self.detailType = Self.detailTypeName

@@ -1,5 +1,5 @@
-import GavelCore
 package import AWS
+import GavelCore
 
 /// The bids_history table (keys `auction_id`, `timestamp#user_id`; TTL `ttl_expiry`): every accepted live bid.
 ///
@@ -21,7 +21,9 @@ package struct LiveBidStore: Sendable {
         // One write per key: a batch holding the same bid twice (a producer retry) would make DynamoDB refuse
         // the whole BatchWriteItem.
         var items: [String: [String: AttributeValue]] = [:]
-        for bid in bids { items[bid.auctionId + "\u{0}" + bid.sortKey] = bid.item(retentionSeconds: self.retentionSeconds) }
+        for bid in bids {
+            items[bid.auctionId + "\u{0}" + bid.sortKey] = bid.item(retentionSeconds: self.retentionSeconds)
+        }
         guard !items.isEmpty else { return }
         try await self.dynamo.batchWrite(table: self.table, items.values.map { .put($0) })
     }

@@ -1,6 +1,6 @@
-package import GavelCore
-import FoundationEssentials
 import APIGatewayEvents
+import FoundationEssentials
+package import GavelCore
 
 extension APIGatewayResponse {
     /// `value` as JSON with `status`.
@@ -61,6 +61,10 @@ package struct APIError: Error, Sendable, Equatable {
     }
 
     var response: APIGatewayResponse {
-        .json(self.status, Body(error: .init(code: self.code, message: self.message, field: self.field)), headers: self.headers)
+        .json(
+            self.status,
+            Body(error: .init(code: self.code, message: self.message, field: self.field)),
+            headers: self.headers
+        )
     }
 }

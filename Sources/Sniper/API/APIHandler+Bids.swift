@@ -1,7 +1,7 @@
 import APIGatewayEvents
-import GavelCore
 import AWS
 import FoundationEssentials
+import GavelCore
 import LambdaRuntime
 import Logging
 
@@ -158,7 +158,10 @@ extension APIHandler {
         do throws(AWSError) {
             try await self.schedules.delete(bidId: bid.bidId)
         } catch {
-            logger.warning("the bid's schedule was not deleted; it will fire and do nothing", metadata: ["error": "\(error)"])
+            logger.warning(
+                "the bid's schedule was not deleted; it will fire and do nothing",
+                metadata: ["error": "\(error)"]
+            )
         }
     }
 

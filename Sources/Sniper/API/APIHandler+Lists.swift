@@ -1,5 +1,5 @@
-import GavelCore
 import APIGatewayEvents
+import GavelCore
 
 /// `GET /bids` and `GET /history`: the caller's rows, newest first, `limit` (1 to 100, default 20) at a time.
 ///
@@ -22,13 +22,17 @@ extension APIHandler {
         var status: BidStatus?
         if let text = call.query["status"] {
             guard let parsed = BidStatus(rawValue: text) else {
-                throw APIError.invalid("status", "must be one of \(BidStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw APIError.invalid(
+                    "status",
+                    "must be one of \(BidStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             status = parsed
         }
         let cursor = call.query["cursor"]
         if let text = cursor {
-            guard text.utf8.count == 28, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            guard text.utf8.count == 28, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            else {
                 throw APIError.invalid("cursor", "is not a cursor this API returned")
             }
         }
@@ -40,7 +44,9 @@ extension APIHandler {
         let limit = try Self.limit(call.query)
         var cursor: Int64?
         if let text = call.query["cursor"] {
-            guard let value = Int64(text), value > 0 else { throw APIError.invalid("cursor", "is not a cursor this API returned") }
+            guard let value = Int64(text), value > 0 else {
+                throw APIError.invalid("cursor", "is not a cursor this API returned")
+            }
             cursor = value
         }
         let page = try await self.bids.history(of: call.userId, after: cursor, limit: limit)

@@ -1,7 +1,7 @@
 import APIGatewayEvents
-import GavelCore
 import AWS
 import FoundationEssentials
+import GavelCore
 import LambdaRuntime
 import Logging
 
@@ -24,7 +24,9 @@ extension APIHandler {
 
     private func view(_ row: UserProfile?, call: Call) -> ProfileView {
         var notifications: [String: Bool] = [:]
-        for kind in Notification.Kind.allCases { notifications[kind.rawValue] = row?.notifications?[kind.rawValue] ?? true }
+        for kind in Notification.Kind.allCases {
+            notifications[kind.rawValue] = row?.notifications?[kind.rawValue] ?? true
+        }
         return ProfileView(
             userId: call.userId,
             email: call.claims["email"] ?? row?.email,

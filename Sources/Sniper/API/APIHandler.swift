@@ -1,7 +1,7 @@
 package import APIGatewayEvents
-package import GavelCore
 package import AWS
 import FoundationEssentials
+package import GavelCore
 package import LambdaRuntime
 import Logging
 
@@ -63,7 +63,11 @@ package struct APIHandler: FunctionHandler {
         return response
     }
 
-    private func route(_ request: APIGatewayRequest, context: LambdaContext, logger: Logger) async throws(APIError) -> APIGatewayResponse {
+    private func route(
+        _ request: APIGatewayRequest,
+        context: LambdaContext,
+        logger: Logger
+    ) async throws(APIError) -> APIGatewayResponse {
         let match = try APIRoute.match(method: request.requestContext.http.method, path: request.rawPath)
         // The route table says which routes need a caller; `/health` alone does not.
         let userId = request.claims?["sub"] ?? ""
@@ -144,7 +148,11 @@ package struct APIHandler: FunctionHandler {
             return APIError(409, "ebay_not_linked", "eBay refused the authorization; link your eBay account again")
         case .unavailable, .refused, .invalidResponse:
             logger.warning("eBay call failed", metadata: ["error": "\(error)"])
-            return APIError(502, "ebay_unavailable", "eBay did not answer as expected; try again (request id \(context.requestId))")
+            return APIError(
+                502,
+                "ebay_unavailable",
+                "eBay did not answer as expected; try again (request id \(context.requestId))"
+            )
         case .configuration:
             return self.fault(error, context: context, logger: logger)
         }

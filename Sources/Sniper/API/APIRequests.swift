@@ -1,4 +1,5 @@
 import GavelCore
+
 /// The JSON bodies the api accepts. Each refuses unknown fields (StrictJSON) and names the field at fault.
 enum APIRequests {
     /// `{"amount": 125000, "currency": "GBP"}`: whole minor units, an ISO 4217 code.
@@ -77,7 +78,8 @@ enum APIRequests {
     /// eBay's RESTful item ids (`v1|110551991234|0`) and legacy numeric ids: letters, digits, `|`, `_`, `-`.
     static func itemId(_ text: String) throws(APIError) -> String {
         let allowed = text.utf8.allSatisfy { byte in
-            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || "|_-".utf8.contains(byte)
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+                || "|_-".utf8.contains(byte)
         }
         guard !text.isEmpty, text.utf8.count <= 100, allowed else {
             throw .invalid("itemId", "must be an eBay item id such as v1|110551991234|0")
@@ -88,11 +90,15 @@ enum APIRequests {
     /// `UTC` or an IANA name such as `Europe/London` (checked for form; the tz database is not shipped).
     static func timeZone(_ text: String) throws(APIError) -> String {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        let wellFormed = (1...3).contains(parts.count) && parts.allSatisfy { part in
-            !part.isEmpty && part.utf8.allSatisfy { byte in
-                (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || "_+-".utf8.contains(byte)
+        let wellFormed =
+            (1...3).contains(parts.count)
+            && parts.allSatisfy { part in
+                !part.isEmpty
+                    && part.utf8.allSatisfy { byte in
+                        (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+                            || "_+-".utf8.contains(byte)
+                    }
             }
-        }
         guard wellFormed, text.utf8.count <= 64 else {
             throw .invalid("timeZone", "must be an IANA time zone such as Europe/London")
         }

@@ -1,4 +1,5 @@
 import GavelCore
+
 /// The api function's routes: one table, which the router matches and the OpenAPI test compares with
 /// `docs/openapi.yaml`.
 package enum APIRoute: String, Sendable, CaseIterable {
@@ -45,11 +46,17 @@ package enum APIRoute: String, Sendable, CaseIterable {
                 return pattern == segment
             }
             guard fits else { continue }
-            if entry.method == method { return Match(route: entry.route, signedIn: entry.signedIn, parameters: parameters) }
+            if entry.method == method {
+                return Match(route: entry.route, signedIn: entry.signedIn, parameters: parameters)
+            }
             allowed.append(entry.method)
         }
         guard !allowed.isEmpty else { throw APIError(404, "not_found", "no route for \(path)") }
-        var error = APIError(405, "method_not_allowed", "\(method) is not allowed here; use \(allowed.joined(separator: ", "))")
+        var error = APIError(
+            405,
+            "method_not_allowed",
+            "\(method) is not allowed here; use \(allowed.joined(separator: ", "))"
+        )
         error.headers["allow"] = allowed.joined(separator: ", ")
         throw error
     }

@@ -1,6 +1,6 @@
-package import GavelCore
 package import AWS
 import FoundationEssentials
+package import GavelCore
 import LambdaRuntime
 import Synchronization
 
@@ -132,7 +132,10 @@ package final class Ebay: Sendable {
         let answer = try await self.token { _ in
             [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("scope", Self.bidScope)]
         }
-        return AccessToken(token: answer.access_token ?? "", expiresAt: WallClock.nowMs() + (answer.expires_in ?? 7200) * 1000)
+        return AccessToken(
+            token: answer.access_token ?? "",
+            expiresAt: WallClock.nowMs() + (answer.expires_in ?? 7200) * 1000
+        )
     }
 
     /// The application token Browse calls use, from the cache while it has a minute left.
@@ -153,7 +156,9 @@ package final class Ebay: Sendable {
         let request = TransportRequest(
             method: "GET",
             url: self.configuration.baseURL + "/buy/browse/v1/item/" + URIEncoding.encode(itemId),
-            headers: [("Authorization", "Bearer \(token)"), ("X-EBAY-C-MARKETPLACE-ID", self.configuration.marketplace)],
+            headers: [
+                ("Authorization", "Bearer \(token)"), ("X-EBAY-C-MARKETPLACE-ID", self.configuration.marketplace),
+            ],
             timeout: .seconds(10)
         )
         let response = try await self.send(request, retryingUntil: nil)
@@ -167,7 +172,8 @@ package final class Ebay: Sendable {
         let body = #"{"maxAmount":{"value":"\#(maxBid.decimalString)","currency":"\#(maxBid.currency)"}}"#
         return TransportRequest(
             method: "POST",
-            url: self.configuration.baseURL + "/buy/offer/v1_beta/bidding/" + URIEncoding.encode(itemId) + "/place_proxy_bid",
+            url: self.configuration.baseURL + "/buy/offer/v1_beta/bidding/" + URIEncoding.encode(itemId)
+                + "/place_proxy_bid",
             headers: [
                 ("Authorization", "Bearer \(accessToken)"), ("Content-Type", "application/json"),
                 ("X-EBAY-C-MARKETPLACE-ID", self.configuration.marketplace),

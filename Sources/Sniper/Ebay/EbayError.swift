@@ -1,4 +1,5 @@
 import GavelCore
+
 /// What went wrong talking to eBay. Descriptions carry eBay's error id and message, never a token or secret.
 package enum EbayError: Error, CustomStringConvertible, Equatable {
     /// eBay could not be reached, timed out, or answered 429 or 5xx: worth another attempt.

@@ -1,5 +1,5 @@
-package import GavelCore
 import FoundationEssentials
+package import GavelCore
 import LambdaRuntime
 
 /// The parts of a Browse API item (`GET /buy/browse/v1/item/{item_id}`) a snipe needs.
@@ -14,7 +14,14 @@ package struct EbayItem: Sendable, Equatable {
     /// Unix milliseconds.
     package var endTime: Int64
 
-    package init(itemId: String, title: String, isAuction: Bool, currentPrice: Money, minimumBid: Money?, endTime: Int64) {
+    package init(
+        itemId: String,
+        title: String,
+        isAuction: Bool,
+        currentPrice: Money,
+        minimumBid: Money?,
+        endTime: Int64
+    ) {
         self.itemId = itemId
         self.title = title
         self.isAuction = isAuction

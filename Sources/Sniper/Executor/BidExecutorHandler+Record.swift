@@ -1,5 +1,5 @@
-import GavelCore
 import AWS
+import GavelCore
 import LambdaRuntime
 import Logging
 
@@ -13,7 +13,10 @@ extension BidExecutorHandler {
         bid.updatedAt = WallClock.nowMs()
         try await self.bids.record(bid, from: previous)
         self.metrics.count(["Bids\(bid.status.rawValue.capitalizedFirst)": 1])
-        logger.info("outcome recorded", metadata: ["status": "\(bid.status.rawValue)", "detail": "\(bid.detail ?? "")"])
+        logger.info(
+            "outcome recorded",
+            metadata: ["status": "\(bid.status.rawValue)", "detail": "\(bid.detail ?? "")"]
+        )
         try await self.notify(&bid)
     }
 

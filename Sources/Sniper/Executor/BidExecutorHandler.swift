@@ -1,6 +1,6 @@
-package import GavelCore
 package import AWS
 import FoundationEssentials
+package import GavelCore
 package import LambdaRuntime
 import Logging
 
@@ -39,7 +39,11 @@ package struct BidExecutorHandler: FunctionHandler {
     package let configuration: SniperConfiguration
     package let metrics: Metrics
 
-    package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "bid-executor")) throws {
+    package init(
+        environment: [String: String],
+        aws: AWSClients,
+        metrics: Metrics = Metrics(function: "bid-executor")
+    ) throws {
         let configuration = try SniperConfiguration(environment: environment)
         let dynamo = DynamoDB(client: aws.client(.dynamoDB))
         self.bids = BidStore(dynamo: dynamo, configuration: configuration)
@@ -55,7 +59,8 @@ package struct BidExecutorHandler: FunctionHandler {
         if event.sweep == "overdue" {
             return Output(missed: try await self.sweepOverdue(logger: context.logger))
         }
-        guard let userId = event.userId, let bidId = event.bidId, !userId.isEmpty, !bidId.isEmpty, event.sweep == nil else {
+        guard let userId = event.userId, let bidId = event.bidId, !userId.isEmpty, !bidId.isEmpty, event.sweep == nil
+        else {
             throw ValidationError(field: nil, #"the event must be {"userId", "bidId"} or {"sweep": "overdue"}"#)
         }
         var logger = context.logger
@@ -88,7 +93,11 @@ package struct BidExecutorHandler: FunctionHandler {
     }
 
     /// Everything between the claim and the record: the outcome and why.
-    private func attempt(_ bid: inout SnipeBid, context: LambdaContext, logger: Logger) async -> (status: BidStatus, detail: String?) {
+    private func attempt(
+        _ bid: inout SnipeBid,
+        context: LambdaContext,
+        logger: Logger
+    ) async -> (status: BidStatus, detail: String?) {
         do throws(EbayError) {
             let stored: String?
             do {
@@ -110,7 +119,9 @@ package struct BidExecutorHandler: FunctionHandler {
             }
             // Two seconds before: refresh what might have gone stale and wake the connection up.
             try? await Task.sleep(for: .milliseconds(max(0, bid.dueAt - 2_000 - WallClock.nowMs())))
-            if token.expiresAt < bid.dueAt + 30_000 { token = try await self.ebay.accessToken(refreshToken: refreshToken) }
+            if token.expiresAt < bid.dueAt + 30_000 {
+                token = try await self.ebay.accessToken(refreshToken: refreshToken)
+            }
             item = try await self.ebay.item(bid.itemId)
             bid.auctionEndTime = item.endTime
             if let late = Self.unbiddable(item, bid) { return late }

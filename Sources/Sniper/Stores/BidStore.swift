@@ -63,7 +63,10 @@ package struct BidStore: Sendable {
                 key: bid.key,
                 update: "SET #status = :cancelled, updatedAt = :now",
                 names: ["#status": "status"],
-                values: [":cancelled": .s(BidStatus.cancelled.rawValue), ":now": .n(String(bid.updatedAt)), ":expected": .s(BidStatus.scheduled.rawValue)],
+                values: [
+                    ":cancelled": .s(BidStatus.cancelled.rawValue), ":now": .n(String(bid.updatedAt)),
+                    ":expected": .s(BidStatus.scheduled.rawValue),
+                ],
                 condition: .init("#status = :expected")
             )
         }
@@ -144,12 +147,22 @@ package struct BidStore: Sendable {
     }
 
     /// The user's bids, newest first, optionally only those in `status`, after the bid `cursor`.
-    package func bids(of userId: String, status: BidStatus?, after cursor: String?, limit: Int) async throws -> Page<SnipeBid> {
+    package func bids(
+        of userId: String,
+        status: BidStatus?,
+        after cursor: String?,
+        limit: Int
+    ) async throws -> Page<SnipeBid> {
         let filter = status.map {
             DynamoDB.Condition("#status = :status", names: ["#status": "status"], values: [":status": .s($0.rawValue)])
         }
         let page = try await self.page(
-            table: self.bidsTable, sortKey: "bidId", cursor: cursor.map(AttributeValue.s), filter: filter, limit: limit, userId: userId
+            table: self.bidsTable,
+            sortKey: "bidId",
+            cursor: cursor.map(AttributeValue.s),
+            filter: filter,
+            limit: limit,
+            userId: userId
         )
         return Page(
             items: try page.items.map { try DynamoDBDecoder().decode(SnipeBid.self, from: $0) },
@@ -160,7 +173,12 @@ package struct BidStore: Sendable {
     /// The user's history entries, newest first, after the entry at `cursor` (Unix ms).
     package func history(of userId: String, after cursor: Int64?, limit: Int) async throws -> Page<BidHistoryEntry> {
         let page = try await self.page(
-            table: self.historyTable, sortKey: "timestamp", cursor: cursor.map { .n(String($0)) }, filter: nil, limit: limit, userId: userId
+            table: self.historyTable,
+            sortKey: "timestamp",
+            cursor: cursor.map { .n(String($0)) },
+            filter: nil,
+            limit: limit,
+            userId: userId
         )
         return Page(
             items: try page.items.map { try DynamoDBDecoder().decode(BidHistoryEntry.self, from: $0) },

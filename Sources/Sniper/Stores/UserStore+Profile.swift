@@ -28,7 +28,8 @@ extension UserStore {
         }
         let set = assignments.filter { $0.value != nil }.map { "#\($0.attribute) = :\($0.attribute)" }
         let remove = assignments.filter { $0.value == nil }.map { "#\($0.attribute)" }
-        let update = (set.isEmpty ? "" : "SET " + set.joined(separator: ", "))
+        let update =
+            (set.isEmpty ? "" : "SET " + set.joined(separator: ", "))
             + (remove.isEmpty ? "" : " REMOVE " + remove.joined(separator: ", "))
         return try await self.update(userId, update: update, names: names, values: values)
     }

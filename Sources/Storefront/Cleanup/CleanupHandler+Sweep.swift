@@ -24,8 +24,16 @@ extension CleanupHandler {
         let cutoffMs = nowMs - Int64(self.configuration.retentionDays) * 86_400_000
         let page = self.configuration.pageSize
         return [
-            Sweep(name: "analytics", counts: \.analytics, expired: self.store.analytics(olderThan: cutoffMs, pageSize: page)),
-            Sweep(name: "sessions", counts: \.sessions, expired: self.store.sessions(expiredBefore: nowMs / 1000, pageSize: page)),
+            Sweep(
+                name: "analytics",
+                counts: \.analytics,
+                expired: self.store.analytics(olderThan: cutoffMs, pageSize: page)
+            ),
+            Sweep(
+                name: "sessions",
+                counts: \.sessions,
+                expired: self.store.sessions(expiredBefore: nowMs / 1000, pageSize: page)
+            ),
         ]
     }
 
@@ -39,7 +47,17 @@ extension CleanupHandler {
         await withTaskGroup(of: (Int, Outcome).self) { group in
             for (index, position) in positions.enumerated() {
                 group.addTask {
-                    (index, await self.segment(sweep, index: index, of: positions.count, from: position, dryRun: dryRun, stopAt: stopAt))
+                    (
+                        index,
+                        await self.segment(
+                            sweep,
+                            index: index,
+                            of: positions.count,
+                            from: position,
+                            dryRun: dryRun,
+                            stopAt: stopAt
+                        )
+                    )
                 }
             }
             var total = Outcome(positions: positions)
@@ -65,7 +83,11 @@ extension CleanupHandler {
         var position = start
         while position != .done, ContinuousClock.now < stopAt {
             do {
-                let page = try await self.store.page(of: sweep.expired, after: position.startKey, segment: (index, count))
+                let page = try await self.store.page(
+                    of: sweep.expired,
+                    after: position.startKey,
+                    segment: (index, count)
+                )
                 outcome.counts.expired += page.keys.count
                 if !dryRun, !page.keys.isEmpty {
                     try await self.store.delete(page.keys, of: sweep.expired)

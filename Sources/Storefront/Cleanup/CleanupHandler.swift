@@ -16,7 +16,8 @@ package struct CleanupHandler: FunctionByteHandler {
     package let configuration: CleanupConfiguration
     package let metrics: Metrics
 
-    package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "cleanup")) throws {
+    package init(environment: [String: String], aws: AWSClients, metrics: Metrics = Metrics(function: "cleanup")) throws
+    {
         self.configuration = try CleanupConfiguration(environment: environment)
         self.store = CleanupStore(dynamo: DynamoDB(client: aws.client(.dynamoDB)), configuration: self.configuration)
         self.metrics = metrics
@@ -52,14 +53,23 @@ package struct CleanupHandler: FunctionByteHandler {
 
     /// One run, stopping new pages `stopBeforeDeadline` before `deadline`.
     /// - Throws: the first AWS error after saving the progress made (so the next run resumes from it).
-    package func run(_ request: CleanupRequest, deadline: ContinuousClock.Instant, logger: Logger) async throws -> Report {
+    package func run(
+        _ request: CleanupRequest,
+        deadline: ContinuousClock.Instant,
+        logger: Logger
+    ) async throws -> Report {
         let stopAt = deadline - self.configuration.stopBeforeDeadline
         let saved = request.dryRun ? nil : try await self.loadCheckpoint(logger: logger)
         var checkpoint = saved ?? CleanupCheckpoint(segments: self.configuration.segments)
         var report = Report(dryRun: request.dryRun, complete: false, resumed: saved != nil)
         var failure: (any Error)?
         for sweep in self.sweeps() {
-            let outcome = await self.sweep(sweep, from: checkpoint.positions(of: sweep.name), dryRun: request.dryRun, stopAt: stopAt)
+            let outcome = await self.sweep(
+                sweep,
+                from: checkpoint.positions(of: sweep.name),
+                dryRun: request.dryRun,
+                stopAt: stopAt
+            )
             checkpoint.positions[sweep.name] = outcome.positions
             report[keyPath: sweep.counts] = outcome.counts
             if failure == nil { failure = outcome.failure }

@@ -14,7 +14,14 @@ package struct Order: Sendable, Equatable {
         package var quantity: Int64
         package var lineTotal: Int64
 
-        package init(productId: String, vendorId: String, name: String, unitPrice: Int64, quantity: Int64, lineTotal: Int64) {
+        package init(
+            productId: String,
+            vendorId: String,
+            name: String,
+            unitPrice: Int64,
+            quantity: Int64,
+            lineTotal: Int64
+        ) {
             self.productId = productId
             self.vendorId = vendorId
             self.name = name
@@ -102,7 +109,13 @@ package struct Order: Sendable, Equatable {
             orderId: self.orderId,
             status: self.status,
             lines: self.lines.map {
-                .init(productId: $0.productId, name: $0.name, unitPrice: $0.unitPrice, quantity: $0.quantity, lineTotal: $0.lineTotal)
+                .init(
+                    productId: $0.productId,
+                    name: $0.name,
+                    unitPrice: $0.unitPrice,
+                    quantity: $0.quantity,
+                    lineTotal: $0.lineTotal
+                )
             },
             subtotal: self.subtotal,
             total: self.total,

@@ -84,12 +84,17 @@ package struct OrderRequest: Sendable, Equatable {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: AnyKey.self)
-            if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { $0 != "productId" && $0 != "quantity" }) {
+            if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: {
+                $0 != "productId" && $0 != "quantity"
+            }) {
                 throw ValidationError(field: StrictJSON.path(decoder.codingPath + [AnyKey(unknown)]), "unknown field")
             }
             self.productId = try container.decode(String.self, forKey: AnyKey("productId"))
             guard !self.productId.isEmpty, self.productId.utf8.count <= 128 else {
-                throw ValidationError(field: StrictJSON.path(decoder.codingPath + [AnyKey("productId")]), "must be 1 to 128 characters")
+                throw ValidationError(
+                    field: StrictJSON.path(decoder.codingPath + [AnyKey("productId")]),
+                    "must be 1 to 128 characters"
+                )
             }
             guard container.contains(AnyKey("quantity")) else {
                 throw ValidationError(field: StrictJSON.path(decoder.codingPath + [AnyKey("quantity")]), "is required")

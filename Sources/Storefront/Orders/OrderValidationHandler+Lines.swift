@@ -1,5 +1,5 @@
-import Catalog
 import AWS
+import Catalog
 import FoundationEssentials
 import GavelCore
 
@@ -69,7 +69,11 @@ extension OrderValidationHandler {
             }
             guard product.currency == currency else {
                 problems.append(
-                    OrderProblem(.currencyMismatch, productId: id, "priced in \(product.currency); this order is in \(currency)")
+                    OrderProblem(
+                        .currencyMismatch,
+                        productId: id,
+                        "priced in \(product.currency); this order is in \(currency)"
+                    )
                 )
                 continue
             }

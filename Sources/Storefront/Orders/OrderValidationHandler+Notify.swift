@@ -12,7 +12,11 @@ extension OrderValidationHandler {
                 notificationId: "order-\(order.orderId)-confirmation",
                 kind: .orderConfirmation,
                 userId: order.userId,
-                data: Self.data(order.orderId, Money(amount: order.total, currency: order.currency), link.map { "\($0)/orders/\(order.orderId)" })
+                data: Self.data(
+                    order.orderId,
+                    Money(amount: order.total, currency: order.currency),
+                    link.map { "\($0)/orders/\(order.orderId)" }
+                )
             )
         ]
         var vendors: [String] = []

@@ -1,5 +1,5 @@
-import Catalog
 import AWS
+import Catalog
 import FoundationEssentials
 import GavelCore
 
@@ -23,7 +23,11 @@ extension OrderValidationHandler {
     }
 
     /// Turns a cancelled transaction's line outcomes into problems that name the products.
-    private func explain(_ outcomes: [OrderStore.StepOutcome], reasons: [String], order: Order) async throws -> Reservation {
+    private func explain(
+        _ outcomes: [OrderStore.StepOutcome],
+        reasons: [String],
+        order: Order
+    ) async throws -> Reservation {
         var problems: [OrderProblem] = []
         var recheck: [Order.Line] = []
         for (line, outcome) in zip(order.lines, outcomes) {
@@ -34,10 +38,20 @@ extension OrderValidationHandler {
                 recheck.append(line)
             case .conflict:
                 problems.append(
-                    OrderProblem(.conflict, productId: line.productId, "another order changed this product at the same moment; try again")
+                    OrderProblem(
+                        .conflict,
+                        productId: line.productId,
+                        "another order changed this product at the same moment; try again"
+                    )
                 )
             case .other(let reason):
-                problems.append(OrderProblem(.conflict, productId: line.productId, "the product could not be reserved (\(reason)); try again"))
+                problems.append(
+                    OrderProblem(
+                        .conflict,
+                        productId: line.productId,
+                        "the product could not be reserved (\(reason)); try again"
+                    )
+                )
             }
         }
         if !recheck.isEmpty {
@@ -56,12 +70,22 @@ extension OrderValidationHandler {
 
     static func whatChanged(_ line: Order.Line, product: Product?, currency: String) -> OrderProblem {
         guard let product else { return OrderProblem(.notFound, productId: line.productId, "no such product") }
-        if !product.isActive { return OrderProblem(.inactive, productId: line.productId, "the product is not for sale") }
+        if !product.isActive {
+            return OrderProblem(.inactive, productId: line.productId, "the product is not for sale")
+        }
         if product.price != line.unitPrice || product.currency != currency {
-            return OrderProblem(.priceChanged, productId: line.productId, "the price changed; review the order and send it again")
+            return OrderProblem(
+                .priceChanged,
+                productId: line.productId,
+                "the price changed; review the order and send it again"
+            )
         }
         if product.stock < line.quantity { return Self.insufficient(product) }
-        return OrderProblem(.conflict, productId: line.productId, "the product changed while the order was placed; try again")
+        return OrderProblem(
+            .conflict,
+            productId: line.productId,
+            "the product changed while the order was placed; try again"
+        )
     }
 }
 

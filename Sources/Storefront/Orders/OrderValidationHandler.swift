@@ -1,5 +1,5 @@
-package import Catalog
 package import AWS
+package import Catalog
 package import FoundationEssentials
 package import GavelCore
 package import LambdaRuntime
@@ -28,7 +28,12 @@ package struct OrderValidationHandler: FunctionByteHandler {
         let dynamo = DynamoDB(client: aws.client(.dynamoDB))
         self.products = ProductStore(dynamo: dynamo, table: self.configuration.productsTable)
         self.cart = CartStore(dynamo: dynamo, table: self.configuration.cartTable)
-        self.orders = OrderStore(dynamo: dynamo, table: self.configuration.ordersTable, products: self.products, cart: self.cart)
+        self.orders = OrderStore(
+            dynamo: dynamo,
+            table: self.configuration.ordersTable,
+            products: self.products,
+            cart: self.cart
+        )
         self.sqs = SQS(client: aws.client(.sqs))
         self.metrics = metrics
     }
@@ -109,7 +114,12 @@ package struct OrderValidationHandler: FunctionByteHandler {
 
     /// An order already written under this idempotency key: the same answer again, and its notifications
     /// queued again (the queue and the consumer deduplicate them by id), in case the first try lost them.
-    private func replay(_ order: Order, fingerprint: String, request: OrderRequest, logger: Logger) async throws -> Outcome {
+    private func replay(
+        _ order: Order,
+        fingerprint: String,
+        request: OrderRequest,
+        logger: Logger
+    ) async throws -> Outcome {
         guard order.requestFingerprint == fingerprint else {
             return .refused([
                 OrderProblem(.idempotencyKeyReused, "this idempotencyKey was used for an order with other lines")

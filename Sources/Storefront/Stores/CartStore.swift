@@ -20,7 +20,12 @@ package struct CartStore: Sendable {
     /// The user's cart, read consistently, in product order.
     package func lines(of userId: String) async throws -> [Line] {
         let rows = try await self.dynamo.all(
-            DynamoDB.Read(table: self.table, keyCondition: "userId = :user", values: [":user": .s(userId)], consistentRead: true)
+            DynamoDB.Read(
+                table: self.table,
+                keyCondition: "userId = :user",
+                values: [":user": .s(userId)],
+                consistentRead: true
+            )
         )
         return rows.compactMap { row in
             guard case .s(let productId)? = row["productId"] else { return nil }

@@ -80,7 +80,13 @@ package struct CleanupStore: Sendable {
 
     /// The checkpoint a previous run left, read consistently.
     package func checkpoint() async throws -> SavedCheckpoint {
-        guard let item = try await self.dynamo.getItem(table: self.jobsTable, key: Self.checkpointKey, consistentRead: true) else {
+        guard
+            let item = try await self.dynamo.getItem(
+                table: self.jobsTable,
+                key: Self.checkpointKey,
+                consistentRead: true
+            )
+        else {
             return .none
         }
         return CleanupCheckpoint(item: item).map(SavedCheckpoint.saved) ?? .unreadable

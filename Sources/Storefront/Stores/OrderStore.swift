@@ -50,7 +50,12 @@ package struct OrderStore: Sendable {
     /// a timeout) applies it at most once.
     package func place(_ order: Order, clearingCart: Bool) async throws -> Placement {
         var writes = order.lines.map {
-            self.products.reservation($0.productId, quantity: $0.quantity, price: $0.unitPrice, currency: order.currency)
+            self.products.reservation(
+                $0.productId,
+                quantity: $0.quantity,
+                price: $0.unitPrice,
+                currency: order.currency
+            )
         }
         writes.append(
             .put(

@@ -1,6 +1,6 @@
 import AWS
-import GavelTesting
 import GavelDev
+import GavelTesting
 import Hummingbird
 import Synchronization
 import Testing

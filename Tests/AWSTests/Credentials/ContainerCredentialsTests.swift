@@ -1,7 +1,7 @@
 import AWS
 import FoundationEssentials
-import GavelTesting
 import GavelDev
+import GavelTesting
 import Hummingbird
 import Synchronization
 import Testing
@@ -44,12 +44,12 @@ private final class TestClock: Sendable {
         let seen = Seen()
         try await LoopbackServer.with(Self.endpoint(now: 1_800_000_000, lifetime: 900, seen: seen)) { port in
             let made = ContainerCredentials(
-                    environment: [
-                        "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/2021-11-01/credentials",
-                        "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc",
-                    ],
-                    transport: self.transport,
-                    unixTime: { clock.now.load(ordering: .relaxed) }
+                environment: [
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/2021-11-01/credentials",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc",
+                ],
+                transport: self.transport,
+                unixTime: { clock.now.load(ordering: .relaxed) }
             )
             let provider = try #require(made)
             let first = try await provider.credentials()
@@ -70,13 +70,13 @@ private final class TestClock: Sendable {
         let seen = Seen()
         try await LoopbackServer.with(Self.endpoint(now: 1_800_000_000, lifetime: 60, seen: seen)) { port in
             let made = ContainerCredentials(
-                    environment: [
-                        "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/creds",
-                        "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored",
-                        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
-                    ],
-                    transport: self.transport,
-                    unixTime: { clock.now.load(ordering: .relaxed) }
+                environment: [
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/creds",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
+                ],
+                transport: self.transport,
+                unixTime: { clock.now.load(ordering: .relaxed) }
             )
             let provider = try #require(made)
             _ = try await provider.credentials()

@@ -76,7 +76,8 @@ import Testing
             policy.decide(attempt: 1, error: unavailable, remaining: .seconds(5), random: 0.9, tokens: bucket)
                 == .retry(after: .milliseconds(900))
         )
-        #expect(bucket.available == RetryTokenBucket.capacity - RetryTokenBucket.transientCost)  // the refused retry took nothing
+        // the refused retry took nothing
+        #expect(bucket.available == RetryTokenBucket.capacity - RetryTokenBucket.transientCost)
     }
 
     @Test func theTokenBucketDrainsAndRefills() {

@@ -107,7 +107,10 @@ import Testing
     }
 
     @Test func aMissingOrNullAttributeDecodesAsNil() throws {
-        struct Maybe: Decodable, Equatable { var a: String?; var b: Int? }
+        struct Maybe: Decodable, Equatable {
+            var a: String?
+            var b: Int?
+        }
         let decoded = try DynamoDBDecoder().decode(Maybe.self, from: ["b": .null])
         #expect(decoded == Maybe(a: nil, b: nil))
     }

@@ -14,7 +14,11 @@ import Testing
         let notThere = DynamoDB.Condition("attribute_not_exists(bidId)")
 
         #expect(try await dynamo.getItem(table: table, key: key) == nil)
-        try await dynamo.putItem(table: table, item: key.merging(["status": .s("SCHEDULED")]) { $1 }, condition: notThere)
+        try await dynamo.putItem(
+            table: table,
+            item: key.merging(["status": .s("SCHEDULED")]) { $1 },
+            condition: notThere
+        )
         let again = await #expect(throws: AWSError.self) {
             try await dynamo.putItem(table: table, item: key, condition: notThere)
         }

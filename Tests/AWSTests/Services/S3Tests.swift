@@ -65,7 +65,12 @@ import Testing
         try await moto.createBucket(bucket)
         let s3 = S3(client: try moto.client(.s3))
         let key = "uploads/p-9/front view.png"
-        let put = try await s3.presignedPutURL(bucket: bucket, key: key, contentType: "image/png", expiresIn: .seconds(300))
+        let put = try await s3.presignedPutURL(
+            bucket: bucket,
+            key: key,
+            contentType: "image/png",
+            expiresIn: .seconds(300)
+        )
         #expect(put.contains("X-Amz-Signature="))
         let uploaded = try await Moto.transport.send(
             TransportRequest(method: "PUT", url: put, headers: [("Content-Type", "image/png")], body: Array("png".utf8))

@@ -46,7 +46,9 @@ import Testing
 
         try await scheduler.delete(name: schedule.name, group: group)
         #expect(try await scheduler.get(name: schedule.name, group: group) == nil)
-        let gone = await #expect(throws: AWSError.self) { try await scheduler.delete(name: schedule.name, group: group) }
+        let gone = await #expect(throws: AWSError.self) {
+            try await scheduler.delete(name: schedule.name, group: group)
+        }
         #expect(gone?.context.code == "ResourceNotFoundException")
     }
 

@@ -1,7 +1,7 @@
 import AWS
 import FoundationEssentials
-import GavelLocal
 import GavelFixtures
+import GavelLocal
 import GavelTesting
 import Testing
 

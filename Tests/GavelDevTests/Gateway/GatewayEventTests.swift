@@ -67,7 +67,11 @@ import Testing
     }
 
     @Test func theEventDecodesAsTheFunctionReadsIt() throws {
-        let event = Self.event(query: "limit=5", headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+        let event = Self.event(
+            query: "limit=5",
+            headers: [("Content-Type", "application/json")],
+            body: Array("{}".utf8)
+        )
         let decoded = try JSONDecoder().decode(APIGatewayRequest.self, from: JSONEncoder().encode(event))
         #expect(decoded == event)
     }

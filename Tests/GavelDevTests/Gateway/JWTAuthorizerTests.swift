@@ -2,8 +2,8 @@ import AWS
 import FoundationEssentials
 import GavelCore
 import GavelDev
-import GavelLocal
 import GavelFixtures
+import GavelLocal
 import GavelTesting
 import Hummingbird
 import Testing
@@ -22,11 +22,16 @@ import Testing
         static func make() async throws -> Signer {
             let directory = try TestPaths.temporaryDirectory("jwt")
             try await Self.openssl(["genrsa", "-out", directory + "/key.pem", "2048"], in: directory)
-            try await Self.openssl(["rsa", "-in", directory + "/key.pem", "-noout", "-modulus", "-out", directory + "/modulus"], in: directory)
+            try await Self.openssl(
+                ["rsa", "-in", directory + "/key.pem", "-noout", "-modulus", "-out", directory + "/modulus"],
+                in: directory
+            )
             let text = try String(contentsOfFile: directory + "/modulus", encoding: .utf8)
             // `Modulus=C3A1…`: two hex digits a byte.
             let digits = Array((text.split(separator: "=").last ?? "").filter(\.isHexDigit))
-            let bytes = stride(from: 0, to: digits.count - 1, by: 2).map { UInt8(String(digits[$0...$0 + 1]), radix: 16) ?? 0 }
+            let bytes = stride(from: 0, to: digits.count - 1, by: 2).map {
+                UInt8(String(digits[$0...$0 + 1]), radix: 16) ?? 0
+            }
             let jwks = #"{"keys":[{"kid":"k1","kty":"RSA","alg":"RS256","n":"\#(Self.base64URL(bytes))","e":"AQAB"}]}"#
             return Signer(directory: directory, jwks: jwks)
         }
@@ -36,7 +41,10 @@ import Testing
             let input = Signer.base64URL(Array(header.utf8)) + "." + Signer.base64URL(Array(claims.utf8))
             _ = FileManager.default.createFile(atPath: self.directory + "/input", contents: Data(input.utf8))
             try await Signer.openssl(
-                ["dgst", "-sha256", "-sign", self.directory + "/key.pem", "-out", self.directory + "/signature", self.directory + "/input"],
+                [
+                    "dgst", "-sha256", "-sign", self.directory + "/key.pem", "-out", self.directory + "/signature",
+                    self.directory + "/input",
+                ],
                 in: self.directory
             )
             let signature = try Data(contentsOf: URL(filePath: self.directory + "/signature"))
@@ -44,7 +52,10 @@ import Testing
         }
 
         static func base64URL(_ bytes: [UInt8]) -> String {
-            Data(bytes).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+            Data(bytes).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing(
+                "=",
+                with: ""
+            )
         }
 
         static func openssl(_ arguments: [String], in directory: String) async throws {
@@ -59,7 +70,12 @@ import Testing
         }
     }
 
-    static func claims(iss: String = issuer, aud: String = "client-1", exp: Int64 = now + 3600, extra: String = "") -> String {
+    static func claims(
+        iss: String = issuer,
+        aud: String = "client-1",
+        exp: Int64 = now + 3600,
+        extra: String = ""
+    ) -> String {
         #"{"sub":"u-ada","email":"ada@example.com","cognito:groups":["vendor","admin"],"iss":"\#(iss)","aud":"\#(aud)","exp":\#(exp)\#(extra)}"#
     }
 
@@ -106,13 +122,22 @@ import Testing
             let cases: [(String?, String)] = [
                 (nil, "no Authorization header"),
                 ("Bearer abc", "not a JWT"),
-                ("Bearer " + (try await signer.token(header: #"{"alg":"none"}"#, claims: Self.claims())), "unsupported header (RS256 only)"),
-                ("Bearer " + (try await signer.token(header: #"{"alg":"RS256","kid":"k9"}"#, claims: Self.claims())), "unknown signing key"),
+                (
+                    "Bearer " + (try await signer.token(header: #"{"alg":"none"}"#, claims: Self.claims())),
+                    "unsupported header (RS256 only)"
+                ),
+                (
+                    "Bearer " + (try await signer.token(header: #"{"alg":"RS256","kid":"k9"}"#, claims: Self.claims())),
+                    "unknown signing key"
+                ),
                 ("Bearer " + tampered.joined(separator: "."), "bad signature"),
                 ("Bearer " + (try await signer.token(claims: Self.claims(iss: "https://elsewhere"))), "wrong issuer"),
                 ("Bearer " + (try await signer.token(claims: Self.claims(aud: "client-2"))), "wrong audience"),
                 ("Bearer " + (try await signer.token(claims: Self.claims(exp: Self.now - 1))), "expired"),
-                ("Bearer " + (try await signer.token(claims: Self.claims(extra: #","nbf":\#(Self.now + 60)"#))), "not yet valid"),
+                (
+                    "Bearer " + (try await signer.token(claims: Self.claims(extra: #","nbf":\#(Self.now + 60)"#))),
+                    "not yet valid"
+                ),
             ]
             for (authorization, reason) in cases {
                 #expect(await Self.rejection(authorizer, authorization) == reason)

@@ -17,7 +17,13 @@ import Testing
 
     @Test func anUpdateSetsWhatHasAValueAndRemovesWhatWasLeftOut() async throws {
         let (users, _) = try await Self.store()
-        _ = try await users.updateProfile("u-ada", name: "Ada", timeZone: "Europe/London", notifications: ["bid_outbid": false], email: "ada@example.com")
+        _ = try await users.updateProfile(
+            "u-ada",
+            name: "Ada",
+            timeZone: "Europe/London",
+            notifications: ["bid_outbid": false],
+            email: "ada@example.com"
+        )
         let row = try await users.updateProfile("u-ada", name: nil, timeZone: "UTC", notifications: nil, email: nil)
         #expect(row?.name == nil)
         #expect(row?.timeZone == "UTC")

@@ -32,11 +32,18 @@ import Testing
             let dynamo = try self.fixture.dynamo()
             let analytics = try await dynamo.all(DynamoDB.Read(table: self.fixture.analyticsTable), segments: 4)
             let sessions = try await dynamo.all(DynamoDB.Read(table: self.fixture.sessionsTable), segments: 4)
-            return (Set(analytics.map(CleanupTests.analyticsName)), Set(sessions.compactMap { $0["session_id"].flatMap(CleanupTests.text) }))
+            return (
+                Set(analytics.map(CleanupTests.analyticsName)),
+                Set(sessions.compactMap { $0["session_id"].flatMap(CleanupTests.text) })
+            )
         }
 
         func checkpoint() async throws -> [String: AttributeValue]? {
-            try await self.fixture.dynamo().getItem(table: self.fixture.jobsTable, key: ["job": .s("cleanup")], consistentRead: true)
+            try await self.fixture.dynamo().getItem(
+                table: self.fixture.jobsTable,
+                key: ["job": .s("cleanup")],
+                consistentRead: true
+            )
         }
     }
 
@@ -88,7 +95,11 @@ import Testing
     @Test func aDryRunCountsAndARunDeletesExactlyTheExpiredHalf() async throws {
         let seeded = try await Self.seeded()
         let handler = try seeded.handler()
-        let dry = try await handler.run(CleanupRequest(dryRun: true), deadline: .now + .seconds(300), logger: Self.logger)
+        let dry = try await handler.run(
+            CleanupRequest(dryRun: true),
+            deadline: .now + .seconds(300),
+            logger: Self.logger
+        )
         #expect(dry.analytics == .init(expired: 3_000, deleted: 0))
         #expect(dry.sessions == .init(expired: 2_000, deleted: 0))
         let untouched = try await seeded.remaining()

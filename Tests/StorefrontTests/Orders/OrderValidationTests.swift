@@ -1,5 +1,5 @@
-import Catalog
 import AWS
+import Catalog
 import FoundationEssentials
 import GavelCore
 import GavelFixtures
@@ -40,15 +40,48 @@ import Testing
         let handler: OrderValidationHandler
 
         func order(_ json: String) async throws -> Answer {
-            let data = try await self.handler.handle(Data(json.utf8), context: TestContext.make(function: "order-validation"))
+            let data = try await self.handler.handle(
+                Data(json.utf8),
+                context: TestContext.make(function: "order-validation")
+            )
             return try JSONDecoder().decode(Answer.self, from: data)
         }
     }
 
-    static let camera = Product(productId: "p-camera", vendorId: "v-lens", name: "Camera", category: "photo", price: 499_00, currency: "GBP", stock: 5)
-    static let strap = Product(productId: "p-strap", vendorId: "v-leather", name: "Strap", price: 25_50, currency: "GBP", stock: 100)
-    static let dollar = Product(productId: "p-dollar", vendorId: "v-lens", name: "Lens cap", price: 9_99, currency: "USD", stock: 10)
-    static let retired = Product(productId: "p-retired", vendorId: "v-lens", name: "Old", price: 1_00, currency: "GBP", stock: 10, status: "INACTIVE")
+    static let camera = Product(
+        productId: "p-camera",
+        vendorId: "v-lens",
+        name: "Camera",
+        category: "photo",
+        price: 499_00,
+        currency: "GBP",
+        stock: 5
+    )
+    static let strap = Product(
+        productId: "p-strap",
+        vendorId: "v-leather",
+        name: "Strap",
+        price: 25_50,
+        currency: "GBP",
+        stock: 100
+    )
+    static let dollar = Product(
+        productId: "p-dollar",
+        vendorId: "v-lens",
+        name: "Lens cap",
+        price: 9_99,
+        currency: "USD",
+        stock: 10
+    )
+    static let retired = Product(
+        productId: "p-retired",
+        vendorId: "v-lens",
+        name: "Old",
+        price: 1_00,
+        currency: "GBP",
+        stock: 10,
+        status: "INACTIVE"
+    )
 
     static func with(_ body: (Run) async throws -> Void) async throws {
         let fixture = try await StorefrontFixture.make()
@@ -69,10 +102,12 @@ import Testing
             #expect(answer.errors == nil)
             #expect(answer.status == "PENDING")
             #expect(answer.currency == "GBP")
-            #expect(answer.lines == [
-                .init(productId: "p-camera", name: "Camera", unitPrice: 499_00, quantity: 3, lineTotal: 1497_00),
-                .init(productId: "p-strap", name: "Strap", unitPrice: 25_50, quantity: 1, lineTotal: 25_50),
-            ])
+            #expect(
+                answer.lines == [
+                    .init(productId: "p-camera", name: "Camera", unitPrice: 499_00, quantity: 3, lineTotal: 1497_00),
+                    .init(productId: "p-strap", name: "Strap", unitPrice: 25_50, quantity: 1, lineTotal: 25_50),
+                ]
+            )
             #expect(answer.subtotal == 1522_50 && answer.total == 1522_50)
             #expect(try await run.fixture.product("p-camera")?.stock == 2)
             #expect(try await run.fixture.product("p-strap")?.stock == 99)
@@ -81,8 +116,10 @@ import Testing
             #expect(orders.first?.userId == "u-ada" && orders.first?.status == "PENDING")
 
             let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 3)
-            let notifications = try messages.map { try JSONDecoder().decode(Notification.self, from: Data($0.body.utf8)) }
-                .sorted { $0.notificationId < $1.notificationId }
+            let notifications = try messages.map {
+                try JSONDecoder().decode(Notification.self, from: Data($0.body.utf8))
+            }
+            .sorted { $0.notificationId < $1.notificationId }
             let orderId = try #require(answer.orderId)
             #expect(notifications.map(\.kind) == [.orderConfirmation, .vendorNewOrder, .vendorNewOrder])
             #expect(notifications[0].userId == "u-ada" && notifications[0].data["total"] == "1522.50 GBP")
@@ -108,10 +145,16 @@ import Testing
         (#"{"userId":"u","items":[{"productId":"p-camera","quantity":100}]}"#, "invalid_quantity"),
         (#"{"userId":"u","items":[{"productId":"p-camera","quantity":1.5}]}"#, "invalid_quantity"),
         (#"{"userId":"u","items":[{"productId":"p-camera","quantity":"2"}]}"#, "invalid_quantity"),
-        (#"{"userId":"u","items":[{"productId":"p-camera","quantity":60},{"productId":"p-camera","quantity":60}]}"#, "invalid_quantity"),
+        (
+            #"{"userId":"u","items":[{"productId":"p-camera","quantity":60},{"productId":"p-camera","quantity":60}]}"#,
+            "invalid_quantity"
+        ),
         (#"{"userId":"u","items":[{"productId":"p-nothing","quantity":1}]}"#, "not_found"),
         (#"{"userId":"u","items":[{"productId":"p-retired","quantity":1}]}"#, "inactive"),
-        (#"{"userId":"u","items":[{"productId":"p-camera","quantity":1},{"productId":"p-dollar","quantity":1}]}"#, "currency_mismatch"),
+        (
+            #"{"userId":"u","items":[{"productId":"p-camera","quantity":1},{"productId":"p-dollar","quantity":1}]}"#,
+            "currency_mismatch"
+        ),
         (#"{"userId":"u","items":[{"productId":"p-camera","quantity":6}]}"#, "insufficient_stock"),
         (#"{"userId":"u","fromCart":true}"#, "cart_empty"),
     ])

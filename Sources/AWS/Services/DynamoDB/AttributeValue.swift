@@ -75,14 +75,19 @@ extension AttributeValue: Codable {
         case "BS": self = .bs(try container.decode([String].self, forKey: key).map { try Self.base64($0, decoder) })
         default:
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "unknown AttributeValue type \(key.stringValue)")
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "unknown AttributeValue type \(key.stringValue)"
+                )
             )
         }
     }
 
     private static func base64(_ text: String, _ decoder: any Decoder) throws -> Data {
         guard let data = Data(base64Encoded: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "B is not base64"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "B is not base64")
+            )
         }
         return data
     }

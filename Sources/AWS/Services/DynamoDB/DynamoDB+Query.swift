@@ -114,7 +114,10 @@ extension DynamoDB {
         }
     }
 
-    private func segment(_ read: Read, _ segment: (index: Int, of: Int)?) async throws(AWSError) -> [[String: AttributeValue]] {
+    private func segment(
+        _ read: Read,
+        _ segment: (index: Int, of: Int)?
+    ) async throws(AWSError) -> [[String: AttributeValue]] {
         var items: [[String: AttributeValue]] = []
         var startKey: [String: AttributeValue]?
         repeat {

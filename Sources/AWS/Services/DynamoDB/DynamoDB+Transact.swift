@@ -66,7 +66,7 @@ extension DynamoDB {
                 Input(TransactItems: items, ClientRequestToken: token),
                 as: AWSJSON.NoOutput.self
             )
-        } catch where error.context.code == "TransactionCanceledException" {
+        } catch  where error.context.code == "TransactionCanceledException" {
             let reasons = error.body
                 .flatMap { try? JSONDecoder().decode(Cancelled.self, from: Data($0.utf8)) }?
                 .CancellationReasons?.map { $0.Code ?? "None" }

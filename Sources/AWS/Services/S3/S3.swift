@@ -104,7 +104,7 @@ package struct S3: Sendable {
         do throws(AWSError) {
             let response = try await self.client.send(self.request("HeadObject", "HEAD", bucket: bucket, key: key))
             return ObjectInfo(headers: response.headers, size: 0)
-        } catch where error.context.status == 404 {
+        } catch  where error.context.status == 404 {
             return nil  // HEAD answers carry no body, so a 404 is the only sign of "no such key"
         }
     }
@@ -116,7 +116,10 @@ package struct S3: Sendable {
 
     /// A URL that lets its holder GET the object until it expires (at most 7 days).
     package func presignedGetURL(bucket: String, key: String, expiresIn: Duration) async throws(AWSError) -> String {
-        try await self.client.presignedURL(self.request("GetObject", "GET", bucket: bucket, key: key), expiresIn: expiresIn)
+        try await self.client.presignedURL(
+            self.request("GetObject", "GET", bucket: bucket, key: key),
+            expiresIn: expiresIn
+        )
     }
 
     /// A URL that lets its holder PUT the object until it expires. A `contentType` given here is signed, and the

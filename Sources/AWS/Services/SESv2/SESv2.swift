@@ -9,7 +9,14 @@ package struct SESv2: Sendable {
         package var text: String
         package var html: String?
 
-        package init(from: String, to: [String], replyTo: [String] = [], subject: String, text: String, html: String? = nil) {
+        package init(
+            from: String,
+            to: [String],
+            replyTo: [String] = [],
+            subject: String,
+            text: String,
+            html: String? = nil
+        ) {
             self.from = from
             self.to = to
             self.replyTo = replyTo

@@ -172,7 +172,11 @@ package struct SQS: Sendable {
     }
 
     /// Entry ids are input positions, so results map back to the caller's array across chunks.
-    private func batch(_ operation: String, _ entries: [BatchEntry], _ queueURL: String) async throws(AWSError)
+    private func batch(
+        _ operation: String,
+        _ entries: [BatchEntry],
+        _ queueURL: String
+    ) async throws(AWSError)
         -> BatchResult
     {
         var result = BatchResult()
@@ -189,7 +193,12 @@ package struct SQS: Sendable {
             for failure in output.Failed ?? [] {
                 guard let index = Int(failure.Id) else { continue }
                 result.failed.append(
-                    .init(index: index, code: failure.Code, message: failure.Message, senderFault: failure.SenderFault ?? false)
+                    .init(
+                        index: index,
+                        code: failure.Code,
+                        message: failure.Message,
+                        senderFault: failure.SenderFault ?? false
+                    )
                 )
             }
         }
@@ -225,7 +234,8 @@ package struct SQS: Sendable {
         )
         // The long poll holds the connection open: the attempt may take the wait plus a normal call.
         let timeout = Duration.seconds(waitSeconds + 10)
-        return try await self.client.json("ReceiveMessage", input, as: ReceiveOutput.self, timeout: timeout).Messages ?? []
+        return try await self.client.json("ReceiveMessage", input, as: ReceiveOutput.self, timeout: timeout).Messages
+            ?? []
     }
 
     private struct HandleInput: Encodable {

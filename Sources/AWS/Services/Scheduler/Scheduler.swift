@@ -135,7 +135,7 @@ package struct Scheduler: Sendable {
                 query: [.init("groupName", group)],
                 as: GetOutput.self
             )
-        } catch where error.context.code == "ResourceNotFoundException" {
+        } catch  where error.context.code == "ResourceNotFoundException" {
             return nil
         }
         guard let fireAt = Self.unixTime(fromAt: output.ScheduleExpression) else {

@@ -1,4 +1,4 @@
-import GavelDev
+import GavelLocal
 import Testing
 import Yams
 

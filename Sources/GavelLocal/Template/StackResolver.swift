@@ -42,23 +42,23 @@ package struct StackResolver {
 
     func truth(_ condition: TemplateValue) throws -> Bool {
         guard case .map(let entries) = condition, entries.count == 1 else {
-            throw TemplateError("a condition is not one function")
+            throw LocalError.template("a condition is not one function")
         }
         let (function, argument) = entries[0]
         let items = argument.list ?? []
         switch function {
         case "Fn::Equals":
-            guard items.count == 2 else { throw TemplateError("Fn::Equals takes two values") }
+            guard items.count == 2 else { throw LocalError.template("Fn::Equals takes two values") }
             return try self.resolve(items[0]) == self.resolve(items[1])
         case "Fn::Not": return try !self.truth(items.first ?? .null)
         case "Fn::And": return try items.allSatisfy(self.truth)
         case "Fn::Or": return try items.contains(where: self.truth)
         case "Condition":
             guard let name = argument.string, let value = self.conditions[name] else {
-                throw TemplateError("unknown condition \(argument)")
+                throw LocalError.template("unknown condition \(argument)")
             }
             return value
-        default: throw TemplateError("unsupported condition function \(function)")
+        default: throw LocalError.template("unsupported condition function \(function)")
         }
     }
 
@@ -71,31 +71,32 @@ package struct StackResolver {
             let (key, argument) = entries[0]
             switch key {
             case "Ref":
-                guard let name = argument.string else { throw TemplateError("Ref of \(argument)") }
+                guard let name = argument.string else { throw LocalError.template("Ref of \(argument)") }
                 return name == "AWS::NoValue" ? Self.noValue : .string(try self.lookup(name))
             case "Fn::GetAtt":
                 let parts = try self.resolve(argument).list?.compactMap(\.string) ?? []
-                guard parts.count == 2 else { throw TemplateError("Fn::GetAtt of \(argument)") }
+                guard parts.count == 2 else { throw LocalError.template("Fn::GetAtt of \(argument)") }
                 return .string(try self.attribute(parts[0] + "." + parts[1]))
             case "Fn::Sub":
                 return .string(try self.substitute(argument))
             case "Fn::If":
                 let items = argument.list ?? []
                 guard items.count == 3, let name = items[0].string, let condition = self.conditions[name] else {
-                    throw TemplateError("Fn::If of \(argument)")
+                    throw LocalError.template("Fn::If of \(argument)")
                 }
                 return try self.resolve(condition ? items[1] : items[2])
             case "Fn::Join":
                 let items = argument.list ?? []
-                guard items.count == 2, let separator = items[0].string, let parts = try self.resolve(items[1]).list else {
-                    throw TemplateError("Fn::Join of \(argument)")
+                guard items.count == 2, let separator = items[0].string, let parts = try self.resolve(items[1]).list
+                else {
+                    throw LocalError.template("Fn::Join of \(argument)")
                 }
                 return .string(parts.compactMap(\.text).joined(separator: separator))
             case "Fn::Select":
                 let items = argument.list ?? []
                 guard items.count == 2, let index = items[0].text.flatMap({ Int($0) }),
                     let list = try self.resolve(items[1]).list, list.indices.contains(index)
-                else { throw TemplateError("Fn::Select of \(argument)") }
+                else { throw LocalError.template("Fn::Select of \(argument)") }
                 return list[index]
             default:
                 return .map([(key, try self.resolve(argument))]).droppingNoValue

@@ -40,12 +40,14 @@ package indirect enum TemplateValue: Sendable, Equatable, Encodable {
         case .sequence(let sequence):
             value = .list(try sequence.map(TemplateValue.init))
         case .mapping(let mapping):
-            value = .map(try mapping.map { key, value in
-                guard let name = key.string else { throw TemplateError("a mapping key is not a string") }
-                return (name, try TemplateValue(value))
-            })
+            value = .map(
+                try mapping.map { key, value in
+                    guard let name = key.string else { throw LocalError.template("a mapping key is not a string") }
+                    return (name, try TemplateValue(value))
+                }
+            )
         case .alias:
-            throw TemplateError("YAML aliases are not used in CloudFormation templates")
+            throw LocalError.template("YAML aliases are not used in CloudFormation templates")
         }
         guard tag.hasPrefix("!") else {
             self = value
@@ -81,7 +83,7 @@ package indirect enum TemplateValue: Sendable, Equatable, Encodable {
     }
 
     /// The map without the keys not in `keys`.
-    func only(_ keys: Set<String>) -> TemplateValue { .map(self.entries.filter { keys.contains($0.0) }) }
+    package func only(_ keys: Set<String>) -> TemplateValue { .map(self.entries.filter { keys.contains($0.0) }) }
 
     package func encode(to encoder: any Encoder) throws {
         switch self {
@@ -90,7 +92,11 @@ package indirect enum TemplateValue: Sendable, Equatable, Encodable {
             try container.encode(text)
         case .number(let text):
             var container = encoder.singleValueContainer()
-            if let integer = Int64(text) { try container.encode(integer) } else { try container.encode(Double(text) ?? 0) }
+            if let integer = Int64(text) {
+                try container.encode(integer)
+            } else {
+                try container.encode(Double(text) ?? 0)
+            }
         case .bool(let value):
             var container = encoder.singleValueContainer()
             try container.encode(value)
@@ -113,10 +119,4 @@ package indirect enum TemplateValue: Sendable, Equatable, Encodable {
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
     }
-}
-
-/// The template says something the local stack cannot take.
-package struct TemplateError: Error, CustomStringConvertible {
-    package var description: String
-    package init(_ description: String) { self.description = description }
 }
