@@ -43,7 +43,8 @@ extension GavelLocalCommand {
                 demo: true
             )
             let stack = aws.stack
-            var options = LocalBackend.Options(layout: layout, caller: ProcessInfo.processInfo.environment)
+            let caller = LocalAWS.environment(ProcessInfo.processInfo.environment, endpoint: stack.endpoint)
+            var options = LocalBackend.Options(layout: layout, caller: caller)
             options.gatewayPort = self.port
             options.consolePort = self.consolePort
             options.maxInstances = self.maxInstances

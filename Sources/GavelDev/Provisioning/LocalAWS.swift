@@ -41,6 +41,16 @@ package struct LocalAWS: Sendable {
         }
     }
 
+    /// `environment` with every `AWS_` variable replaced by the embedded AWS's endpoint, region and keys: what
+    /// the functions and `gavel-local` itself run with, so nothing local can reach a real account.
+    package static func environment(_ environment: [String: String], endpoint: String) -> [String: String] {
+        environment.filter { !$0.key.hasPrefix("AWS_") }.merging([
+            "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": StackResolver.region,
+            "AWS_DEFAULT_REGION": StackResolver.region,
+            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+        ]) { $1 }
+    }
+
     /// Stops moto; the stack goes with it.
     package func stop() async {
         await self.moto.stop()

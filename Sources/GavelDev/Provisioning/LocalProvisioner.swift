@@ -79,9 +79,6 @@ package struct LocalProvisioner: Sendable {
 extension AWSClients {
     /// Clients of the embedded AWS at `endpoint`, in the local stack's region, with its keys.
     static func local(endpoint: String) throws -> AWSClients {
-        try AWSClients(environment: [
-            "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": StackResolver.region,
-            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-        ])
+        try AWSClients(environment: LocalAWS.environment([:], endpoint: endpoint))
     }
 }
