@@ -3,7 +3,7 @@ package import AWS
 /// The Products table (key `product_id`, seed 002's snake_case names): reads for pricing, the stock
 /// reservation an order's transaction is made of, and the thumbnails image-processing records.
 package struct ProductStore: Sendable {
-    package let dynamo: DynamoDB
+    private let dynamo: DynamoDB
     private let table: String
 
     package init(dynamo: DynamoDB, table: String) {

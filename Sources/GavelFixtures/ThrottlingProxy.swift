@@ -6,27 +6,40 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// A loopback proxy in front of moto that answers the first `count` requests for `operation` with a
-/// throttling error, then forwards everything unchanged (the Host header too, so signatures still verify).
+/// A loopback proxy in front of moto that faults the first `count` requests for `operation`, then forwards
+/// everything unchanged (the Host header too, so signatures still verify).
 package final class ThrottlingProxy: Sendable {
+    /// What happens to a faulted request.
+    package enum Fault: Sendable {
+        /// Not forwarded; answered with this throttling error code.
+        case throttle(code: String)
+        /// Forwarded, so it takes effect, and then the connection drops before the answer is complete: the
+        /// client sees a transport failure for a call that happened.
+        case lostReply
+    }
+
     private let upstream: String
     private let operation: String
-    private let code: String
+    private let fault: Fault
     private let remaining: Mutex<Int>
     private let seen = Mutex<Int>(0)
 
     /// - Parameters:
-    ///   - operation: the `X-Amz-Target` suffix to throttle (`BatchWriteItem`).
+    ///   - operation: the `X-Amz-Target` suffix to fault (`BatchWriteItem`).
     ///   - code: the error code to answer (`ProvisionedThroughputExceededException`).
-    package init(
+    package convenience init(
         upstream: String,
         operation: String,
         count: Int,
         code: String = "ProvisionedThroughputExceededException"
     ) {
+        self.init(upstream: upstream, operation: operation, count: count, fault: .throttle(code: code))
+    }
+
+    package init(upstream: String, operation: String, count: Int, fault: Fault) {
         self.upstream = upstream
         self.operation = operation
-        self.code = code
+        self.fault = fault
         self.remaining = Mutex(count)
     }
 
@@ -44,17 +57,30 @@ package final class ThrottlingProxy: Sendable {
         let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
         if target.hasSuffix("." + self.operation) {
             self.seen.withLock { $0 += 1 }
-            let throttle = self.remaining.withLock { remaining in
+            let faulted = self.remaining.withLock { remaining in
                 defer { remaining -= 1 }
                 return remaining > 0
             }
-            if throttle {
+            if faulted, case .throttle(let code) = self.fault {
                 return LoopbackServer.text(
                     .badRequest,
-                    #"{"__type":"com.amazonaws.dynamodb.v20120810#\#(self.code)","message":"Rate of requests exceeds the allowed throughput."}"#
+                    #"{"__type":"com.amazonaws.dynamodb.v20120810#\#(code)","message":"Rate of requests exceeds the allowed throughput."}"#
+                )
+            }
+            if faulted, case .lostReply = self.fault {
+                _ = try await self.forward(request)
+                // A length promised and never sent: the server closes the connection mid-answer.
+                return Response(
+                    status: .ok,
+                    headers: [.contentLength: "64"],
+                    body: ResponseBody(contentLength: 64) { _ in throw CancellationError() }
                 )
             }
         }
+        return try await self.forward(request)
+    }
+
+    private func forward(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 16 << 20)
         let forwarded = try await Moto.transport.send(
             TransportRequest(

@@ -51,6 +51,9 @@ package struct SnipeBid: Codable, Sendable, Equatable {
     package var placedAt: Int64?
     /// When the outcome's notification went on the queue; a redelivered schedule re-sends it while absent.
     package var notifiedAt: Int64?
+    /// The executor attempt that claimed the bid (random, one per attempt): a claim whose reply was lost reads
+    /// the row back and knows its own claim by it.
+    package var claimToken: String?
 
     package init(
         userId: String,

@@ -6,7 +6,7 @@ import GavelCore
 /// Writes are plain puts of rows whose keys and contents derive from the bid alone, so writing a bid twice
 /// (a redelivery) is an identical overwrite: idempotent without a condition.
 package struct LiveBidStore: Sendable {
-    package let dynamo: DynamoDB
+    private let dynamo: DynamoDB
     private let table: String
     private let retentionSeconds: Int64
 

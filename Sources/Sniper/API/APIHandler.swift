@@ -44,8 +44,6 @@ package struct APIHandler: FunctionHandler {
         self.metrics = metrics
     }
 
-    var scheduling: SchedulingConfiguration { self.schedules.configuration }
-
     /// One request: route, authorise, run, and turn every failure into the error shape.
     package func serve(_ request: APIGatewayRequest, context: LambdaContext) async -> APIGatewayResponse {
         var logger = context.logger

@@ -69,7 +69,9 @@ package struct BidExecutorHandler: FunctionHandler {
     }
 
     private func execute(userId: String, bidId: String, context: LambdaContext, logger: Logger) async throws -> Output {
-        guard var bid = try await self.bids.claim(userId: userId, bidId: bidId, at: WallClock.nowMs()) else {
+        let token = TimeOrderedId.make(nowMs: WallClock.nowMs())
+        guard var bid = try await self.bids.claim(userId: userId, bidId: bidId, token: token, at: WallClock.nowMs())
+        else {
             return try await self.alreadyHandled(userId: userId, bidId: bidId, logger: logger)
         }
         let attempt = await self.attempt(&bid, context: context, logger: logger)

@@ -8,7 +8,7 @@ import LambdaRuntime
 /// changed or cancelled only while SCHEDULED, claimed SCHEDULED → EXECUTING by one executor, and its outcome
 /// recorded only while it is still in the state the caller saw, together with its history entry.
 package struct BidStore: Sendable {
-    package let dynamo: DynamoDB
+    private let dynamo: DynamoDB
     private let bidsTable: String
     private let historyTable: String
     private let statusIndex: String
@@ -37,12 +37,25 @@ package struct BidStore: Sendable {
     }
 
     /// Puts a new bid; fails when its id exists.
+    ///
+    /// Retry-safe: when the client's retry of a put whose reply was lost finds the id taken, the row is read
+    /// back, and a row equal to `bid` is this put's own effect.
     package func create(_ bid: SnipeBid) async throws {
-        try await self.dynamo.putItem(
-            table: self.bidsTable,
-            item: try DynamoDBEncoder().encode(bid),
-            condition: .init("attribute_not_exists(bidId)")
-        )
+        let item = try DynamoDBEncoder().encode(bid)
+        let created = try await self.conditionally { () async throws(AWSError) in
+            try await self.dynamo.putItem(
+                table: self.bidsTable,
+                item: item,
+                condition: .init("attribute_not_exists(bidId)")
+            )
+        }
+        if created { return }
+        guard try await self.bid(userId: bid.userId, bidId: bid.bidId) == bid else {
+            throw AWSError.service(
+                .init(service: "dynamodb", operation: "PutItem", code: "ConditionalCheckFailedException"),
+                message: "bid \(bid.bidId) exists already"
+            )
+        }
     }
 
     /// Writes `bid` over the stored row while that row is still SCHEDULED.
@@ -72,25 +85,31 @@ package struct BidStore: Sendable {
         }
     }
 
-    /// SCHEDULED → EXECUTING: the executor's claim, which only one delivery of a schedule can win.
-    /// - Returns: the claimed bid, or nil when it is not SCHEDULED (or does not exist).
-    package func claim(userId: String, bidId: String, at nowMs: Int64) async throws -> SnipeBid? {
+    /// SCHEDULED → EXECUTING: the executor's claim, which only one attempt can win.
+    ///
+    /// Retry-safe: the claim writes `token` (random, one per executor attempt); when the client's retry of a
+    /// claim whose reply was lost fails its condition, the row read back with our token is our own claim.
+    /// - Returns: the claimed bid, or nil when it is not SCHEDULED (or does not exist) and not ours.
+    package func claim(userId: String, bidId: String, token: String, at nowMs: Int64) async throws -> SnipeBid? {
         var claimed: [String: AttributeValue]?
         let won = try await self.conditionally { () async throws(AWSError) in
             claimed = try await self.dynamo.updateItem(
                 table: self.bidsTable,
                 key: Self.key(userId, bidId),
-                update: "SET #status = :executing, updatedAt = :now",
+                update: "SET #status = :executing, updatedAt = :now, claimToken = :token",
                 names: ["#status": "status"],
                 values: [
                     ":executing": .s(BidStatus.executing.rawValue), ":expected": .s(BidStatus.scheduled.rawValue),
-                    ":now": .n(String(nowMs)),
+                    ":now": .n(String(nowMs)), ":token": .s(token),
                 ],
                 condition: .init("#status = :expected"),
                 returnValues: .allNew
             )
         }
-        guard won, let claimed else { return nil }
+        guard won, let claimed else {
+            let current = try await self.bid(userId: userId, bidId: bidId)
+            return current?.status == .executing && current?.claimToken == token ? current : nil
+        }
         return try DynamoDBDecoder().decode(SnipeBid.self, from: claimed)
     }
 

@@ -6,7 +6,7 @@ package import FoundationEssentials
 /// Each ciphertext is bound to its user by the KMS encryption context `{"userId": <sub>}`: a ciphertext
 /// copied to another user's row does not decrypt.
 package struct RefreshTokenVault: Sendable {
-    package let kms: KMS
+    private let kms: KMS
     /// The key new tokens are sealed with; opening needs none (the ciphertext names its key).
     private let keyId: String?
 

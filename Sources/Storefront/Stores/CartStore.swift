@@ -2,7 +2,7 @@ package import AWS
 
 /// The Cart table (seed 004's camelCase keys `userId`, `productId`; attribute `quantity`).
 package struct CartStore: Sendable {
-    package let dynamo: DynamoDB
+    private let dynamo: DynamoDB
     private let table: String
 
     package init(dynamo: DynamoDB, table: String) {

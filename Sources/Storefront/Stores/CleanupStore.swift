@@ -6,7 +6,7 @@ package import AWS
 /// Neither swept table has a key or index on age that spans partitions, so each sweep is a Scan filtered to
 /// what has expired and projected to the keys, read a page (and a segment) at a time.
 package struct CleanupStore: Sendable {
-    package let dynamo: DynamoDB
+    private let dynamo: DynamoDB
     private let analyticsTable: String
     private let sessionsTable: String
     private let jobsTable: String

@@ -5,7 +5,7 @@ package import Catalog
 /// transaction that places an order: each line's stock reserved (`ProductStore`), the order put if its id is
 /// new, and the cart rows it came from removed (`CartStore`), all or nothing.
 package struct OrderStore: Sendable {
-    package let dynamo: DynamoDB
+    private let dynamo: DynamoDB
     private let table: String
     private let products: ProductStore
     private let cart: CartStore
