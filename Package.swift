@@ -184,7 +184,7 @@ let package = Package(
             name: "GavelFixtures",
             dependencies: [
                 "AWS", "Catalog", "GavelCore", "GavelDev", "GavelLocal", "GavelTesting", "Imaging", "LambdaRuntime",
-                "Sniper", "Storefront",
+                "Notifications", "Sniper", "Storefront",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -65,13 +65,15 @@ package struct SniperFixture: Sendable {
         )
     }
 
-    /// Writes a SCHEDULED bid straight into Bids (as `POST /bids` leaves it) on an auction ending at `endMs`.
+    /// Writes a SCHEDULED bid straight into Bids (as `POST /bids` leaves it) on an auction ending at `endMs`;
+    /// another `status` stands for a bid an executor left there (EXECUTING: it died; PLACED: it finished).
     package func scheduledBid(
         userId: String,
         itemId: String,
         maxBid: Money = Money(amount: 50_00, currency: "USD"),
         leadSeconds: Int = 2,
-        endMs: Int64
+        endMs: Int64,
+        status: BidStatus = .scheduled
     ) async throws -> SnipeBid {
         let now = WallClock.nowMs()
         let bid = SnipeBid(
@@ -82,7 +84,7 @@ package struct SniperFixture: Sendable {
             maxBid: maxBid,
             leadSeconds: leadSeconds,
             auctionEndTime: endMs,
-            status: .scheduled,
+            status: status,
             createdAt: now
         )
         try await self.dynamo().putItem(table: self.bidsTable, item: try DynamoDBEncoder().encode(bid))

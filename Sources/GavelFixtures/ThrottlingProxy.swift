@@ -69,12 +69,7 @@ package final class ThrottlingProxy: Sendable {
             }
             if faulted, case .lostReply = self.fault {
                 _ = try await self.forward(request)
-                // A length promised and never sent: the server closes the connection mid-answer.
-                return Response(
-                    status: .ok,
-                    headers: [.contentLength: "64"],
-                    body: ResponseBody(contentLength: 64) { _ in throw CancellationError() }
-                )
+                return LoopbackServer.droppedReply()
             }
         }
         return try await self.forward(request)

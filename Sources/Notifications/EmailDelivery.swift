@@ -10,10 +10,25 @@ package enum EmailDelivery: Sendable {
 
     /// Why a send failed, and whether trying again can help.
     package struct Failure: Error, CustomStringConvertible {
-        /// True when the provider refused this email for good (a malformed or inactive address): retrying
-        /// would fail the same way, so it is recorded, not retried.
-        package let permanent: Bool
+        package enum Kind: Sendable, Equatable {
+            /// Worth another delivery (the provider was down or throttled past the client's retries).
+            case transient
+            /// The provider refused this address for good (malformed, inactive): recorded, not retried.
+            case rejected
+            /// Our side is wrong for every email (unverified sender, bad token, paused account): the message
+            /// comes back, the rest of the batch is not tried, and the `SenderConfigurationErrors` alarm fires.
+            case configuration
+        }
+
+        package let kind: Kind
         package let description: String
+
+        package init(_ kind: Kind, _ description: String) {
+            self.kind = kind
+            self.description = description
+        }
+
+        package var permanent: Bool { self.kind == .rejected }
     }
 
     /// Sends the email; returns the provider's message id.
@@ -28,7 +43,7 @@ package enum EmailDelivery: Sendable {
             do throws(AWSError) {
                 token = Self.serverToken(in: try await secrets.secret(secretId).string ?? "")
             } catch {
-                throw Failure(permanent: false, description: "the Postmark token secret cannot be read: \(error)")
+                throw Failure(.configuration, "the Postmark token secret cannot be read: \(error)")
             }
             return try await postmark.send(from: from, to: address, email, serverToken: token)
         case .ses(let ses):
@@ -37,11 +52,30 @@ package enum EmailDelivery: Sendable {
                     .init(from: from, to: [address], subject: email.subject, text: email.text, html: email.html)
                 )
             } catch {
-                // SES answers a malformed address with BadRequestException and a suppressed or refused one with
-                // MessageRejected; throttling and 5xx were already retried by the client.
-                let permanent = ["BadRequestException", "MessageRejected"].contains(error.context.code ?? "")
-                throw Failure(permanent: permanent, description: error.description)
+                throw Failure(Self.sesKind(error, from: from), error.description)
             }
+        }
+    }
+
+    /// SES's refusals: a malformed address is BadRequestException, and MessageRejected covers both a refused
+    /// recipient and an unverified sender ("Email address is not verified. The following identities failed
+    /// the check in region …: <addresses>"): naming our sender, it is configuration. A paused or suspended
+    /// account and an unverified MAIL FROM domain are configuration too; throttling and 5xx were already
+    /// retried by the client.
+    static func sesKind(_ error: AWSError, from sender: String) -> Failure.Kind {
+        let code = error.context.code ?? ""
+        let message = error.message.lowercased()
+        let senderAddress =
+            (sender.split(separator: "<").last.map { String($0.dropLast($0.hasSuffix(">") ? 1 : 0)) }
+            ?? sender).lowercased()
+        switch code {
+        case "MessageRejected" where message.contains(senderAddress) || message.contains("sender"):
+            return .configuration
+        case "BadRequestException", "MessageRejected": return .rejected
+        case "AccountSuspendedException", "SendingPausedException", "MailFromDomainNotVerifiedException",
+            "NotFoundException":
+            return .configuration
+        default: return .transient
         }
     }
 

@@ -32,6 +32,25 @@ package struct MustacheTemplate: Sendable {
         return output
     }
 
+    /// The variables a render with `values` would leave empty: placeholders in the parts that show, whose
+    /// value is missing ("The current price is ." is the bug this catches).
+    package func unfilled(_ values: [String: String]) -> [String] {
+        var names: [String] = []
+        Self.unfilled(self.nodes, values, into: &names)
+        return names
+    }
+
+    private static func unfilled(_ nodes: [Node], _ values: [String: String], into names: inout [String]) {
+        for node in nodes {
+            switch node {
+            case .text: continue
+            case .variable(let name, _): if values[name] == nil, !names.contains(name) { names.append(name) }
+            case .section(let name, let inverted, let children):
+                if (values[name] != nil) != inverted { Self.unfilled(children, values, into: &names) }
+            }
+        }
+    }
+
     private static func render(_ nodes: [Node], _ values: [String: String], into output: inout String) {
         for node in nodes {
             switch node {

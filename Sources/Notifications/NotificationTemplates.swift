@@ -36,6 +36,16 @@ package struct NotificationTemplates: Sendable {
         self.templates = templates
     }
 
+    /// The placeholders of `kind`'s subject, HTML or text that `values` leaves empty (an empty value counts as
+    /// absent, as in `render`), sorted.
+    package func unfilled(_ kind: Notification.Kind, _ values: [String: String]) -> [String] {
+        let templates = self.templates[kind]!  // init loaded every kind
+        let values = values.filter { !$0.value.isEmpty }
+        let names =
+            templates.subject.unfilled(values) + templates.html.unfilled(values) + templates.text.unfilled(values)
+        return Set(names).sorted()
+    }
+
     /// The email for `kind` with `values`; the subject is one line, trimmed. An empty value counts as absent,
     /// so `{{#link}}` hides a section whose link a producer sent as "".
     package func render(_ kind: Notification.Kind, _ values: [String: String]) -> Rendered {

@@ -46,6 +46,11 @@ extension NotificationsHandler {
                 return .failed
             case .claimed: break
             }
+            let unfilled = self.templates.unfilled(notification.kind, values)
+            if !unfilled.isEmpty {
+                // Sent anyway (a thin email beats none), but the producer has a bug to fix: the names, never values.
+                logger.error("the notification leaves placeholders empty", metadata: ["missing": "\(unfilled)"])
+            }
             let email = self.templates.render(notification.kind, values)
             do throws(EmailDelivery.Failure) {
                 _ = try await self.delivery.send(from: self.configuration.from, to: address, email)
@@ -53,6 +58,13 @@ extension NotificationsHandler {
                 logger.warning("the provider refused the address for good", metadata: ["error": "\(error)"])
                 try? await self.ledger.finish(notification.notificationId, state: "REJECTED", detail: error.description)
                 return .rejected
+            } catch  where error.kind == .configuration {
+                logger.critical(
+                    "the email provider refuses our sender or credentials; no email goes out until it is fixed",
+                    metadata: ["error": "\(error)"]
+                )
+                try? await self.ledger.release(notification.notificationId)
+                return .misconfigured
             } catch {
                 logger.error("sending failed; the message will come back", metadata: ["error": "\(error)"])
                 try? await self.ledger.release(notification.notificationId)

@@ -3,6 +3,7 @@ package import GavelCore
 package import LambdaRuntime
 import Logging
 package import SQSEvents
+import Synchronization
 
 /// Emails notifications from the notification FIFO queue.
 ///
@@ -18,6 +19,8 @@ package struct NotificationsHandler: FunctionHandler {
     package enum Outcome: String, Sendable, CaseIterable {
         case sent = "Sent", duplicate = "Duplicates", optedOut = "OptedOut", rejected = "Rejected"
         case deadLettered = "InvalidMessages", failed = "FailedMessages"
+        /// The provider refused our sender or credentials: this message and the rest of the batch come back.
+        case misconfigured = "SenderConfigurationErrors"
     }
 
     package let users: UserStore
@@ -91,16 +94,21 @@ package struct NotificationsHandler: FunctionHandler {
     package func serve(_ event: SQSEvent, context: LambdaContext) async -> SQSBatchResponse {
         var groups: [String: [SQSEvent.Record]] = [:]
         for record in event.records { groups[record.groupId, default: []].append(record) }
+        let stop = StopFlag()  // raised by a configuration failure: every other send would fail the same way
         let outcomes = await withTaskGroup(of: [(String, Outcome)].self) { tasks in
             for records in groups.values {
-                tasks.addTask { await self.process(group: records, logger: context.logger) }
+                tasks.addTask { await self.process(group: records, stop: stop, logger: context.logger) }
             }
             var all: [String: Outcome] = [:]
             for await results in tasks { for (id, outcome) in results { all[id] = outcome } }
             return all
         }
-        let failed = Set(outcomes.filter { $0.value == .failed }.keys)
-        let response = FIFOBatch.response(for: event.records, failed: failed)
+        // A group stopped before a message leaves it out: the FIFO rule fails it with the rest of the group.
+        let failed = Set(outcomes.filter { $0.value == .failed || $0.value == .misconfigured }.keys)
+        let response = FIFOBatch.response(
+            for: event.records,
+            failed: failed.union(stop.raised ? Set(event.records.map(\.messageId).filter { outcomes[$0] == nil }) : [])
+        )
         var counts = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, 0) })
         for outcome in outcomes.values { counts[outcome.rawValue, default: 0] += 1 }
         counts[Outcome.failed.rawValue] = response.batchItemFailures.count
@@ -108,14 +116,28 @@ package struct NotificationsHandler: FunctionHandler {
         return response
     }
 
-    /// One group's messages in order, stopping at the first failure (the FIFO rule fails the rest).
-    private func process(group records: [SQSEvent.Record], logger: Logger) async -> [(String, Outcome)] {
+    /// One group's messages in order, stopping at the first failure (the FIFO rule fails the rest), or when
+    /// any group met a configuration failure.
+    private func process(
+        group records: [SQSEvent.Record],
+        stop: StopFlag,
+        logger: Logger
+    ) async -> [(String, Outcome)] {
         var outcomes: [(String, Outcome)] = []
         for record in records {
+            if stop.raised { break }
             let outcome = await self.process(record, logger: logger)
             outcomes.append((record.messageId, outcome))
-            if outcome == .failed { break }
+            if outcome == .misconfigured { stop.raise() }
+            if outcome == .failed || outcome == .misconfigured { break }
         }
         return outcomes
     }
+}
+
+/// Set once by any group, read by all: the batch stops.
+private final class StopFlag: Sendable {
+    private let flag = Atomic(false)
+    var raised: Bool { self.flag.load(ordering: .relaxed) }
+    func raise() { self.flag.store(true, ordering: .relaxed) }
 }

@@ -3,8 +3,13 @@ import FoundationEssentials
 import GavelCore
 
 /// Postmark's send API (`POST /email` with `X-Postmark-Server-Token`), over the same transport as AWS.
-/// 429 and 5xx are retried with full-jitter backoff inside the invocation deadline; a 422 for a bad or
-/// inactive address (ErrorCode 300 or 406) is permanent.
+/// 429, 5xx and failures to connect are retried with full-jitter backoff inside the invocation deadline; a 422
+/// for a bad or inactive address (ErrorCode 300 or 406) is permanent; 401 and other 4xx are our configuration.
+///
+/// Postmark has no idempotency key, so a send whose reply is lost after the request went out (a timeout, a
+/// reset) may have been delivered. It is not retried here: the message comes back through the queue and is
+/// sent again, so each lost reply can cost one duplicate email, and one message is sent at most once per
+/// delivery (`maxReceiveCount`, 5, in all). A lost email is worse than a second copy of one.
 package struct Postmark: Sendable {
     package let baseURL: String
     package let messageStream: String
@@ -97,18 +102,19 @@ package struct Postmark: Sendable {
         do throws(TransportError) {
             response = try await self.transport.send(request)
         } catch {
-            return .retry(EmailDelivery.Failure(permanent: false, description: "Postmark unreachable: \(error)"))
+            let failure = EmailDelivery.Failure(.transient, "Postmark unreachable: \(error)")
+            return error.isConnectFailure ? .retry(failure) : .stop(failure)  // may have been sent: no second try now
         }
         let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body))
         if response.status == 200, (answer?.ErrorCode ?? 0) == 0 { return .sent(answer?.MessageID ?? "") }
         let code = answer?.ErrorCode ?? 0
         let detail = "Postmark HTTP \(response.status), ErrorCode \(code): \(answer?.Message ?? "no message")"
         if response.status == 422, Self.permanentCodes.contains(code) {
-            return .stop(EmailDelivery.Failure(permanent: true, description: detail))
+            return .stop(EmailDelivery.Failure(.rejected, detail))
         }
-        let failure = EmailDelivery.Failure(permanent: false, description: detail)
-        // 401 and other 4xx are our configuration (token, sender signature): retrying now cannot help, and the
-        // message is reported failed so it comes back once the configuration is fixed.
-        return response.status == 429 || response.status >= 500 ? .retry(failure) : .stop(failure)
+        if response.status == 429 || response.status >= 500 { return .retry(EmailDelivery.Failure(.transient, detail)) }
+        // 401 and other 4xx are our configuration (token, sender signature): retrying cannot help until it is
+        // fixed, so the message comes back and the batch stops.
+        return .stop(EmailDelivery.Failure(.configuration, detail))
     }
 }

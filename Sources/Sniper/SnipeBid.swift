@@ -6,7 +6,9 @@ import LambdaRuntime
 /// Where a snipe bid is in its life.
 ///
 /// SCHEDULED → EXECUTING (the executor's claim) → PLACED, OUTBID, FAILED or ENDED; SCHEDULED → CANCELLED (the
-/// user); SCHEDULED or EXECUTING → MISSED (the overdue sweep, when the executor never finished).
+/// user). The sweep settles the rest once the auction is over, asking eBay (`getBidding`) where a bid may have
+/// gone in: PLACED → WON or LOST; EXECUTING (an executor that died or lost eBay's answer) → WON, LOST, PLACED
+/// or MISSED by what eBay holds; SCHEDULED → MISSED (the executor never ran, so nothing was bid).
 package enum BidStatus: String, Codable, Sendable, CaseIterable {
     case scheduled = "SCHEDULED"
     case executing = "EXECUTING"
@@ -16,6 +18,8 @@ package enum BidStatus: String, Codable, Sendable, CaseIterable {
     case ended = "ENDED"
     case cancelled = "CANCELLED"
     case missed = "MISSED"
+    case won = "WON"
+    case lost = "LOST"
 
     /// The notification a user gets when a bid reaches this status, if any.
     package var notificationKind: Notification.Kind? {
@@ -25,6 +29,8 @@ package enum BidStatus: String, Codable, Sendable, CaseIterable {
         case .outbid: .bidOutbid
         case .failed, .ended: .bidFailed
         case .missed: .bidMissed
+        case .won: .auctionWon
+        case .lost: .auctionLost
         case .executing, .cancelled: nil
         }
     }
@@ -49,8 +55,14 @@ package struct SnipeBid: Codable, Sendable, Equatable {
     package var detail: String?
     /// When the executor sent the bid to eBay.
     package var placedAt: Int64?
+    /// The price as eBay last showed it to us: before bidding (Browse), or the final price once the auction is
+    /// settled (`getBidding`). Emails quote it.
+    package var currentPrice: Money?
     /// When the outcome's notification went on the queue; a redelivered schedule re-sends it while absent.
     package var notifiedAt: Int64?
+    /// The status whose notification is owed, while it is not yet on the queue: the key of the sparse
+    /// `notify-pending-index`, through which the sweep re-sends what an executor recorded but never queued.
+    package var notifyPending: String?
     /// The executor attempt that claimed the bid (random, one per attempt): a claim whose reply was lost reads
     /// the row back and knows its own claim by it.
     package var claimToken: String?
@@ -100,6 +112,7 @@ package struct SnipeBid: Codable, Sendable, Equatable {
         var updatedAt: String
         var detail: String?
         var placedAt: String?
+        var currentPrice: Money?
     }
 
     package var publicView: Public {
@@ -114,7 +127,8 @@ package struct SnipeBid: Codable, Sendable, Equatable {
             createdAt: WallClock.iso8601(ms: self.createdAt),
             updatedAt: WallClock.iso8601(ms: self.updatedAt),
             detail: self.detail,
-            placedAt: self.placedAt.map { WallClock.iso8601(ms: $0) }
+            placedAt: self.placedAt.map { WallClock.iso8601(ms: $0) },
+            currentPrice: self.currentPrice
         )
     }
 }
@@ -170,7 +184,7 @@ package struct BidHistoryEntry: Codable, Sendable, Equatable {
 extension SnipeBid {
     /// The email for this bid's current status, or nil when the status has none. Its id is the bid and the
     /// status, so a producer retry is one email (the queue and the notifications ledger both deduplicate).
-    package func notification(appURL: String?, currentPrice: Money? = nil) -> Notification? {
+    package func notification(appURL: String?) -> Notification? {
         guard let kind = self.status.notificationKind else { return nil }
         var data = [
             "itemTitle": self.itemTitle,
@@ -179,7 +193,8 @@ extension SnipeBid {
             "auctionEnd": WallClock.iso8601(ms: self.auctionEndTime),
         ]
         data["reason"] = self.detail
-        data["currentPrice"] = currentPrice?.display
+        data["currentPrice"] = self.currentPrice?.display
+        if self.status == .won || self.status == .lost { data["finalPrice"] = self.currentPrice?.display }
         data["link"] = appURL.map { "\($0)/bids/\(self.bidId)" }
         return Notification(
             notificationId: "bid-\(self.bidId)-\(self.status.rawValue)",

@@ -4,7 +4,8 @@ package import GavelCore
 ///
 /// Environment:
 /// - `USERS_TABLE`, `BIDS_TABLE`, `BID_HISTORY_TABLE` (required): the seed 000 tables.
-/// - `BIDS_STATUS_INDEX` (default `status-auctionEndTime-index`): the Bids index the overdue sweep queries.
+/// - `BIDS_STATUS_INDEX` (default `status-auctionEndTime-index`): the Bids index the sweep finds unsettled bids in.
+/// - `BIDS_NOTIFY_INDEX` (default `notify-pending-index`): the sparse Bids index of notifications still owed.
 /// - `NOTIFICATION_QUEUE_URL` (required): the notification FIFO queue.
 /// - `BID_HISTORY_RETENTION_DAYS` (default 365): BidHistory rows expire (TTL `ttl`) this long after writing.
 /// - `APP_URL` (optional): links in emails point at `<APP_URL>/bids/<bidId>`.
@@ -14,6 +15,7 @@ package struct SniperConfiguration: Sendable, Equatable {
     package var bidsTable: String
     package var historyTable: String
     package var statusIndex: String
+    package var notifyIndex: String
     package var notificationQueueURL: String
     package var historyRetentionDays: Int
     package var appURL: String?
@@ -24,6 +26,7 @@ package struct SniperConfiguration: Sendable, Equatable {
         self.bidsTable = try environment.required("BIDS_TABLE")
         self.historyTable = try environment.required("BID_HISTORY_TABLE")
         self.statusIndex = environment["BIDS_STATUS_INDEX"] ?? "status-auctionEndTime-index"
+        self.notifyIndex = environment["BIDS_NOTIFY_INDEX"] ?? "notify-pending-index"
         self.notificationQueueURL = try environment.required("NOTIFICATION_QUEUE_URL")
         guard let days = Int(environment["BID_HISTORY_RETENTION_DAYS"] ?? "365"), (1...3650).contains(days) else {
             throw ValidationError(field: "BID_HISTORY_RETENTION_DAYS", "must be a whole number of days from 1 to 3650")

@@ -30,6 +30,17 @@ import Testing
         _ = try NotificationTemplates(directory: Self.directory)
     }
 
+    @Test func unfilledNamesThePlaceholdersAnEmailWouldShowEmpty() throws {
+        let templates = try NotificationTemplates(directory: Self.directory)
+        let placed = ["itemTitle": "Leica M6", "maxBid": "75.00 USD", "currentPrice": ""]
+        // An empty value counts as absent; `name` and `link` only show inside their own sections.
+        #expect(templates.unfilled(.bidPlaced, placed) == ["currentPrice"])
+        #expect(templates.unfilled(.bidPlaced, placed.merging(["currentPrice": "20.00 USD"]) { $1 }).isEmpty)
+        #expect(templates.unfilled(.auctionWon, ["itemTitle": "Leica M6"]) == ["finalPrice"])
+        let template = try MustacheTemplate("{{#a}}{{b}}{{/a}}{{^a}}{{c}}{{/a}}")
+        #expect(template.unfilled([:]) == ["c"] && template.unfilled(["a": "1"]) == ["b"])
+    }
+
     @Test(arguments: Self.files)
     func rendersExactlyAsSwiftMustacheDoes(file: String) throws {
         let source = try String(contentsOfFile: Self.directory + "/" + file, encoding: .utf8)

@@ -12,7 +12,7 @@ import Testing
 @Suite struct NotificationsTests {
     struct Setup {
         let moto: Moto.Account
-        let environment: [String: String]
+        var environment: [String: String]
         let deadLetterURL: String
         let metrics = MetricLines()
 
@@ -163,6 +163,67 @@ import Testing
                     "Bid placed: Leica M6", "Outbid: Leica M6", "Auction ended: Leica M6",
                 ]
             )
+        }
+    }
+
+    @Test func aSenderTheProviderRefusesFailsTheWholeBatchAndRaisesTheAlarm() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await Setup.make(postmarkURL: url)
+            postmark.requireSenderSignature("someone-else@gavel.example")
+            let event = SQSEvent(records: [
+                Self.record("c1", Self.message("n-50", "bid_placed", user: "u-ada"), group: "user:u-ada"),
+                Self.record("c2", Self.message("n-51", "bid_placed", user: "u-ada"), group: "user:u-ada"),
+                Self.record("c3", Self.message("n-52", "bid_placed", email: "guest@example.com"), group: "guest"),
+            ])
+            let handler = try setup.handler()
+            let first = try await handler.handle(event, context: TestContext.make())
+            #expect(
+                first.failedMessageIds.sorted() == ["c1", "c2", "c3"],
+                "nothing dropped, nothing recorded REJECTED"
+            )
+            #expect(postmark.requests <= 2, "the batch stops at the first refusal (the other group may have begun)")
+            #expect(setup.metrics.all.last?.contains(#""SenderConfigurationErrors":"#) == true)
+            // Fixed: the same messages go out.
+            postmark.requireSenderSignature(nil)
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            #expect(postmark.emails.count == 3)
+        }
+    }
+
+    @Test func sesRefusingAnUnverifiedSenderIsConfigurationNotARejectedAddress() async throws {
+        var setup = try await Setup.make(provider: "ses")
+        let sender = setup.moto.unique("unverified") + "@gavel.example"  // moto's account is shared: a new identity
+        setup.environment["EMAIL_FROM"] = sender
+        let id = setup.moto.unique("n-unverified")
+        let event = SQSEvent(records: [
+            Self.record("u1", Self.message(id, "bid_placed", user: "u-ada"), group: "user:u-ada")
+        ])
+        // moto, as SES does, refuses a sender that is not a verified identity (MessageRejected).
+        let handler = try setup.handler()
+        let first = try await handler.handle(event, context: TestContext.make())
+        #expect(first.failedMessageIds == ["u1"], "\(setup.metrics.all)")
+        #expect(setup.metrics.all.last?.contains(#""SenderConfigurationErrors":1"#) == true)
+        try await setup.moto.verifyEmailIdentity(sender)
+        #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+    }
+
+    /// Postmark has no idempotency key: a reply lost after it accepted an email costs one duplicate, and no
+    /// more (the send is not retried in the invocation; the redelivery sends once and records it).
+    @Test func aLostPostmarkReplyCostsOneDuplicateAtMost() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await Setup.make(postmarkURL: url)
+            postmark.loseNextReplies(1)
+            let event = SQSEvent(records: [
+                Self.record("l1", Self.message("n-60", "bid_placed", user: "u-ada"), group: "user:u-ada")
+            ])
+            let handler = try setup.handler()
+            #expect(try await handler.handle(event, context: TestContext.make()).failedMessageIds == ["l1"])
+            #expect(postmark.requests == 1 && postmark.emails.count == 1)
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            #expect(postmark.emails.count == 2, "the stated duplicate: one per lost reply")
         }
     }
 

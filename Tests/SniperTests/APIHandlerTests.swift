@@ -160,7 +160,7 @@ import Testing
                 schedule.fireAt + 60 <= stored.dueAt / 1000 - 60 && schedule.fireAt + 120 > stored.dueAt / 1000 - 60
             )
             let queued = try await api.fixture.moto.drain(api.fixture.queueURL, expecting: 1)
-            #expect(queued.count == 1 && queued[0].body.contains(#""kind":"snipe_scheduled""#))
+            #expect(try Emails.decoded(queued.map(\.body)).map(\.kind) == [.snipeScheduled])
 
             let cases: [(String, Int, String, String?)] = [
                 (
@@ -323,7 +323,7 @@ import Testing
             )
             .decode(SniperAPI.Listing<SniperAPI.Bid>.self)
             #expect(rest.items.map(\.bidId) == [created[0]] && rest.nextCursor == nil)
-            for query in [["limit": "101"], ["limit": "0"], ["status": "WON"], ["cursor": "../x"]] {
+            for query in [["limit": "101"], ["limit": "0"], ["status": "SOLD"], ["cursor": "../x"]] {
                 let answer = try await api.call("GET", "/bids", query: query)
                 #expect(answer.status == 400 && answer.error?.field == query.keys.first, "\(query)")
             }

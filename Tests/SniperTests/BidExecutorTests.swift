@@ -65,13 +65,13 @@ import Testing
             #expect(history.map(\.status) == [.placed] && history[0].ttl > WallClock.nowMs() / 1000 + 364 * 86_400)
             let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
             #expect(messages.count == 1)
-            let notification = try JSONDecoder().decode(Notification.self, from: Data(messages[0].body.utf8))
+            let notification = try #require(try Emails.decoded(messages.map(\.body)).first)
             #expect(
                 notification.kind == .bidPlaced && notification.userId == "u-ada"
                     && notification.notificationId == "bid-\(bid.bidId)-PLACED"
             )
             #expect(
-                notification.data["maxBid"] == "75.00 USD"
+                notification.data["maxBid"] == "75.00 USD" && notification.data["currentPrice"] == "20.00 USD"
                     && notification.data["link"] == "https://gavel.example/bids/\(bid.bidId)"
             )
 
@@ -96,23 +96,41 @@ import Testing
             let gone = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|deleted|0", endMs: pricey)
             #expect(try await run.execute(gone).status == .ended)
             #expect(run.ebay.bids.isEmpty)
-            let kinds = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 3).map {
-                try JSONDecoder().decode(Notification.self, from: Data($0.body.utf8)).kind
-            }
+            let kinds = try Emails.decoded(
+                try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 3).map(\.body)
+            ).map(\.kind)
             #expect(kinds.sorted { $0.rawValue < $1.rawValue } == [.bidFailed, .bidFailed, .bidOutbid])
         }
     }
 
-    @Test func anExpiredAccessTokenIsRefreshedBeforeTheBid() async throws {
+    @Test func aTokenNearItsExpiryIsRefreshedBeforeTheBidAndARefusedOneOnce() async throws {
         try await Self.with { run in
-            run.ebay.setAccessTokenLifetime(seconds: 1)
+            // Ten seconds: alive at the due time, but inside the 30 s margin checked two seconds before it.
+            run.ebay.setAccessTokenLifetime(seconds: 10)
+            run.ebay.faultNextBids([.refuse(401)])
             let end = Self.auction(run.ebay, "v1|2|0", endsIn: 4.5)
             let bid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|2|0", endMs: end)
             #expect(try await run.execute(bid).status == .placed)
-            // One token at the start, a fresh one two seconds before the bid (the first has expired), and one
-            // more when eBay refuses that one at the due time (it lives one second): the bid still goes in.
+            // One token at the start, a fresh one two seconds before the bid, and one more after eBay refuses
+            // that one (401): the bid still goes in, once.
             #expect(run.ebay.grants.filter { $0 == "refresh_token" }.count == 3)
-            #expect(run.ebay.bids.count == 1)
+            #expect(run.ebay.bids.count == 2 && run.ebay.proxies.count == 1)
+        }
+    }
+
+    @Test func aBidWhoseAnswerIsLostIsConfirmedWithEbayAndNotSentAgain() async throws {
+        try await Self.with { run in
+            for (n, fault) in [FakeEbay.BidFault.takeThenLoseReply, .takeThenAnswer(502)].enumerated() {
+                let item = "v1|lost\(n)|0"
+                let end = Self.auction(run.ebay, item, endsIn: 4)
+                run.ebay.faultNextBids([fault])
+                let bid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: item, endMs: end)
+                let output = try await run.execute(bid)
+                #expect(output.status == .placed && output.detail?.contains("eBay confirmed") == true, "\(output)")
+                #expect(run.ebay.proxies.filter { $0.itemId == item }.count == 1, "\(fault): taken once")
+                #expect(run.ebay.bids.filter { $0.itemId == item }.count == 1, "\(fault): sent once")
+                #expect(try await run.fixture.bid(bid)?.status == .placed)
+            }
         }
     }
 
@@ -153,6 +171,14 @@ import Testing
         }
     }
 
+    func sweep(_ run: Run) async throws -> BidExecutorHandler.Sweep {
+        let output = try await run.handler.handle(
+            .init(sweep: "overdue"),
+            context: TestContext.make(function: "bid-executor")
+        )
+        return try #require(output.sweep)
+    }
+
     @Test func theSweepMarksOverdueBidsMissedAndLeavesTheRestAlone() async throws {
         try await Self.with { run in
             let past = WallClock.nowMs() - 120_000
@@ -162,21 +188,13 @@ import Testing
                 itemId: "v1|7|0",
                 endMs: WallClock.nowMs() + 3_600_000
             )
-            let output = try await run.handler.handle(
-                .init(sweep: "overdue"),
-                context: TestContext.make(function: "bid-executor")
-            )
-            #expect(output.missed == 1)
+            #expect(try await self.sweep(run) == .init(missed: 1))
             #expect(try await run.fixture.bid(overdue)?.status == .missed)
             #expect(try await run.fixture.bid(future)?.status == .scheduled)
             let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
-            #expect(messages.map { $0.body.contains(#""kind":"bid_missed""#) } == [true])
+            #expect(try Emails.decoded(messages.map(\.body)).map(\.kind) == [.bidMissed])
             // A second sweep finds nothing more.
-            let again = try await run.handler.handle(
-                .init(sweep: "overdue"),
-                context: TestContext.make(function: "bid-executor")
-            )
-            #expect(again.missed == 0)
+            #expect(try await self.sweep(run) == .init())
             let bad = await #expect(throws: ValidationError.self) {
                 try await run.handler.handle(
                     .init(userId: "u-ada"),
@@ -184,6 +202,93 @@ import Testing
                 )
             }
             #expect(bad?.description.contains("bidId") == true)
+        }
+    }
+
+    @Test func theSweepAsksEbayHowEndedAuctionsWentAndWhatDeadExecutorsDid() async throws {
+        try await Self.with { run in
+            let ada = "rt-u-ada"  // the fixture's refresh token: the buyer as the fake eBay knows them
+            let ended = WallClock.nowMs() - 700_000  // past every grace, EXECUTING's ten minutes included
+            func bid(_ item: String, _ status: BidStatus) async throws -> SnipeBid {
+                _ = Self.auction(run.ebay, item, endsIn: -700)
+                return try await run.fixture.scheduledBid(userId: "u-ada", itemId: item, endMs: ended, status: status)
+            }
+            let won = try await bid("v1|won|0", .placed)
+            run.ebay.takeBid("v1|won|0", buyer: ada, maxAmount: 50_00)
+            let lost = try await bid("v1|lost|0", .placed)
+            run.ebay.takeBid("v1|lost|0", buyer: ada, maxAmount: 50_00)
+            run.ebay.rivalBid("v1|lost|0", maxAmount: 61_00)
+            let bidThenDied = try await bid("v1|died-after|0", .executing)
+            run.ebay.takeBid("v1|died-after|0", buyer: ada, maxAmount: 50_00)
+            let diedBefore = try await bid("v1|died-before|0", .executing)
+
+            #expect(try await self.sweep(run) == .init(missed: 1, settled: 3))
+            let wonRow = try #require(try await run.fixture.bid(won))
+            #expect(wonRow.status == .won && wonRow.currentPrice == Money(amount: 20_00, currency: "USD"))
+            let lostRow = try #require(try await run.fixture.bid(lost))
+            #expect(lostRow.status == .lost && lostRow.currentPrice == Money(amount: 61_00, currency: "USD"))
+            #expect(try await run.fixture.bid(bidThenDied)?.status == .won)
+            let missed = try #require(try await run.fixture.bid(diedBefore))
+            #expect(missed.status == .missed && missed.detail?.contains("stopped before eBay took the bid") == true)
+            let sent = try Emails.decoded(
+                try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 4).map(\.body)
+            )
+            #expect(sent.map(\.kind.rawValue).sorted() == ["auction_lost", "auction_won", "auction_won", "bid_missed"])
+            #expect(sent.first { $0.kind == .auctionWon }?.data["finalPrice"] == "20.00 USD")
+            #expect(sent.first { $0.kind == .auctionLost }?.data["finalPrice"] == "61.00 USD")
+            #expect(run.ebay.bids.isEmpty, "the sweep only asks; it never bids")
+            #expect(try await self.sweep(run) == .init())
+        }
+    }
+
+    @Test func oneBidsFailureDoesNotStopTheSweepAndAnUnqueuedEmailIsSentLater() async throws {
+        try await Self.with { run in
+            let ended = WallClock.nowMs() - 120_000
+            _ = Self.auction(run.ebay, "v1|ok|0", endsIn: -120)
+            let fine = try await run.fixture.scheduledBid(
+                userId: "u-ada",
+                itemId: "v1|ok|0",
+                endMs: ended,
+                status: .placed
+            )
+            run.ebay.takeBid("v1|ok|0", buyer: "rt-u-ada", maxAmount: 50_00)
+            // A user whose stored link cannot be read (KMS refuses the ciphertext): that bid fails, alone.
+            try await run.fixture.dynamo().putItem(
+                table: run.fixture.usersTable,
+                item: ["userId": .s("u-bad"), "email": .s("b@example.com"), "ebayRefreshToken": .b(Data("junk".utf8))]
+            )
+            let broken = try await run.fixture.scheduledBid(
+                userId: "u-bad",
+                itemId: "v1|ok|0",
+                endMs: ended,
+                status: .placed
+            )
+            #expect(try await self.sweep(run) == .init(settled: 1, failed: 1))
+            #expect(try await run.fixture.bid(fine)?.status == .won)
+            #expect(try await run.fixture.bid(broken)?.status == .placed)
+            _ = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
+
+            // An outcome recorded whose email never reached the queue (its executor died in between).
+            var orphan = try await run.fixture.scheduledBid(
+                userId: "u-ada",
+                itemId: "v1|o|0",
+                endMs: ended,
+                status: .executing
+            )
+            orphan.status = .outbid
+            orphan.currentPrice = Money(amount: 70_00, currency: "USD")
+            orphan.updatedAt = WallClock.nowMs() - 90_000
+            let stores = BidStore(
+                dynamo: try run.fixture.dynamo(),
+                configuration: try SniperConfiguration(environment: run.fixture.environment)
+            )
+            try await stores.record(orphan, from: .executing)
+            #expect(try await self.sweep(run) == .init(renotified: 1, failed: 1))
+            let resent = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 1)
+            #expect(resent.count == 1 && resent[0].body.contains(#""currentPrice":"70.00 USD""#))
+            let row = try #require(try await run.fixture.bid(orphan))
+            #expect(row.notifiedAt != nil && row.notifyPending == nil)
+            #expect(try await self.sweep(run) == .init(failed: 1))
         }
     }
 }

@@ -6,9 +6,10 @@ import NIOCore
 import Sniper
 import Synchronization
 
-/// A loopback eBay: the OAuth token endpoint, Browse `getItem` and Offer `place_proxy_bid`, with the
-/// behaviour a snipe meets (expired tokens, ended auctions, bids below the price, outages), recording each
-/// bid with its arrival time.
+/// A loopback eBay: the OAuth token endpoint, Browse `getItem`, Offer `place_proxy_bid` and `getBidding`,
+/// with the behaviour a snipe meets (expired tokens, ended auctions, bids below the price, rival bidders,
+/// outages, answers lost after the bid was taken), recording each bid with its arrival time and each proxy
+/// bid it took, per buyer (the buyer is the refresh token behind the access token).
 package final class FakeEbay: Sendable {
     /// The application's keys the fake accepts (put them in the eBay secret).
     package static let appId = "gavel-app-id"
@@ -40,14 +41,39 @@ package final class FakeEbay: Sendable {
         package var accessToken: String
     }
 
+    /// A proxy bid eBay took: the buyer (their refresh token) and the maximum, in minor units.
+    package struct Proxy: Sendable, Equatable {
+        package var itemId: String
+        package var buyer: String
+        package var maxAmount: Int64
+    }
+
+    /// What the next `place_proxy_bid` meets instead of a plain answer.
+    package enum BidFault: Sendable, Equatable {
+        /// Refused with this status before anything is taken.
+        case refuse(Int)
+        /// Taken, then answered with this status (a 5xx whose bid went in anyway).
+        case takeThenAnswer(Int)
+        /// Taken, then the connection drops before the answer: the client sees a broken transfer.
+        case takeThenLoseReply
+    }
+
+    private struct AccessGrant {
+        var expiresAt: Int64
+        /// The refresh token it came from: who the buyer is (nil for application tokens).
+        var buyer: String?
+    }
+
     private struct State {
         var items: [String: Item] = [:]
         var codes: [String: String] = [:]  // authorization code → refresh token
         var refreshTokens: Set<String> = []
-        var accessTokens: [String: Int64] = [:]  // token → expiry (ms)
+        var accessTokens: [String: AccessGrant] = [:]
         var accessLifetimeSeconds: Int64 = 7200
-        var placeFailures: [Int] = []
+        var bidFaults: [BidFault] = []
         var bids: [Bid] = []
+        var proxies: [Proxy] = []
+        var rivals: [String: Int64] = [:]  // item → another bidder's maximum
         var grants: [String] = []
         var counter = 0
         var anyCode = false
@@ -77,10 +103,26 @@ package final class FakeEbay: Sendable {
     /// How long new user access tokens live (eBay: two hours).
     package func setAccessTokenLifetime(seconds: Int64) { self.state.withLock { $0.accessLifetimeSeconds = seconds } }
 
-    /// The statuses the next `place_proxy_bid` calls answer with before one succeeds.
-    package func failNextBids(_ statuses: [Int]) { self.state.withLock { $0.placeFailures = statuses } }
+    /// The statuses the next `place_proxy_bid` calls are refused with (nothing taken) before one succeeds.
+    package func failNextBids(_ statuses: [Int]) {
+        self.state.withLock { $0.bidFaults = statuses.map(BidFault.refuse) }
+    }
 
+    /// What the next `place_proxy_bid` calls meet, in order.
+    package func faultNextBids(_ faults: [BidFault]) { self.state.withLock { $0.bidFaults = faults } }
+
+    /// Another bidder's maximum on `itemId`: above the buyer's, the buyer is not the high bidder.
+    package func rivalBid(_ itemId: String, maxAmount: Int64) { self.state.withLock { $0.rivals[itemId] = maxAmount } }
+
+    /// Takes a proxy bid as if it had arrived (an executor that bid and then died).
+    package func takeBid(_ itemId: String, buyer refreshToken: String, maxAmount: Int64) {
+        self.state.withLock { $0.proxies.append(Proxy(itemId: itemId, buyer: refreshToken, maxAmount: maxAmount)) }
+    }
+
+    /// Every request that reached `place_proxy_bid`, taken or not.
     package var bids: [Bid] { self.state.withLock { $0.bids } }
+    /// The proxy bids eBay took, in order: a bid placed exactly once is here once.
+    package var proxies: [Proxy] { self.state.withLock { $0.proxies } }
     /// The `grant_type` of each token request, in order.
     package var grants: [String] { self.state.withLock { $0.grants } }
 
@@ -114,6 +156,9 @@ package final class FakeEbay: Sendable {
                 return Self.errors(.unauthorized, 1001, "Invalid access token")
             }
             return self.item(parts[4])
+        }
+        if parts.count == 5, parts[0...3] == ["buy", "offer", "v1_beta", "bidding"], request.method == .get {
+            return self.bidding(itemId: parts[4], token: bearer)
         }
         if parts.count == 6, parts[0...3] == ["buy", "offer", "v1_beta", "bidding"], parts[5] == "place_proxy_bid",
             request.method == .post
@@ -151,7 +196,10 @@ package final class FakeEbay: Sendable {
                     )
                 }
                 let access = "at-\(state.counter)"
-                state.accessTokens[access] = now + state.accessLifetimeSeconds * 1000
+                state.accessTokens[access] = AccessGrant(
+                    expiresAt: now + state.accessLifetimeSeconds * 1000,
+                    buyer: refresh
+                )
                 return Self.json(
                     .ok,
                     #"{"access_token":"\#(access)","expires_in":\#(state.accessLifetimeSeconds),"refresh_token":"\#(refresh)","refresh_token_expires_in":47304000,"token_type":"User Access Token"}"#
@@ -164,14 +212,17 @@ package final class FakeEbay: Sendable {
                     )
                 }
                 let access = "at-\(state.counter)"
-                state.accessTokens[access] = now + state.accessLifetimeSeconds * 1000
+                state.accessTokens[access] = AccessGrant(
+                    expiresAt: now + state.accessLifetimeSeconds * 1000,
+                    buyer: refresh
+                )
                 return Self.json(
                     .ok,
                     #"{"access_token":"\#(access)","expires_in":\#(state.accessLifetimeSeconds),"token_type":"User Access Token"}"#
                 )
             case "client_credentials":
                 let access = "app-\(state.counter)"
-                state.accessTokens[access] = now + 7_200_000
+                state.accessTokens[access] = AccessGrant(expiresAt: now + 7_200_000, buyer: nil)
                 return Self.json(
                     .ok,
                     #"{"access_token":"\#(access)","expires_in":7200,"token_type":"Application Access Token"}"#
@@ -204,16 +255,12 @@ package final class FakeEbay: Sendable {
 
     private func place(itemId: String, body: String, token: String, arrival: Int64) -> Response {
         self.state.withLock { state in
-            guard let expiry = state.accessTokens[token], expiry > arrival, token.hasPrefix("at-") else {
-                return Self.errors(
-                    .unauthorized,
-                    1001,
-                    "Invalid access token. Check the value of the Authorization HTTP request header."
-                )
+            guard let grant = state.accessTokens[token], grant.expiresAt > arrival, let buyer = grant.buyer else {
+                return Self.invalidToken
             }
             state.bids.append(Bid(itemId: itemId, arrivalMs: arrival, body: body, accessToken: token))
-            if !state.placeFailures.isEmpty {
-                let status = state.placeFailures.removeFirst()
+            let fault = state.bidFaults.isEmpty ? nil : state.bidFaults.removeFirst()
+            if case .refuse(let status) = fault {
                 return Self.errors(.init(code: status), 120_000 + status, "scripted failure \(status)")
             }
             guard let item = state.items[itemId] else {
@@ -226,9 +273,48 @@ package final class FakeEbay: Sendable {
             guard amount.currency == item.currency, amount.amount > item.price else {
                 return Self.errors(.badRequest, 120011, "Your bid is too low: it must be above the current price.")
             }
-            return Self.json(.ok, #"{"proxyBidId":"pb-\#(state.bids.count)"}"#)
+            state.proxies.append(Proxy(itemId: itemId, buyer: buyer, maxAmount: amount.amount))
+            switch fault {
+            case .takeThenAnswer(let status):
+                return Self.errors(
+                    .init(code: status),
+                    120_000 + status,
+                    "scripted failure \(status) after taking the bid"
+                )
+            case .takeThenLoseReply: return LoopbackServer.droppedReply()
+            default: return Self.json(.ok, #"{"proxyBidId":"pb-\#(state.proxies.count)"}"#)
+            }
         }
     }
+
+    /// `getBidding`: the buyer's latest proxy bid on the item against the rival's maximum; 404 when the buyer
+    /// has not bid (eBay: "the buyer must have placed a bid for this item").
+    private func bidding(itemId: String, token: String) -> Response {
+        self.state.withLock { state in
+            guard let grant = state.accessTokens[token], grant.expiresAt > WallClock.nowMs(), let buyer = grant.buyer
+            else { return Self.invalidToken }
+            guard let item = state.items[itemId],
+                let proxy = state.proxies.last(where: { $0.itemId == itemId && $0.buyer == buyer })
+            else { return Self.errors(.notFound, 120_014, "The buyer has not bid on this item.") }
+            let rival = state.rivals[itemId] ?? 0
+            let high = proxy.maxAmount > rival
+            let price = high ? max(item.price, rival) : rival
+            let status = item.endMs <= WallClock.nowMs() ? "ENDED" : "ACTIVE"
+            func amount(_ minor: Int64) -> String {
+                #"{"value":"\#(Money(amount: minor, currency: item.currency).decimalString)","currency":"\#(item.currency)"}"#
+            }
+            return Self.json(
+                .ok,
+                #"{"itemId":"\#(itemId)","auctionStatus":"\#(status)","auctionEndDate":"\#(WallClock.iso8601(ms: item.endMs))","currentPrice":\#(amount(price)),"currentProxyBid":{"proxyBidId":"pb-1","maxAmount":\#(amount(proxy.maxAmount))},"highBidder":\#(high)}"#
+            )
+        }
+    }
+
+    private static let invalidToken = errors(
+        .unauthorized,
+        1001,
+        "Invalid access token. Check the value of the Authorization HTTP request header."
+    )
 
     private static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
         LoopbackServer.text(status, text, headers: [.contentType: "application/json"])

@@ -4,7 +4,8 @@ import NIOCore
 import Synchronization
 
 /// A loopback Postmark: records every email it accepts, answers 422 / ErrorCode 300 for addresses at
-/// `invalid.example`, and 503 for the first `outage` requests.
+/// `invalid.example`, 503 for the first `outage` requests, 422 / ErrorCode 400 for a sender other than the
+/// confirmed signature (when one is set), and can drop the reply of an email it accepted.
 package final class FakePostmark: Sendable {
     /// One accepted email, as Postmark received it.
     package struct Email: Codable, Sendable, Equatable {
@@ -16,11 +17,26 @@ package final class FakePostmark: Sendable {
         package var MessageStream: String
     }
 
-    private let state: Mutex<(emails: [Email], tokens: [String], outage: Int, requests: Int)>
+    private struct State {
+        var emails: [Email] = []
+        var tokens: [String] = []
+        var outage: Int
+        var requests = 0
+        var lostReplies = 0
+        var signature: String?
+    }
+
+    private let state: Mutex<State>
 
     package init(outage: Int = 0) {
-        self.state = Mutex(([], [], outage, 0))
+        self.state = Mutex(State(outage: outage))
     }
+
+    /// Accepts the next `count` emails and then drops the connection before answering (a lost reply).
+    package func loseNextReplies(_ count: Int) { self.state.withLock { $0.lostReplies = count } }
+
+    /// Refuses every `From` but `address`, as Postmark refuses a sender that is not a confirmed signature.
+    package func requireSenderSignature(_ address: String?) { self.state.withLock { $0.signature = address } }
 
     package var emails: [Email] { self.state.withLock { $0.emails } }
 
@@ -50,16 +66,24 @@ package final class FakePostmark: Sendable {
         guard let email = try? JSONDecoder().decode(Email.self, from: Data(Array(buffer: bytes))) else {
             return LoopbackServer.text(.unprocessableContent, #"{"ErrorCode":402,"Message":"Invalid JSON"}"#)
         }
+        if let signature = self.state.withLock({ $0.signature }), !email.From.contains(signature) {
+            return LoopbackServer.text(
+                .unprocessableContent,
+                #"{"ErrorCode":400,"Message":"The 'From' address you supplied (\#(email.From)) is not a Sender Signature on your account."}"#
+            )
+        }
         if email.To.hasSuffix("@invalid.example") {
             return LoopbackServer.text(
                 .unprocessableContent,
                 #"{"ErrorCode":300,"Message":"Invalid 'To' address: '\#(email.To)'."}"#
             )
         }
-        let id = self.state.withLock { state in
+        let (id, lose) = self.state.withLock { state in
             state.emails.append(email)
-            return state.emails.count
+            defer { state.lostReplies -= 1 }
+            return (state.emails.count, state.lostReplies > 0)
         }
+        if lose { return LoopbackServer.droppedReply() }
         return LoopbackServer.text(
             .ok,
             #"{"To":"\#(email.To)","SubmittedAt":"2026-11-21T22:00:00Z","MessageID":"pm-\#(id)","ErrorCode":0,"Message":"OK"}"#

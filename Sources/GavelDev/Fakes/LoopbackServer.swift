@@ -32,6 +32,16 @@ package enum LoopbackServer {
         }
     }
 
+    /// An answer that never arrives whole: a length promised and never sent, so the server closes the
+    /// connection mid-answer and the client sees a broken transfer (a lost reply).
+    package static func droppedReply() -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentLength: "64"],
+            body: ResponseBody(contentLength: 64) { _ in throw CancellationError() }
+        )
+    }
+
     /// A response with `status` and a text body.
     package static func text(_ status: HTTPResponse.Status, _ text: String, headers: HTTPFields = [:]) -> Response {
         Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -34,6 +34,7 @@ extension APIHandler {
             status: .scheduled,
             createdAt: now
         )
+        bid.currentPrice = item.currentPrice
         guard let fireAt = BidSchedules.fireTime(dueAtMs: bid.dueAt, nowMs: now) else {
             throw Self.tooSoon
         }

@@ -144,7 +144,7 @@ package struct APIHandler: FunctionHandler {
         case .itemNotFound: return APIError(400, "item_not_found", "eBay has no such item", field: "itemId")
         case .invalidGrant:
             return APIError(409, "ebay_not_linked", "eBay refused the authorization; link your eBay account again")
-        case .unavailable, .refused, .invalidResponse:
+        case .unavailable, .uncertain, .refused, .invalidResponse:
             logger.warning("eBay call failed", metadata: ["error": "\(error)"])
             return APIError(
                 502,

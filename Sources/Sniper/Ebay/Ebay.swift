@@ -5,7 +5,7 @@ import LambdaRuntime
 import Synchronization
 
 /// eBay's REST APIs a snipe needs, over the same transport as AWS: OAuth (authorization code, refresh,
-/// client credentials), Browse `getItem` and Offer `place_proxy_bid`.
+/// client credentials), Browse `getItem`, Offer `place_proxy_bid` and `getBidding`.
 ///
 /// The application's credentials come from Secrets Manager (`{"app_id", "cert_id", "ru_name"}`: eBay's
 /// client id, client secret and RuName, as seed 000 names them). The application token Browse needs is
@@ -183,14 +183,34 @@ package final class Ebay: Sendable {
         )
     }
 
-    /// Sends a prepared bid, retrying eBay's 429 and 5xx until `retryingUntil` (Unix ms).
+    /// Sends a prepared bid so that it takes effect at most once: it is sent again only when it provably did
+    /// not reach eBay (no connection was made) or eBay said it did nothing (429), until `retryingUntil` (Unix ms).
     /// - Returns: eBay's `proxyBidId`.
-    /// - Throws: `EbayError.refused` for a 4xx (401 when the access token was refused).
+    /// - Throws: `EbayError.refused` for a 4xx (401 when the access token was refused); `EbayError.uncertain`
+    ///   when the bid may have gone in (timeout, broken connection, 5xx): ask `bidding` before sending again.
     package func place(_ request: TransportRequest, retryingUntil: Int64) async throws(EbayError) -> String {
         struct Answer: Decodable { var proxyBidId: String? }
-        let response = try await self.send(request, retryingUntil: retryingUntil)
+        let response = try await self.send(request, retryingUntil: retryingUntil, repeatable: false)
         guard (200..<300).contains(response.status) else { throw Self.refusal(response) }
         return (try? JSONDecoder().decode(Answer.self, from: Data(response.body)))?.proxyBidId ?? ""
+    }
+
+    /// What eBay holds of the buyer's bidding on `itemId` (Offer `getBidding`, with the buyer's token).
+    /// - Returns: nil when eBay holds no bid of this buyer on the item (eBay answers 404, or a Bidding
+    ///   without `currentProxyBid`).
+    package func bidding(itemId: String, accessToken: String) async throws(EbayError) -> EbayBidding? {
+        let request = TransportRequest(
+            method: "GET",
+            url: self.configuration.baseURL + "/buy/offer/v1_beta/bidding/" + URIEncoding.encode(itemId),
+            headers: [
+                ("Authorization", "Bearer \(accessToken)"), ("X-EBAY-C-MARKETPLACE-ID", self.configuration.marketplace),
+            ],
+            timeout: .seconds(10)
+        )
+        let response = try await self.send(request, retryingUntil: nil)
+        if response.status == 404 { return nil }
+        guard response.status == 200 else { throw Self.refusal(response) }
+        return try EbayBidding.parse(response.body)
     }
 
     private struct Errors: Decodable {
@@ -207,19 +227,29 @@ package final class Ebay: Sendable {
         return .refused(status: response.status, errorId: first?.errorId, message: first?.message ?? "no message")
     }
 
-    /// Sends `request`; transport failures, 429 and 5xx are retried with full-jitter backoff (3 attempts, or
-    /// until `retryingUntil` in Unix ms, within the invocation deadline). Other statuses are returned.
-    private func send(_ request: TransportRequest, retryingUntil: Int64?) async throws(EbayError) -> TransportResponse {
+    /// Sends `request`; 429 and failures to connect are retried with full-jitter backoff (3 attempts, or until
+    /// `retryingUntil` in Unix ms, within the invocation deadline), and so are other transport failures and 5xx
+    /// when the request is `repeatable` (a read, a token). Other statuses are returned.
+    /// - Throws: `.unavailable` when the attempts run out; `.uncertain` at once for a request that is not
+    ///   repeatable and may have reached eBay.
+    private func send(
+        _ request: TransportRequest,
+        retryingUntil: Int64?,
+        repeatable: Bool = true
+    ) async throws(EbayError) -> TransportResponse {
         var attempt = 1
         while true {
             let failure: EbayError
             do throws(TransportError) {
                 let response = try await self.transport.send(request)
                 if response.status != 429, response.status < 500 { return response }
-                failure = .unavailable("HTTP \(response.status)")
+                let maybeTaken = response.status >= 500 && !repeatable
+                failure = maybeTaken ? .uncertain("HTTP \(response.status)") : .unavailable("HTTP \(response.status)")
             } catch {
-                failure = .unavailable("\(error)")
+                let maybeTaken = !repeatable && !error.isConnectFailure && !error.isTLSFailure
+                failure = maybeTaken ? .uncertain("\(error)") : .unavailable("\(error)")
             }
+            if case .uncertain = failure { throw failure }
             let delay = self.backoff.delay(after: attempt)
             let now = WallClock.nowMs()
             if let until = retryingUntil {

@@ -4,6 +4,9 @@ import GavelCore
 package enum EbayError: Error, CustomStringConvertible, Equatable {
     /// eBay could not be reached, timed out, or answered 429 or 5xx: worth another attempt.
     case unavailable(String)
+    /// A request that is not safe to repeat may or may not have taken effect: it timed out, the connection
+    /// broke after it was sent, or eBay answered 5xx. Ask eBay what it holds before doing anything else.
+    case uncertain(String)
     /// eBay refused the request (4xx) with its first error id and message.
     case refused(status: Int, errorId: Int?, message: String)
     /// The item does not exist (Browse 404).
@@ -19,6 +22,7 @@ package enum EbayError: Error, CustomStringConvertible, Equatable {
     package var description: String {
         switch self {
         case .unavailable(let detail): "eBay is unavailable: \(detail)"
+        case .uncertain(let detail): "eBay's answer to the bid was lost: \(detail)"
         case .refused(let status, let errorId, let message):
             "eBay refused the request (HTTP \(status)\(errorId.map { ", error \($0)" } ?? "")): \(message)"
         case .itemNotFound(let itemId): "eBay has no item \(itemId)"

@@ -35,19 +35,13 @@ package struct EbayItem: Sendable, Equatable {
     /// The lowest amount a bid can be.
     package var floor: Money { self.minimumBid ?? self.currentPrice }
 
-    private struct Amount: Decodable {
-        var value: String
-        var currency: String
-        var money: Money? { Money(decimal: self.value, currency: self.currency) }
-    }
-
     private struct Wire: Decodable {
         var itemId: String
         var title: String?
         var buyingOptions: [String]?
-        var currentBidPrice: Amount?
-        var price: Amount?
-        var minimumPriceToBid: Amount?
+        var currentBidPrice: EbayAmount?
+        var price: EbayAmount?
+        var minimumPriceToBid: EbayAmount?
         var itemEndDate: String?
     }
 
@@ -72,4 +66,11 @@ package struct EbayItem: Sendable, Equatable {
             endTime: end
         )
     }
+}
+
+/// An amount as eBay's REST APIs write it: `{"value": "12.50", "currency": "USD"}`.
+struct EbayAmount: Decodable {
+    var value: String
+    var currency: String
+    var money: Money? { Money(decimal: self.value, currency: self.currency) }
 }

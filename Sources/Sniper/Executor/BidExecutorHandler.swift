@@ -9,8 +9,9 @@ import Logging
 ///
 /// A bid: claim it (SCHEDULED → EXECUTING, conditional, so a second delivery does nothing); get a fresh
 /// user access token and check the item; build the request; sleep until `auctionEndTime − leadSeconds`
-/// (touching eBay two seconds before, so the connection is warm); send; record the outcome in Bids and
-/// BidHistory in one transaction; queue the notification.
+/// (touching eBay two seconds before, so the connection is warm); send it so that it takes effect at most
+/// once (`placeOnce`); record the outcome in Bids and BidHistory in one transaction; queue the notification.
+/// When eBay's answer was lost and eBay cannot be asked, the bid stays EXECUTING for the sweep to settle.
 package struct BidExecutorHandler: FunctionHandler {
     package struct Event: Decodable, Sendable {
         package var userId: String?
@@ -28,7 +29,7 @@ package struct BidExecutorHandler: FunctionHandler {
         package var bidId: String?
         package var status: BidStatus?
         package var detail: String?
-        package var missed: Int?
+        package var sweep: Sweep?
     }
 
     package let bids: BidStore
@@ -57,7 +58,7 @@ package struct BidExecutorHandler: FunctionHandler {
 
     package func serve(_ event: Event, context: LambdaContext) async throws -> Output {
         if event.sweep == "overdue" {
-            return Output(missed: try await self.sweepOverdue(logger: context.logger))
+            return Output(sweep: try await self.sweep(logger: context.logger))
         }
         guard let userId = event.userId, let bidId = event.bidId, !userId.isEmpty, !bidId.isEmpty, event.sweep == nil
         else {
@@ -75,6 +76,13 @@ package struct BidExecutorHandler: FunctionHandler {
             return try await self.alreadyHandled(userId: userId, bidId: bidId, logger: logger)
         }
         let attempt = await self.attempt(&bid, context: context, logger: logger)
+        guard attempt.status != .executing else {
+            logger.error(
+                "the bid's outcome is unknown; the sweep asks eBay",
+                metadata: ["detail": "\(attempt.detail ?? "")"]
+            )
+            return Output(bidId: bid.bidId, status: .executing, detail: attempt.detail)
+        }
         bid.status = attempt.status
         bid.detail = attempt.detail
         try await self.record(&bid, from: .executing, logger: logger)
@@ -94,7 +102,7 @@ package struct BidExecutorHandler: FunctionHandler {
         return Output(bidId: bid.bidId, status: bid.status, detail: "already handled")
     }
 
-    /// Everything between the claim and the record: the outcome and why.
+    /// Everything between the claim and the record: the outcome and why (EXECUTING: not known).
     private func attempt(
         _ bid: inout SnipeBid,
         context: LambdaContext,
@@ -114,6 +122,7 @@ package struct BidExecutorHandler: FunctionHandler {
             var token = try await self.ebay.accessToken(refreshToken: refreshToken)
             var item = try await self.ebay.item(bid.itemId)
             bid.auctionEndTime = item.endTime
+            bid.currentPrice = item.currentPrice
             if let early = Self.unbiddable(item, bid) { return early }
             if bid.dueAt - WallClock.nowMs() > context.remainingTime.milliseconds - 10_000 {
                 logger.error("the bid is due after this invocation's deadline: raise the function timeout")
@@ -126,23 +135,71 @@ package struct BidExecutorHandler: FunctionHandler {
             }
             item = try await self.ebay.item(bid.itemId)
             bid.auctionEndTime = item.endTime
+            bid.currentPrice = item.currentPrice
             if let late = Self.unbiddable(item, bid) { return late }
-            var request = self.ebay.bidRequest(itemId: bid.itemId, maxBid: bid.maxBid, accessToken: token.token)
+            let request = self.ebay.bidRequest(itemId: bid.itemId, maxBid: bid.maxBid, accessToken: token.token)
             try? await Task.sleep(for: .milliseconds(max(0, bid.dueAt - WallClock.nowMs())))
             bid.placedAt = WallClock.nowMs()
-            do throws(EbayError) {
-                _ = try await self.ebay.place(request, retryingUntil: item.endTime)
-            } catch .refused(status: 401, _, _) {
-                // The token was refused after all (revoked, clock skew): one fresh token, one more try.
-                token = try await self.ebay.accessToken(refreshToken: refreshToken)
-                request = self.ebay.bidRequest(itemId: bid.itemId, maxBid: bid.maxBid, accessToken: token.token)
-                _ = try await self.ebay.place(request, retryingUntil: item.endTime)
+            let outcome = try await self.placeOnce(
+                bid,
+                request,
+                token: token,
+                refreshToken: refreshToken,
+                logger: logger
+            )
+            if outcome.status == .placed {
+                logger.info("bid placed", metadata: ["lateMs": "\(bid.placedAt! - bid.dueAt)"])
             }
-            logger.info("bid placed", metadata: ["lateMs": "\(bid.placedAt! - bid.dueAt)"])
-            return (.placed, nil)
+            return outcome
         } catch {
             return Self.outcome(of: error, logger: logger)
         }
+    }
+
+    /// Sends the bid so that eBay takes it at most once. After an answer that leaves open whether it went in
+    /// (timeout, broken connection, 5xx), eBay is asked (`getBidding`): a proxy bid of our maximum means it
+    /// did; none means it did not, and only then is it sent again (three sends at most). A refused token
+    /// (401: revoked, clock skew) gets one fresh token and one more send.
+    private func placeOnce(
+        _ bid: SnipeBid,
+        _ prepared: TransportRequest,
+        token first: Ebay.AccessToken,
+        refreshToken: String,
+        logger: Logger
+    ) async throws(EbayError) -> (status: BidStatus, detail: String?) {
+        var token = first
+        var request = prepared
+        var refreshed = false
+        var lost: String?
+        for _ in 1...3 {
+            let failure: EbayError
+            do throws(EbayError) {
+                _ = try await self.ebay.place(request, retryingUntil: bid.auctionEndTime)
+                return (.placed, nil)
+            } catch {
+                failure = error
+            }
+            switch failure {
+            case .refused(status: 401, _, _) where !refreshed:
+                refreshed = true
+                token = try await self.ebay.accessToken(refreshToken: refreshToken)
+                request = self.ebay.bidRequest(itemId: bid.itemId, maxBid: bid.maxBid, accessToken: token.token)
+            case .uncertain(let cause):
+                logger.warning("eBay's answer to the bid was lost; asking eBay", metadata: ["cause": "\(cause)"])
+                lost = cause
+                let held: EbayBidding?
+                do throws(EbayError) {
+                    held = try await self.ebay.bidding(itemId: bid.itemId, accessToken: token.token)
+                } catch {
+                    logger.error("eBay could not be asked whether the bid went in", metadata: ["error": "\(error)"])
+                    return (.executing, "eBay's answer to the bid was lost (\(cause)) and eBay could not be asked")
+                }
+                if held?.maxAmount == bid.maxBid { return (.placed, "eBay's answer was lost; eBay confirmed the bid") }
+            default:
+                throw failure
+            }
+        }
+        return (.failed, "eBay did not take the bid: \(lost ?? "no answer")")
     }
 
     /// An outcome decided before bidding: the auction is over, or already above the user's maximum.
@@ -168,6 +225,7 @@ package struct BidExecutorHandler: FunctionHandler {
         case .itemNotFound: return (.ended, "the item no longer exists on eBay")
         case .invalidGrant: return (.failed, "eBay no longer accepts the account link: link your eBay account again")
         case .unavailable: return (.failed, "\(error.description), until the auction ended")
+        case .uncertain: return (.executing, error.description)
         case .configuration, .invalidResponse:
             logger.error("bid failed on our side", metadata: ["error": "\(error)"])
             return (.failed, error.description)
@@ -175,7 +233,7 @@ package struct BidExecutorHandler: FunctionHandler {
     }
 
     /// The user's eBay refresh token, decrypted; nil when the account is not linked.
-    private func refreshToken(of userId: String) async throws -> String? {
+    func refreshToken(of userId: String) async throws -> String? {
         guard let ciphertext = try await self.users.profile(userId)?.ebayRefreshToken else { return nil }
         return try await self.vault.open(ciphertext, for: userId)
     }

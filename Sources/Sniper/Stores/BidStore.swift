@@ -12,6 +12,7 @@ package struct BidStore: Sendable {
     private let bidsTable: String
     private let historyTable: String
     private let statusIndex: String
+    private let notifyIndex: String
     private let historyRetentionDays: Int
 
     package init(dynamo: DynamoDB, configuration: SniperConfiguration) {
@@ -19,6 +20,7 @@ package struct BidStore: Sendable {
         self.bidsTable = configuration.bidsTable
         self.historyTable = configuration.historyTable
         self.statusIndex = configuration.statusIndex
+        self.notifyIndex = configuration.notifyIndex
         self.historyRetentionDays = configuration.historyRetentionDays
     }
 
@@ -114,44 +116,89 @@ package struct BidStore: Sendable {
     }
 
     /// Records `bid`'s outcome: its row (only while it is still `previous`) and a history entry stamped
-    /// `bid.updatedAt`, in one transaction.
+    /// `bid.updatedAt`, in one transaction. The row owes its status's notification (`notifyPending`) until
+    /// `markNotified`.
+    ///
+    /// Retry-safe: the transaction carries a token of this outcome (DynamoDB ignores a repeat within ten
+    /// minutes); and when a retry whose first reply was lost finds the row moved on, a row equal to what this
+    /// call wrote is its own effect.
+    /// - Returns: the row as written.
     /// - Throws: `StaleTransition` when the row is no longer `previous`; `AWSError` when DynamoDB fails.
-    package func record(_ bid: SnipeBid, from previous: BidStatus) async throws {
-        let history = BidHistoryEntry(bid: bid, at: bid.updatedAt, retentionDays: self.historyRetentionDays)
-        do {
-            try await self.dynamo.transactWrite([
-                .put(table: self.bidsTable, item: try DynamoDBEncoder().encode(bid), condition: Self.while(previous)),
-                .put(table: self.historyTable, item: try DynamoDBEncoder().encode(history)),
-            ])
-        } catch let error as AWSError where error.context.code == "TransactionCanceledException" {
-            throw StaleTransition(bidId: bid.bidId, expected: previous)
+    @discardableResult
+    package func record(_ bid: SnipeBid, from previous: BidStatus) async throws -> SnipeBid {
+        var row = bid
+        row.notifiedAt = nil
+        row.notifyPending = bid.status.notificationKind == nil ? nil : bid.status.rawValue
+        let history = BidHistoryEntry(bid: row, at: row.updatedAt, retentionDays: self.historyRetentionDays)
+        let writes: [DynamoDB.TransactWrite] = [
+            .put(table: self.bidsTable, item: try DynamoDBEncoder().encode(row), condition: Self.while(previous)),
+            .put(table: self.historyTable, item: try DynamoDBEncoder().encode(history)),
+        ]
+        let outcome = "\(row.bidId) \(previous.rawValue) \(row.status.rawValue) \(row.updatedAt)"
+        let token = String(Digest.hex(Digest.sha256(Array(outcome.utf8))).prefix(36))  // at most 36 characters
+        guard try await self.commit(writes, token: token) else {
+            guard try await self.bid(userId: row.userId, bidId: row.bidId) == row else {
+                throw StaleTransition(bidId: row.bidId, expected: previous)
+            }
+            return row
         }
+        return row
     }
 
-    /// Notes that the bid's current notification is on the queue.
+    /// Notes that the bid's current notification is on the queue (and leaves `notify-pending-index`).
     package func markNotified(_ bid: SnipeBid, at nowMs: Int64) async throws {
         try await self.dynamo.updateItem(
             table: self.bidsTable,
             key: bid.key,
-            update: "SET notifiedAt = :now",
+            update: "SET notifiedAt = :now REMOVE notifyPending",
             values: [":now": .n(String(nowMs))]
         )
     }
 
-    /// Bids still in `status` whose auction ended before `endedBefore` (Unix ms), through the status index,
-    /// each read again from the table (the index lags) and kept only if it is still in `status`.
-    package func overdue(_ status: BidStatus, endedBefore: Int64) async throws -> [SnipeBid] {
+    /// Bids whose outcome was recorded before `recordedBefore` (Unix ms) and whose notification is still owed,
+    /// through the sparse `notify-pending-index` (empty but for rows an executor recorded and then died).
+    package func unnotified(recordedBefore: Int64) async throws -> [SnipeBid] {
+        var bids: [SnipeBid] = []
+        for status in BidStatus.allCases where status.notificationKind != nil && status != .scheduled {
+            let read = DynamoDB.Read(
+                table: self.bidsTable,
+                index: self.notifyIndex,
+                keyCondition: "notifyPending = :status AND updatedAt < :before",
+                values: [":status": .s(status.rawValue), ":before": .n(String(recordedBefore))]
+            )
+            bids += try await self.current(try await self.dynamo.all(read)) { $0.notifyPending != nil }
+        }
+        return bids
+    }
+
+    /// Bids still in `status` whose auction ended between `endedAfter` and `endedBefore` (Unix ms), through the
+    /// status index, each read again from the table (the index lags) and kept only if it is still in `status`.
+    package func overdue(
+        _ status: BidStatus,
+        endedBetween endedAfter: Int64,
+        and endedBefore: Int64
+    ) async throws -> [SnipeBid] {
         let read = DynamoDB.Read(
             table: self.bidsTable,
             index: self.statusIndex,
-            keyCondition: "#status = :status AND auctionEndTime < :before",
+            keyCondition: "#status = :status AND auctionEndTime BETWEEN :after AND :before",
             names: ["#status": "status"],
-            values: [":status": .s(status.rawValue), ":before": .n(String(endedBefore))]
+            values: [
+                ":status": .s(status.rawValue), ":after": .n(String(endedAfter)), ":before": .n(String(endedBefore)),
+            ]
         )
+        return try await self.current(try await self.dynamo.all(read)) { $0.status == status }
+    }
+
+    /// The rows behind index keys, each read again from the table (an index lags) and kept if `still` holds.
+    private func current(
+        _ keys: [[String: AttributeValue]],
+        where still: (SnipeBid) -> Bool
+    ) async throws -> [SnipeBid] {
         var bids: [SnipeBid] = []
-        for keys in try await self.dynamo.all(read) {
-            guard case .s(let userId)? = keys["userId"], case .s(let bidId)? = keys["bidId"],
-                let bid = try await self.bid(userId: userId, bidId: bidId), bid.status == status
+        for key in keys {
+            guard case .s(let userId)? = key["userId"], case .s(let bidId)? = key["bidId"],
+                let bid = try await self.bid(userId: userId, bidId: bidId), still(bid)
             else { continue }
             bids.append(bid)
         }
@@ -247,6 +294,17 @@ package struct BidStore: Sendable {
     /// The condition that the row is in `status`.
     private static func `while`(_ status: BidStatus) -> DynamoDB.Condition {
         .init("#status = :expected", names: ["#status": "status"], values: [":expected": .s(status.rawValue)])
+    }
+
+    /// Runs a transaction; false when DynamoDB cancelled it (a condition failed).
+    private func commit(_ writes: [DynamoDB.TransactWrite], token: String) async throws(AWSError) -> Bool {
+        do {
+            try await self.dynamo.transactWrite(writes, token: token)
+            return true
+        } catch {
+            if error.context.code == "TransactionCanceledException" { return false }
+            throw error
+        }
     }
 
     /// Runs a conditional write; false when its condition failed.

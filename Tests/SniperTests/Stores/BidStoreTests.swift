@@ -84,4 +84,21 @@ import Testing
             await #expect(throws: AWSError.self) { try await direct.create(other) }
         }
     }
+
+    @Test func anOutcomeWhoseReplyWasLostIsRecordedOnceAndAnotherOutcomeIsStale() async throws {
+        try await Self.withLostReply(of: "TransactWriteItems") { faulty, direct, proxy in
+            var bid = Self.bid()
+            bid.status = .executing
+            try await direct.create(bid)
+            bid.status = .placed
+            bid.updatedAt = 1_800_000_003_000
+            let written = try await faulty.record(bid, from: .executing)
+            #expect(proxy.attempts == 2)  // the lost one, and the client's retry
+            #expect(written.status == .placed && written.notifyPending == "PLACED" && written.notifiedAt == nil)
+            #expect(try await direct.bid(userId: "u-ada", bidId: "b-1") == written)
+            // A different outcome from EXECUTING (a second executor, the sweep) finds the row moved on.
+            bid.status = .missed
+            await #expect(throws: BidStore.StaleTransition.self) { try await direct.record(bid, from: .executing) }
+        }
+    }
 }

@@ -116,10 +116,9 @@ import Testing
             #expect(orders.first?.userId == "u-ada" && orders.first?.status == "PENDING")
 
             let messages = try await run.fixture.moto.drain(run.fixture.queueURL, expecting: 3)
-            let notifications = try messages.map {
-                try JSONDecoder().decode(Notification.self, from: Data($0.body.utf8))
+            let notifications = try Emails.decoded(messages.map(\.body)).sorted {
+                $0.notificationId < $1.notificationId
             }
-            .sorted { $0.notificationId < $1.notificationId }
             let orderId = try #require(answer.orderId)
             #expect(notifications.map(\.kind) == [.orderConfirmation, .vendorNewOrder, .vendorNewOrder])
             #expect(notifications[0].userId == "u-ada" && notifications[0].data["total"] == "1522.50 GBP")
