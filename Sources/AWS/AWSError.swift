@@ -4,7 +4,7 @@
 /// never holds credentials. Response bodies appear only in `debugDescription`.
 package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConvertible {
     private enum Kind: String, Sendable {
-        case service, transport, credentials, configuration, invalidResponse, deadline
+        case service, transport, credentials, configuration, invalidRequest, invalidResponse, deadline
     }
 
     /// Where the error happened.
@@ -71,6 +71,12 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
         Self(.configuration, detail, context: context)
     }
 
+    /// The call was refused before signing: an argument no service would read as meant (an S3 key with a
+    /// `..` segment).
+    package static func invalidRequest(_ context: Context, _ detail: String) -> Self {
+        Self(.invalidRequest, detail, context: context)
+    }
+
     /// A 2xx response whose body could not be read as the operation's output.
     package static func invalidResponse(_ context: Context, _ detail: String, underlying: (any Error)? = nil) -> Self {
         Self(.invalidResponse, detail, context: context, underlying: underlying)
@@ -98,7 +104,7 @@ package struct AWSError: Error, CustomStringConvertible, CustomDebugStringConver
         switch self.kind {
         case .transport: .transient
         case .service: RetryClassification.classify(code: self.context.code, status: self.context.status)
-        case .credentials, .configuration, .invalidResponse, .deadline: .none
+        case .credentials, .configuration, .invalidRequest, .invalidResponse, .deadline: .none
         }
     }
 

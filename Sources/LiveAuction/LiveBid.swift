@@ -64,14 +64,21 @@ package struct LiveBid: Sendable, Equatable, Decodable {
         }
     }
 
-    /// The bids_history sort key: the timestamp zero-padded so text order is time order, then the user.
+    /// The bids_history sort key (seed 001 names it `timestamp#user_id`): the timestamp zero-padded so text
+    /// order is time order, the user, then the amount.
+    ///
+    /// Why the amount: two bids by one user in the same millisecond shared `timestamp#user_id`, and the second
+    /// overwrote the first. With the amount, two messages share a key only when every field of the message is
+    /// equal, and such messages are indistinguishable: the same bid delivered again, which must overwrite
+    /// (idempotent). Neither part can contain `#` (checked at parse), so the key reads back unambiguously.
     package var sortKey: String {
         let digits = String(self.timestamp)
-        return String(repeating: "0", count: max(0, 13 - digits.count)) + digits + "#" + self.userId
+        return String(repeating: "0", count: max(0, 13 - digits.count)) + digits + "#" + self.userId + "#"
+            + String(self.amount)
     }
 
     /// The bids_history item. Everything, `ttl_expiry` included, derives from the bid itself, so writing a
-    /// redelivered message again is an identical overwrite.
+    /// redelivered message again is an identical overwrite. (`currency` is not in the key: an auction has one.)
     /// - Parameter retentionSeconds: how long after the bid DynamoDB's TTL may delete it.
     package func item(retentionSeconds: Int64) -> [String: AttributeValue] {
         [

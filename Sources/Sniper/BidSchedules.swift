@@ -1,4 +1,5 @@
 package import AWS
+import FoundationEssentials
 import GavelCore
 
 /// One one-time Scheduler schedule per snipe bid, named `snipe-<bidId>`, invoking the bid executor with
@@ -36,8 +37,21 @@ package struct BidSchedules: Sendable {
             fireAt: fireAt,
             targetARN: self.configuration.executorARN,
             roleARN: self.configuration.roleARN,
-            input: #"{"userId":"\#(bid.userId)","bidId":"\#(bid.bidId)"}"#
+            input: Self.input(bid)
         )
+    }
+
+    /// The executor's event, `{"userId", "bidId"}`, encoded (not interpolated: an id holding a quote or a
+    /// backslash must not change the JSON).
+    static func input(_ bid: SnipeBid) -> String {
+        struct Input: Encodable {
+            var userId: String
+            var bidId: String
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(Input(userId: bid.userId, bidId: bid.bidId))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Creates the bid's schedule; the bid id doubles as the idempotency token, so a retried create is one schedule.

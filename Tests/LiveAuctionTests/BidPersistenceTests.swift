@@ -67,7 +67,7 @@ import Testing
         let first = try await setup.rows()
         #expect(first.count == 3)
         let row = try #require(first.first { $0["user_id"] == .s("u3") })
-        #expect(row["timestamp#user_id"] == .s("1800000000003#u3"))
+        #expect(row["timestamp#user_id"] == .s("1800000000003#u3#1100"))
         #expect(row["amount"] == .n("1100"))
         #expect(row["ttl_expiry"] == .n(String(1_800_000_000 + 90 * 86_400)))
 
@@ -75,6 +75,21 @@ import Testing
         let second = try await setup.rows()
         #expect(Set(second) == Set(first))  // identical overwrite: no duplicate, no change
         #expect(setup.metrics.all.allSatisfy { $0.contains(#""BidsWritten":3"#) })
+    }
+
+    @Test func twoBidsOfOneUserInOneMillisecondAreBothKept() async throws {
+        let setup = try await Setup.make()
+        let event = SQSEvent(records: [
+            Self.record("d1", Self.bid("auc-9", "u1", 1000, at: 7), group: "auc-9"),
+            Self.record("d2", Self.bid("auc-9", "u1", 1200, at: 7), group: "auc-9"),
+            Self.record("d3", Self.bid("auc-9", "u1", 1200, at: 7), group: "auc-9"),  // d2 again: one row
+        ])
+        #expect(try await setup.handler().handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+        let rows = try await setup.rows().filter { $0["auction_id"] == .s("auc-9") }
+        let amounts = rows.compactMap { row -> String? in
+            if case .n(let amount)? = row["amount"] { amount } else { nil }
+        }
+        #expect(amounts.sorted() == ["1000", "1200"])
     }
 
     @Test func malformedMessagesGoToTheDeadLetterQueueWithTheReasonAndAreAcknowledged() async throws {

@@ -19,7 +19,7 @@ import Testing
                 )
         )
         let item = bid.item(retentionSeconds: 86_400)
-        #expect(item["timestamp#user_id"] == .s("1800000000123#u-7"))
+        #expect(item["timestamp#user_id"] == .s("1800000000123#u-7#12550"))
         #expect(item["ttl_expiry"] == .n("1800086400"))
         #expect(item == bid.item(retentionSeconds: 86_400))  // a replay writes the very same item
     }

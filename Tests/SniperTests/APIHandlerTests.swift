@@ -152,7 +152,7 @@ import Testing
             let schedule = try #require(
                 try await scheduler.get(name: "snipe-\(bid.bidId)", group: api.fixture.scheduleGroup)
             )
-            #expect(schedule.input == #"{"userId":"u-ada","bidId":"\#(bid.bidId)"}"#)
+            #expect(schedule.input == #"{"bidId":"\#(bid.bidId)","userId":"u-ada"}"#)
             #expect(schedule.targetARN.hasSuffix(":function:bid-executor"))
             // DESIGN 9: the start of the minute that ends at least 60 s before the bid is due.
             #expect(schedule.fireAt % 60 == 0)

@@ -9,6 +9,10 @@ import Synchronization
 /// - `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`: a path on `http://169.254.170.2` (ECS); used when no full URI.
 /// - `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`: a file holding the `Authorization` header value; read on every
 ///   fetch because the agent rotates it. Beats `AWS_CONTAINER_AUTHORIZATION_TOKEN`, the value itself.
+///
+/// As the AWS SDKs do, a full URI must be https or plain http to a host that cannot be someone else's: a
+/// loopback address, ECS's 169.254.170.2, or EKS Pod Identity's 169.254.170.23 and fd00:ec2::23. Anything
+/// else is refused before a request (the token would go in clear text to whoever answers).
 package final class ContainerCredentials: CredentialsProvider {
     /// The variables this provider looks at, for the missing-credentials error.
     package static let variables = [
@@ -62,8 +66,34 @@ package final class ContainerCredentials: CredentialsProvider {
         var Expiration: String?
     }
 
+    /// Whether the SDKs' rules let credentials (and the token) be fetched from `url`.
+    package static func isAllowedEndpoint(_ url: String) -> Bool {
+        let lowered = url.lowercased()
+        if lowered.hasPrefix("https://") { return true }
+        guard lowered.hasPrefix("http://") else { return false }
+        var authority = lowered.dropFirst(7).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        let host: Substring
+        if authority.hasPrefix("[") {
+            host = authority.dropFirst().prefix { $0 != "]" }
+        } else {
+            host = authority.prefix { $0 != ":" }
+        }
+        if ["localhost", "::1", "169.254.170.2", "169.254.170.23", "fd00:ec2::23"].contains(String(host)) {
+            return true
+        }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     private func fetch() async throws(AWSError) -> (credentials: Credentials, expiresAt: Int64) {
         let context = AWSError.Context(service: "credentials", operation: "container")
+        guard Self.isAllowedEndpoint(self.url) else {
+            throw .credentials(
+                context,
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI \(self.url) must be https, or http to a loopback address or to ECS's or EKS's link-local address"
+            )
+        }
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let authorization = try self.authorization(context) { headers.append(("Authorization", authorization)) }
         let response: TransportResponse

@@ -136,6 +136,9 @@ private final class Transfer: @unchecked Sendable {
             caFile.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_CAINFO, $0) }
         }
         request.url.withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_URL, $0) }  // curl copies strings
+        // The path goes as signed: curl would otherwise squash `/./` and `/../` (RFC 3986), and the request
+        // would reach another resource than the signature covers.
+        gavel_curl_set_long(easy, CURLOPT_PATH_AS_IS, 1)
         switch request.method {
         case "GET": break
         case "HEAD": gavel_curl_set_long(easy, CURLOPT_NOBODY, 1)

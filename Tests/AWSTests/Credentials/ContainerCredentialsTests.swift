@@ -99,6 +99,32 @@ private final class TestClock: Sendable {
         }
     }
 
+    @Test func theTokenGoesOnlyWhereTheSDKsAllow() async throws {
+        for allowed in [
+            "https://creds.example.com/x", "http://127.0.0.1:9001/c", "http://127.1.2.3/c", "http://localhost:80/c",
+            "http://[::1]:8080/c", "http://169.254.170.2/v2/c", "http://169.254.170.23/v1/c",
+            "http://[fd00:ec2::23]/v1/c",
+        ] {
+            #expect(ContainerCredentials.isAllowedEndpoint(allowed), "\(allowed)")
+        }
+        for refused in [
+            "http://10.0.0.5/creds", "http://evil.example/c", "http://127.0.0.1.evil.example/c",
+            "http://169.254.169.254/latest", "http://user@10.0.0.1/c", "ftp://127.0.0.1/c", "http://127.0.0.256/c",
+        ] {
+            #expect(!ContainerCredentials.isAllowedEndpoint(refused), "\(refused)")
+        }
+        // Refused before any request is made (the error is the rule, not a failure to connect).
+        let made = ContainerCredentials(
+            environment: [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://192.0.2.10:9/creds",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer secret",
+            ],
+            transport: self.transport
+        )
+        let error = await #expect(throws: AWSError.self) { try await #require(made).credentials() }
+        #expect(error?.description.contains("must be https") == true && error?.description.contains("secret") == false)
+    }
+
     @Test func theRelativeURIIsOnTheECSAddress() {
         #expect(
             ContainerCredentials(

@@ -1,6 +1,9 @@
 import AWS
+import GavelDev
 import GavelFixtures
 import GavelTesting
+import Hummingbird
+import Synchronization
 import Testing
 
 /// Every S3 operation Gavel calls, against moto with signature checking on.
@@ -41,6 +44,41 @@ import Testing
         #expect(missing?.context.code == "NoSuchKey")
         #expect(missing?.context.status == 404)
         try await s3.deleteObject(bucket: bucket, key: key)  // deleting what is gone is fine
+    }
+
+    @Test func aKeyWithADotSegmentIsRefusedBeforeAnyRequest() async throws {
+        let moto = try await Moto.shared()
+        let bucket = moto.unique("dots")
+        try await moto.createBucket(bucket)
+        let s3 = S3(client: try moto.client(.s3))
+        for key in ["uploads/../secret.jpg", "./a", "uploads/p-1/.", "a//../b", ""] {
+            let error = await #expect(throws: AWSError.self) {
+                try await s3.putObject(bucket: bucket, key: key, body: [1])
+            }
+            #expect(
+                error?.description.contains("segment") == true && error?.retryClass == RetryClassification.Class.none,
+                "\(key)"
+            )
+        }
+        // Dots inside a name are ordinary: sent as they are, and found again under the same key.
+        try await s3.putObject(bucket: bucket, key: "uploads/p-1/..photo.v2.jpg", body: [1, 2])
+        #expect(try await s3.headObject(bucket: bucket, key: "uploads/p-1/..photo.v2.jpg")?.size == 2)
+    }
+
+    @Test func aHeadAnswered403SaysWhatItMayMean() async throws {
+        let moto = try await Moto.shared()
+        let requests = Mutex(0)
+        try await LoopbackServer.with({ _ in
+            requests.withLock { $0 += 1 }
+            return LoopbackServer.text(.forbidden, "")
+        }) { port in
+            var environment = moto.environment
+            environment["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:\(port)"
+            let s3 = S3(client: try AWSClients(environment: environment, transport: Moto.transport).client(.s3))
+            let error = await #expect(throws: AWSError.self) { _ = try await s3.headObject(bucket: "b", key: "k.jpg") }
+            #expect(error?.context.status == 403 && error?.description.contains("s3:ListBucket") == true)
+        }
+        #expect(requests.withLock { $0 } == 1, "a 403 is not retried")
     }
 
     @Test func anObjectOverTheLimitIsRefusedNotRetried() async throws {

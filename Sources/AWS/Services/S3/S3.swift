@@ -1,5 +1,7 @@
-/// The S3 object operations Gavel calls (REST-XML). Keys are encoded once and never normalised; buckets
-/// are virtual-hosted on AWS and path-style on a custom endpoint (moto).
+/// The S3 object operations Gavel calls (REST-XML). Keys are encoded once and never normalised (curl sends
+/// the path as it is); a key with a `.` or `..` segment is refused before signing, because a proxy or client
+/// that normalises the path would reach another object than the one signed for. Buckets are
+/// virtual-hosted on AWS and path-style on a custom endpoint (moto).
 package struct S3: Sendable {
     /// What PutObject stores besides the bytes.
     package struct PutOptions: Sendable {
@@ -49,7 +51,15 @@ package struct S3: Sendable {
         headers: [SigningRequest.Header] = [],
         body: [UInt8] = [],
         maxResponseBytes: Int? = nil
-    ) -> ServiceRequest {
+    ) throws(AWSError) -> ServiceRequest {
+        guard !key.isEmpty,
+            !key.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == "." || $0 == ".." })
+        else {
+            throw .invalidRequest(
+                .init(service: "s3", operation: operation),
+                "the key \"\(key)\" is empty or has a \".\" or \"..\" segment; S3 keys like that are refused"
+            )
+        }
         let location = self.client.endpoint.s3Location(bucket: bucket, key: key)
         return ServiceRequest(
             operation: operation,
@@ -72,7 +82,7 @@ package struct S3: Sendable {
         maxBytes: Int
     ) async throws(AWSError) -> (body: [UInt8], info: ObjectInfo) {
         let response = try await self.client.send(
-            self.request("GetObject", "GET", bucket: bucket, key: key, maxResponseBytes: maxBytes),
+            try self.request("GetObject", "GET", bucket: bucket, key: key, maxResponseBytes: maxBytes),
             timeout: .seconds(30)
         )
         return (response.body, ObjectInfo(headers: response.headers, size: response.body.count))
@@ -93,31 +103,40 @@ package struct S3: Sendable {
             headers.append(.init("x-amz-meta-\(name.lowercased())", value))
         }
         let response = try await self.client.send(
-            self.request("PutObject", "PUT", bucket: bucket, key: key, headers: headers, body: body),
+            try self.request("PutObject", "PUT", bucket: bucket, key: key, headers: headers, body: body),
             timeout: .seconds(30)
         )
         return response.headers["etag"]
     }
 
     /// The object's description, or nil when there is no such object.
+    /// - Throws: for a 403, an error saying what it means: S3 answers a missing key with 403 rather than 404
+    ///   when the caller may not `s3:ListBucket`, so "no such object" and "not allowed" look the same.
     package func headObject(bucket: String, key: String) async throws(AWSError) -> ObjectInfo? {
+        let request = try self.request("HeadObject", "HEAD", bucket: bucket, key: key)
         do throws(AWSError) {
-            let response = try await self.client.send(self.request("HeadObject", "HEAD", bucket: bucket, key: key))
+            let response = try await self.client.send(request)
             return ObjectInfo(headers: response.headers, size: 0)
         } catch  where error.context.status == 404 {
             return nil  // HEAD answers carry no body, so a 404 is the only sign of "no such key"
+        } catch  where error.context.status == 403 {
+            throw .service(
+                error.context,
+                message:
+                    "HTTP 403 for HEAD \(key): the object is missing (without s3:ListBucket S3 answers 403 for a missing key) or the role may not s3:GetObject it"
+            )
         }
     }
 
     /// Deletes the object; deleting a missing key succeeds, as S3 does.
     package func deleteObject(bucket: String, key: String) async throws(AWSError) {
-        _ = try await self.client.send(self.request("DeleteObject", "DELETE", bucket: bucket, key: key))
+        _ = try await self.client.send(try self.request("DeleteObject", "DELETE", bucket: bucket, key: key))
     }
 
     /// A URL that lets its holder GET the object until it expires (at most 7 days).
     package func presignedGetURL(bucket: String, key: String, expiresIn: Duration) async throws(AWSError) -> String {
         try await self.client.presignedURL(
-            self.request("GetObject", "GET", bucket: bucket, key: key),
+            try self.request("GetObject", "GET", bucket: bucket, key: key),
             expiresIn: expiresIn
         )
     }
@@ -132,7 +151,7 @@ package struct S3: Sendable {
     ) async throws(AWSError) -> String {
         let headers = contentType.map { [SigningRequest.Header("Content-Type", $0)] } ?? []
         return try await self.client.presignedURL(
-            self.request("PutObject", "PUT", bucket: bucket, key: key, headers: headers),
+            try self.request("PutObject", "PUT", bucket: bucket, key: key, headers: headers),
             expiresIn: expiresIn
         )
     }
