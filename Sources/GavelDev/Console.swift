@@ -8,6 +8,11 @@ import NIOCore
 /// The local stack's console on loopback: the mailbox, the fake eBay's auctions and bids, and functions run
 /// by hand (a template schedule such as the daily cleanup, or any event).
 ///
+/// It can invoke any function with any event, so a web page the developer has open must not reach it: every
+/// request needs the per-run token (`X-Gavel-Console: <token>`, which `gavel-local dev` prints and writes to
+/// `.build/dev/console-token`), a loopback `Host` (a DNS-rebinding page names its own host), no foreign
+/// `Origin`, and a body, if any, declared `application/json`. Only `GET /` (this help) is open.
+///
 ///     GET  /mail                       emails the notifications function sent (the Postmark fake's mailbox)
 ///     POST /ebay/items                 {"title","price","currency","endsInSeconds"} → a fake eBay auction
 ///     GET  /ebay/bids                  bids the fake eBay received
@@ -17,18 +22,67 @@ package struct Console: Sendable {
     package var ebay: FakeEbay
     package var mailbox: FakePostmark
     package var schedules: [String: String]
+    package var token: String
     package var invoke: @Sendable (String, Data) async throws -> InvocationOutcome
 
     package init(
         ebay: FakeEbay,
         mailbox: FakePostmark,
         schedules: [String: String],
+        token: String,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
     ) {
         self.ebay = ebay
         self.mailbox = mailbox
         self.schedules = schedules
+        self.token = token
         self.invoke = invoke
+    }
+
+    /// A fresh token for one run: 32 random hex digits.
+    package static func newToken() -> String {
+        // SystemRandomNumberGenerator reads the kernel's CSPRNG (getrandom on Linux).
+        String((0..<32).map { _ in "0123456789abcdef".randomElement()! })
+    }
+
+    /// The header carrying the token.
+    package static let tokenHeader = "X-Gavel-Console"
+
+    /// Why `request` may not use the console, or nil when it may.
+    private func refusal(_ request: Request, hasBody: Bool) -> Response? {
+        let host = request.head.authority ?? ""
+        guard Self.isLoopback(authority: host) else {
+            return Self.text(.misdirectedRequest, #"{"message":"the console answers only to a loopback Host"}"# + "\n")
+        }
+        if let origin = request.headers[.origin],
+            !(origin.hasPrefix("http://") && Self.isLoopback(authority: String(origin.dropFirst(7))))
+        {
+            return Self.text(
+                .forbidden,
+                #"{"message":"the console refuses requests from web pages (Origin \#(origin))"}"# + "\n"
+            )
+        }
+        guard request.headers[HTTPField.Name(Self.tokenHeader)!] == self.token else {
+            return Self.text(
+                .unauthorized,
+                #"{"message":"send the console token: -H \"X-Gavel-Console: $(cat .build/dev/console-token)\""}"# + "\n"
+            )
+        }
+        if hasBody, !(request.headers[.contentType] ?? "").lowercased().hasPrefix("application/json") {
+            return Self.text(
+                .unsupportedMediaType,
+                #"{"message":"the console takes JSON bodies only (Content-Type: application/json)"}"# + "\n"
+            )
+        }
+        return nil
+    }
+
+    /// `127.0.0.1`, `localhost` or `[::1]`, with any port.
+    static func isLoopback(authority: String) -> Bool {
+        let host =
+            authority.hasPrefix("[")
+            ? String(authority.prefix { $0 != "]" }) + "]" : String(authority.prefix { $0 != ":" })
+        return ["127.0.0.1", "localhost", "[::1]"].contains(host.lowercased())
     }
 
     private struct NewItem: Decodable {
@@ -53,6 +107,8 @@ package struct Console: Sendable {
     package func respond(to request: Request) async throws -> Response {
         let parts = request.uri.path.split(separator: "/").map(String.init)
         let body = Data(Array(buffer: try await request.body.collect(upTo: 6 << 20)))
+        if request.method == .get, parts.isEmpty { return Self.text(.ok, Self.help) }
+        if let refusal = self.refusal(request, hasBody: !body.isEmpty) { return refusal }
         switch (request.method, parts.count, parts.first) {
         case (.get, 1, "mail"):
             return Self.json(.ok, self.mailbox.emails)
@@ -108,7 +164,7 @@ package struct Console: Sendable {
     }
 
     static let help = """
-        gavel-local console
+        gavel-local console (every route needs -H "X-Gavel-Console: $(cat .build/dev/console-token)")
           GET  /mail                       emails sent (the Postmark fake's mailbox)
           POST /ebay/items                 {"title","price","currency","endsInSeconds"}: a fake eBay auction
           GET  /ebay/bids                  bids the fake eBay received

@@ -14,12 +14,17 @@ package struct LocalBackend: Sendable {
         package var layout: ProjectLayout
         package var gatewayPort = 3000
         package var consolePort = 3001
+        /// The console's token for this run (`X-Gavel-Console`).
+        package var consoleToken = Console.newToken()
         /// Instances per function (Lambda's concurrency, capped): the bid executor holds one for minutes.
         package var maxInstances = 4
         /// The caller's environment: credentials and `AWS_ENDPOINT_URL` for moto.
         package var caller: [String: String]
         /// Bootstraps to run instead of `.build/lambda/<name>/bootstrap`.
         package var executables: [String: String] = [:]
+        /// Variables set in every function's environment, over the template's (a test points the functions'
+        /// `AWS_ENDPOINT_URL` at a fault proxy, while the emulated Lambda service talks to moto directly).
+        package var functionEnvironment: [String: String] = [:]
 
         package init(layout: ProjectLayout, caller: [String: String]) {
             self.layout = layout
@@ -31,6 +36,7 @@ package struct LocalBackend: Sendable {
     package struct Endpoints: Sendable {
         package var gateway: String
         package var console: String
+        package var consoleToken: String
         package var ebay: String
         package var mailbox: String
     }
@@ -92,7 +98,13 @@ package struct LocalBackend: Sendable {
             authorizer: self.authorizer(aws: aws),
             invoke: invoke
         )
-        let console = Console(ebay: self.ebay, mailbox: self.mailbox, schedules: self.scheduleInputs, invoke: invoke)
+        let console = Console(
+            ebay: self.ebay,
+            mailbox: self.mailbox,
+            schedules: self.scheduleInputs,
+            token: self.options.consoleToken,
+            invoke: invoke
+        )
         try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) {
             gatewayPort in
             try await LoopbackServer.with(port: self.options.consolePort, { try await console.respond(to: $0) }) {
@@ -103,6 +115,7 @@ package struct LocalBackend: Sendable {
                         Endpoints(
                             gateway: "http://127.0.0.1:\(gatewayPort)",
                             console: "http://127.0.0.1:\(consolePort)",
+                            consoleToken: self.options.consoleToken,
                             ebay: ebayURL,
                             mailbox: mailURL
                         )
@@ -170,7 +183,7 @@ package struct LocalBackend: Sendable {
                     "EBAY_API_URL": ebayURL,
                     "POSTMARK_URL": mailURL,
                     "TEMPLATES_DIR": self.options.layout.root + "/Templates/notifications",
-                ],
+                ].merging(self.options.functionEnvironment) { $1 },
                 output: .prefixed("\(padded) | "),
                 maxInstances: self.options.maxInstances
             )

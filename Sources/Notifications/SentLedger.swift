@@ -43,13 +43,17 @@ package struct SentLedger: Sendable {
     }
 
     /// Claims `notificationId` for sending.
+    ///
+    /// Retry-safe: the claim carries a random token; when the client's retry of a claim whose reply was lost
+    /// fails its condition, the row read back with our token is our own claim (not "another invocation").
     package func claim(_ notificationId: String) async throws(AWSError) -> Claim {
         let now = self.now()
+        let token = TimeOrderedId.make(nowMs: now * 1000)
         do throws(AWSError) {
             try await self.dynamo.putItem(
                 table: self.table,
                 item: [
-                    "notificationId": .s(notificationId), "state": .s("SENDING"),
+                    "notificationId": .s(notificationId), "state": .s("SENDING"), "claimToken": .s(token),
                     "leaseUntil": .n(String(now + self.lease)), "expiresAt": .n(String(now + self.retention)),
                 ],
                 condition: .init(
@@ -65,7 +69,9 @@ package struct SentLedger: Sendable {
                 key: ["notificationId": .s(notificationId)],
                 consistentRead: true
             )
-            guard case .s(let state) = item?["state"], state != "SENDING" else { return .inProgress }
+            guard case .s(let state) = item?["state"], state != "SENDING" else {
+                return item?["claimToken"] == .s(token) ? .claimed : .inProgress
+            }
             return .done(state: state)
         }
     }

@@ -48,6 +48,17 @@ extension GavelLocalCommand {
             options.gatewayPort = self.port
             options.consolePort = self.consolePort
             options.maxInstances = self.maxInstances
+            // Next to the stack file, readable by the developer only: curl reads it, web pages cannot.
+            let stackPath = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
+            let tokenPath =
+                String(stackPath[..<(stackPath.lastIndex(of: "/") ?? stackPath.endIndex)]) + "/console-token"
+            guard
+                FileManager.default.createFile(
+                    atPath: tokenPath,
+                    contents: Data(options.consoleToken.utf8),
+                    attributes: [.posixPermissions: 0o600]
+                )
+            else { throw ValidationError("cannot write the console token to \(tokenPath)") }
             let backend = LocalBackend(stack: stack, options: options)
             let work = Task {
                 try await backend.run { endpoints in FileHandleWriter.standardOutput(Self.status(stack, endpoints)) }
@@ -105,7 +116,8 @@ extension GavelLocalCommand {
                 │
                 │ token:   TOKEN=$(.build/debug/gavel-local token --user \(user))
                 │ call:    curl -H "Authorization: Bearer $TOKEN" \(endpoints.gateway)/me
-                │ mail:    curl \(endpoints.console)/mail
+                │ console: CONSOLE="X-Gavel-Console: $(cat .build/dev/console-token)"   (a new token every run)
+                │ mail:    curl -H "$CONSOLE" \(endpoints.console)/mail
                 │ logs:    below, each line after its function's name; REPORT lines per invocation
                 │ stop:    Ctrl-C (stops every process this started)
                 └────────────────────────────────────────────────────────────────────────────────────────

@@ -16,8 +16,14 @@ import Testing
         var text: String
     }
 
-    static func http(_ method: String, _ url: String, body: String = "", token: String? = nil) async throws -> Reply {
-        var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
+    static func http(
+        _ method: String,
+        _ url: String,
+        body: String = "",
+        token: String? = nil,
+        headers extra: [(name: String, value: String)] = []
+    ) async throws -> Reply {
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json")] + extra
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         let response = try await Moto.transport.send(
             TransportRequest(method: method, url: url, headers: headers, body: Array(body.utf8), timeout: .seconds(60))
@@ -69,6 +75,15 @@ import Testing
         var endpoints = ready.stream.makeAsyncIterator()
         let urls = try #require(await endpoints.next())
         let (api, console) = (urls.gateway, urls.console)
+        let pass = [(name: "X-Gavel-Console", value: urls.consoleToken)]
+        // The console answers only with its token, to a loopback Host, and never to a web page's Origin.
+        #expect(try await Self.http("GET", console + "/mail").status == 401)
+        #expect(
+            try await Self.http("GET", console + "/mail", headers: pass + [("Origin", "https://evil.example")]).status
+                == 403
+        )
+        #expect(try await Self.http("GET", console + "/mail", headers: pass + [("Host", "evil.example")]).status == 421)
+        #expect(try await Self.http("GET", console + "/mail", headers: pass).status == 200)
         let aws = try AWSClients(environment: caller)
         let environment = { (function: String, key: String) in stack.functions[function]?.environment[key] ?? "" }
 
@@ -132,7 +147,7 @@ import Testing
         )
         let dynamo = DynamoDB(client: aws.client(.dynamoDB))
         let historyKey: [String: AttributeValue] = [
-            "auction_id": .s("auc-e2e"), "timestamp#user_id": .s("\(liveAt)#\(userId)"),
+            "auction_id": .s("auc-e2e"), "timestamp#user_id": .s("\(liveAt)#\(userId)#1500"),
         ]
         #expect(
             try await Self.eventually(30) {
@@ -162,7 +177,8 @@ import Testing
         let order = try await Self.http(
             "POST",
             console + "/functions/order-validation/invoke",
-            body: #"{"userId":"\#(userId)","items":[{"productId":"prod-camera","quantity":2}]}"#
+            body: #"{"userId":"\#(userId)","items":[{"productId":"prod-camera","quantity":2}]}"#,
+            headers: pass
         )
         #expect(order.status == 200 && order.text.contains(#""status":"PENDING""#), "\(order.text)")
         let camera = try await dynamo.getItem(
@@ -201,7 +217,7 @@ import Testing
         )
 
         // The daily cleanup, run on demand as the console does.
-        let cleanup = try await Self.http("POST", console + "/functions/cleanup/schedule")
+        let cleanup = try await Self.http("POST", console + "/functions/cleanup/schedule", headers: pass)
         #expect(cleanup.status == 200 && cleanup.text.contains("dryRun"), "\(cleanup.text)")
 
         running.cancel()

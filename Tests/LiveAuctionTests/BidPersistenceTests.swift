@@ -139,7 +139,7 @@ import Testing
             Self.record("x1", Self.bid("auc-T", "u1", 1000, at: 1), group: "auc-T"),
             Self.record("y1", Self.bid("auc-U", "u2", 800, at: 2), group: "auc-U"),
         ])
-        let brief = ThrottlingProxy(upstream: setup.moto.endpoint, operation: "BatchWriteItem", count: 2)
+        let brief = FaultProxy(upstream: setup.moto.endpoint, operation: "BatchWriteItem", count: 2)
         try await brief.with { endpoint in
             let response = try await setup.handler(dynamoEndpoint: endpoint).handle(event, context: TestContext.make())
             #expect(response.batchItemFailures.isEmpty)
@@ -147,7 +147,7 @@ import Testing
         #expect(brief.attempts == 3)
         #expect(try await setup.rows().count == 2)
 
-        let outage = ThrottlingProxy(upstream: setup.moto.endpoint, operation: "BatchWriteItem", count: 100)
+        let outage = FaultProxy(upstream: setup.moto.endpoint, operation: "BatchWriteItem", count: 100)
         try await outage.with { endpoint in
             let response = try await setup.handler(dynamoEndpoint: endpoint).handle(event, context: TestContext.make())
             #expect(response.failedMessageIds == ["x1", "y1"])

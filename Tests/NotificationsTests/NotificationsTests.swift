@@ -246,7 +246,7 @@ import Testing
         let postmark = FakePostmark()
         try await postmark.with { url in
             let setup = try await NotificationsTests.Setup.make(postmarkURL: url)
-            let proxy = ThrottlingProxy(upstream: setup.moto.endpoint, operation: "PutItem", count: 2)
+            let proxy = FaultProxy(upstream: setup.moto.endpoint, operation: "PutItem", count: 2)
             try await proxy.with { endpoint in
                 var environment = setup.environment
                 environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
@@ -267,6 +267,39 @@ import Testing
             #expect(postmark.emails.count == 1)
             // two throttled claims retried, then the SENT record and the redelivery's claim
             #expect(proxy.attempts >= 4)
+        }
+    }
+
+    @Test func aClaimWhoseReplyWasLostIsStillOursAndSendsAtOnce() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await NotificationsTests.Setup.make(postmarkURL: url)
+            let proxy = FaultProxy(
+                upstream: setup.moto.endpoint,
+                operation: "PutItem",
+                count: 1,
+                fault: .lostReply
+            )
+            try await proxy.with { endpoint in
+                var environment = setup.environment
+                environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+                let handler = try NotificationsHandler(
+                    environment: environment,
+                    aws: AWSClients(environment: environment, transport: Moto.transport)
+                )
+                let event = SQSEvent(records: [
+                    NotificationsTests.record(
+                        "t2",
+                        NotificationsTests.message("n-41", "bid_placed", user: "u-ada"),
+                        group: "user:u-ada"
+                    )
+                ])
+                // Before: the retried claim found its own SENDING row, took it for another invocation's, and
+                // the email waited out the lease. Now it is sent in this delivery, once.
+                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
+            }
+            #expect(postmark.emails.count == 1)
         }
     }
 }

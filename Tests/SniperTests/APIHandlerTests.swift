@@ -28,6 +28,37 @@ import Testing
         }
     }
 
+    @Test func aScheduleWhoseCreateReplyWasLostIsStillOurs() async throws {
+        try await Self.with { api, _ in
+            let proxy = FaultProxy(
+                upstream: api.fixture.moto.endpoint,
+                operation: "POST /schedules/",
+                count: 1,
+                fault: .lostReply
+            )
+            try await proxy.with { endpoint in
+                var environment = api.fixture.environment
+                environment["AWS_ENDPOINT_URL_SCHEDULER"] = endpoint
+                let faulty = try SniperAPI(api.fixture, environment: environment)
+                let created = try await faulty.call(
+                    "POST",
+                    "/bids",
+                    body: #"{"itemId":"v1|100|0","maxBid":{"amount":7500,"currency":"USD"}}"#
+                )
+                #expect(created.status == 201, "\(created.body)")
+                #expect(proxy.attempts == 2)  // the lost create, and the client's retry
+                let bid = try created.decode(SniperAPI.Bid.self)
+                let scheduler = Scheduler(client: try api.fixture.moto.client(.scheduler))
+                #expect(try await scheduler.get(name: "snipe-\(bid.bidId)", group: api.fixture.scheduleGroup) != nil)
+                let stored = try await BidStore(
+                    dynamo: try api.fixture.dynamo(),
+                    configuration: try SniperConfiguration(environment: api.fixture.environment)
+                ).bid(userId: "u-ada", bidId: bid.bidId)
+                #expect(stored?.status == .scheduled)
+            }
+        }
+    }
+
     @Test func routingAnswersHealthUnknownPathsWrongMethodsAndMissingClaims() async throws {
         try await Self.with { api, _ in
             let health = try await api.call("GET", "/health", user: nil)

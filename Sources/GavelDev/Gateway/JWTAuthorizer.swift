@@ -30,6 +30,14 @@ package final class JWTAuthorizer: Sendable {
     private let keysURL: String
     private let transport: any HTTPTransport
     private let keys = Mutex<[String: (modulus: [UInt8], exponent: [UInt8])]>([:])
+    /// When the key set was last fetched: an unknown `kid` fetches it again at most this often, so a stream
+    /// of tokens with made-up key ids cannot turn every request into a fetch.
+    private let lastFetch = Mutex<ContinuousClock.Instant?>(nil)
+    static let refetchInterval: Duration = .seconds(60)
+    private let fetches = Mutex(0)
+
+    /// How many times the key set was fetched (for tests).
+    package var keySetFetches: Int { self.fetches.withLock { $0 } }
 
     /// - Parameter keysURL: where the issuer's JWKS is served (locally, moto's user pool endpoint).
     package init(issuer: String, audience: [String], keysURL: String, transport: any HTTPTransport) {
@@ -71,14 +79,23 @@ package final class JWTAuthorizer: Sendable {
         guard claims["iss"]?.text == self.issuer else { throw Rejection("wrong issuer") }
         let audiences = claims["aud"]?.list ?? claims["client_id"]?.list ?? []
         guard !self.audience.isDisjoint(with: audiences) else { throw Rejection("wrong audience") }
-        guard let expiry = claims["exp"]?.number, expiry > nowSeconds else { throw Rejection("expired") }
+        guard let expiry = claims["exp"]?.number else { throw Rejection("exp is not a time in seconds") }
+        guard expiry > nowSeconds else { throw Rejection("expired") }
         if let notBefore = claims["nbf"]?.number, notBefore > nowSeconds { throw Rejection("not yet valid") }
         return claims.mapValues(\.text)
     }
 
     private func key(id: String) async -> (modulus: [UInt8], exponent: [UInt8])? {
         if let key = self.keys.withLock({ $0[id] }) { return key }
-        // An unknown kid: fetch the key set again (the issuer may have rotated keys).
+        // An unknown kid: fetch the key set again (the issuer may have rotated keys), unless it was just fetched.
+        let now = ContinuousClock.now
+        let due = self.lastFetch.withLock { last in
+            guard last.map({ now - $0 >= Self.refetchInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return nil }
+        self.fetches.withLock { $0 += 1 }
         guard let response = try? await self.transport.send(TransportRequest(method: "GET", url: self.keysURL)),
             response.status == 200, let set = try? JSONDecoder().decode(KeySet.self, from: Data(response.body))
         else { return nil }
@@ -126,7 +143,7 @@ private enum ClaimValue: Decodable {
     var text: String {
         switch self {
         case .string(let value): value
-        case .number(let value): value == value.rounded() ? String(Int64(value)) : String(value)
+        case .number(let value): Int64(exactly: value).map { String($0) } ?? String(value)
         case .bool(let value): String(value)
         case .array(let values): "[" + values.joined(separator: " ") + "]"
         case .other: ""
@@ -141,8 +158,9 @@ private enum ClaimValue: Decodable {
         }
     }
 
+    /// The whole seconds of a numeric claim; nil for anything outside Int64 (1e300 must not trap).
     var number: Int64? {
-        if case .number(let value) = self { return Int64(value) }
-        return nil
+        guard case .number(let value) = self, value.isFinite, value.magnitude < 9.0e18 else { return nil }
+        return Int64(value.rounded(.down))
     }
 }

@@ -166,13 +166,15 @@ extension APIHandler {
         }
     }
 
-    /// Puts the bid's notification on the queue; a failure is logged, never the request's failure.
+    /// Puts the bid's notification on the queue and notes that it did; a failure is logged, never the
+    /// request's failure: the row still owes the email (`notifyPending`), so the executor's sweep sends it.
     private func notify(_ bid: SnipeBid, logger: Logger) async {
         guard let notification = bid.notification(appURL: self.configuration.appURL) else { return }
-        do throws(AWSError) {
+        do {
             _ = try await self.sqs.send(notification.outgoingMessage, to: self.configuration.notificationQueueURL)
+            try await self.bids.markNotified(bid, at: WallClock.nowMs())
         } catch {
-            logger.warning("the confirmation email was not queued", metadata: ["error": "\(error)"])
+            logger.warning("the confirmation email was not queued; the sweep will", metadata: ["error": "\(error)"])
         }
     }
 }

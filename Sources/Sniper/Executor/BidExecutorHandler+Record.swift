@@ -91,6 +91,11 @@ extension BidExecutorHandler {
         for bid in try await self.bids.unnotified(recordedBefore: now - Self.notifyGrace) {
             sweep.count(
                 await self.isolated(bid, logger: logger) { bid in
+                    // A snipe_scheduled email still owed by a bid claimed since: too late to tell, so only clear it.
+                    guard bid.notifyPending == bid.status.rawValue else {
+                        try await self.bids.markNotified(bid, at: WallClock.nowMs())
+                        return .unchanged
+                    }
                     try await self.notify(&bid)
                     return .renotified
                 }

@@ -42,7 +42,10 @@ package struct BidStore: Sendable {
     ///
     /// Retry-safe: when the client's retry of a put whose reply was lost finds the id taken, the row is read
     /// back, and a row equal to `bid` is this put's own effect.
+    /// The new row owes its `snipe_scheduled` email (`notifyPending`) until `markNotified`.
     package func create(_ bid: SnipeBid) async throws {
+        var bid = bid
+        bid.notifyPending = BidStatus.scheduled.rawValue
         let item = try DynamoDBEncoder().encode(bid)
         let created = try await self.conditionally { () async throws(AWSError) in
             try await self.dynamo.putItem(
@@ -159,7 +162,7 @@ package struct BidStore: Sendable {
     /// through the sparse `notify-pending-index` (empty but for rows an executor recorded and then died).
     package func unnotified(recordedBefore: Int64) async throws -> [SnipeBid] {
         var bids: [SnipeBid] = []
-        for status in BidStatus.allCases where status.notificationKind != nil && status != .scheduled {
+        for status in BidStatus.allCases where status.notificationKind != nil {
             let read = DynamoDB.Read(
                 table: self.bidsTable,
                 index: self.notifyIndex,

@@ -113,6 +113,30 @@ import Testing
         }
     }
 
+    @Test func hugeNumbersAndMadeUpKeyIdsCostNothing() async throws {
+        let signer = try await Signer.make()
+        try await Self.with(signer) { authorizer in
+            for exp in ["1e300", "9223372036854775808", "-1e300"] {
+                let token = try await signer.token(
+                    claims: #"{"sub":"u","iss":"\#(Self.issuer)","aud":"client-1","exp":\#(exp),"n":\#(exp)}"#
+                )
+                #expect(await Self.rejection(authorizer, token) == "exp is not a time in seconds", "\(exp)")
+            }
+            let good = try await signer.token(claims: Self.claims(extra: #","big":1e300"#))
+            #expect(try await authorizer.claims(authorization: good, nowSeconds: Self.now)["big"] == "1e+300")
+            // Ten tokens naming key ids the issuer never had: the key set is not fetched ten times.
+            let before = authorizer.keySetFetches
+            for n in 0..<10 {
+                let token = try await signer.token(
+                    header: #"{"alg":"RS256","kid":"made-up-\#(n)"}"#,
+                    claims: Self.claims()
+                )
+                #expect(await Self.rejection(authorizer, token) == "unknown signing key")
+            }
+            #expect(authorizer.keySetFetches - before <= 1)
+        }
+    }
+
     @Test func everyBadTokenIsRefusedWithItsReason() async throws {
         let signer = try await Signer.make()
         try await Self.with(signer) { authorizer in

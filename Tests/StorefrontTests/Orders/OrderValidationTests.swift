@@ -170,6 +170,38 @@ import Testing
         }
     }
 
+    /// The order's transaction applied and its reply lost: the client's retry finds the order taken, and
+    /// that order, being this request's own, is the answer: placed once, stock taken once.
+    @Test func anOrderWhoseTransactionReplyWasLostIsPlacedOnce() async throws {
+        let fixture = try await StorefrontFixture.make()
+        try await fixture.put([Self.camera])
+        let proxy = FaultProxy(
+            upstream: fixture.moto.endpoint,
+            operation: "TransactWriteItems",
+            count: 1,
+            fault: .lostReply
+        )
+        try await proxy.with { endpoint in
+            var environment = fixture.environment
+            environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+            let run = Run(
+                fixture: fixture,
+                handler: try OrderValidationHandler(
+                    environment: environment,
+                    aws: AWSClients(environment: environment, transport: Moto.transport),
+                    metrics: MetricLines().metrics(function: "order-validation")
+                )
+            )
+            let answer = try await run.order(
+                #"{"userId":"u-ada","idempotencyKey":"k-lost","items":[{"productId":"p-camera","quantity":2}]}"#
+            )
+            #expect(answer.status == "PENDING" && answer.errors == nil, "\(answer)")
+            #expect(proxy.attempts == 2)  // the lost one, and the client's retry
+        }
+        #expect(try await fixture.product("p-camera")?.stock == 3)
+        #expect(try await fixture.orders().count == 1)
+    }
+
     @Test func aRefusalListsEveryLineAtFault() async throws {
         try await Self.with { run in
             let answer = try await run.order(
