@@ -21,6 +21,9 @@ package final class FaultProxy: Sendable {
         /// Forwarded, so it takes effect, and then the connection drops before the answer is complete: the
         /// client sees a transport failure for a call that happened.
         case lostReply
+        /// Forwarded, so it takes effect, and answered only after this long: past the client's timeout, the
+        /// client gives up on a call that happened. (Not drawn in random mode: it would stall a whole run.)
+        case slowReply(Duration)
 
         package static let allCases: [Fault] = [
             .throttle(code: "ThrottlingException"), .serverError, .reset, .lostReply,
@@ -33,6 +36,7 @@ package final class FaultProxy: Sendable {
             case .serverError: "5xx"
             case .reset: "reset"
             case .lostReply: "lost reply"
+            case .slowReply: "slow reply"
             }
         }
     }
@@ -140,6 +144,10 @@ package final class FaultProxy: Sendable {
         case .lostReply:
             _ = try await self.forward(request)
             return LoopbackServer.droppedReply()
+        case .slowReply(let delay):
+            let response = try await self.forward(request)
+            try await Task.sleep(for: delay)
+            return response
         }
     }
 

@@ -27,6 +27,7 @@ import Testing
     /// `operation` call (after applying it), and a store that reaches moto directly.
     static func withLostReply(
         of operation: String,
+        fault: FaultProxy.Fault = .lostReply,
         _ body: (_ faulty: BidStore, _ direct: BidStore, _ proxy: FaultProxy) async throws -> Void
     ) async throws {
         let ebay = FakeEbay()
@@ -37,7 +38,7 @@ import Testing
                 upstream: fixture.moto.endpoint,
                 operation: operation,
                 count: 1,
-                fault: .lostReply
+                fault: fault
             )
             try await proxy.with { endpoint in
                 var environment = fixture.environment
@@ -71,6 +72,15 @@ import Testing
                 try await direct.claim(userId: "u-ada", bidId: "b-1", token: "attempt-2", at: 1_800_000_002_000) == nil
             )
             #expect(try await direct.bid(userId: "u-ada", bidId: "b-1")?.claimToken == "attempt-1")
+        }
+    }
+
+    /// The same, when the reply comes after the client's 10 s timeout instead of never.
+    @Test func aClaimAnsweredAfterTheClientsTimeoutIsStillOurs() async throws {
+        try await Self.withLostReply(of: "UpdateItem", fault: .slowReply(.seconds(11))) { faulty, direct, proxy in
+            try await direct.create(Self.bid())
+            let claimed = try await faulty.claim(userId: "u-ada", bidId: "b-1", token: "slow-1", at: 1_800_000_001_000)
+            #expect(proxy.attempts == 2 && claimed?.claimToken == "slow-1")
         }
     }
 
