@@ -261,7 +261,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GavelLocalTests",
-            dependencies: ["GavelLocal", "GavelFixtures", "GavelTesting", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "GavelLocal", "GavelFixtures", "GavelTesting", "Sniper", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

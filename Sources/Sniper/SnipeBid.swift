@@ -66,6 +66,9 @@ package struct SnipeBid: Codable, Sendable, Equatable {
     /// The executor attempt that claimed the bid (random, one per attempt): a claim whose reply was lost reads
     /// the row back and knows its own claim by it.
     package var claimToken: String?
+    /// When DynamoDB's TTL may delete the row (Unix seconds): the auction's end plus the retention
+    /// (`BID_HISTORY_RETENTION_DAYS`), set by `BidStore` on every write of the whole row.
+    package var ttl: Int64?
 
     package init(
         userId: String,

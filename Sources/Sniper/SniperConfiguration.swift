@@ -7,7 +7,8 @@ package import GavelCore
 /// - `BIDS_STATUS_INDEX` (default `status-auctionEndTime-index`): the Bids index the sweep finds unsettled bids in.
 /// - `BIDS_NOTIFY_INDEX` (default `notify-pending-index`): the sparse Bids index of notifications still owed.
 /// - `NOTIFICATION_QUEUE_URL` (required): the notification FIFO queue.
-/// - `BID_HISTORY_RETENTION_DAYS` (default 365): BidHistory rows expire (TTL `ttl`) this long after writing.
+/// - `BID_HISTORY_RETENTION_DAYS` (default 365): BidHistory rows expire (TTL `ttl`) this long after writing,
+///   Bids rows this long after their auction ends.
 /// - `APP_URL` (optional): links in emails point at `<APP_URL>/bids/<bidId>`.
 /// - the eBay settings of `EbayConfiguration`.
 package struct SniperConfiguration: Sendable, Equatable {

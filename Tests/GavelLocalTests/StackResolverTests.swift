@@ -8,6 +8,10 @@ import Yams
         Parameters:
           Environment: { Type: String, Default: dev }
           AlarmEmail: { Type: String, Default: '' }
+        Mappings:
+          EnvironmentSettings:
+            dev: { LogLevel: DEBUG }
+            prod: { LogLevel: INFO }
         Conditions:
           IsDev: !Equals [!Ref Environment, dev]
           HasAlarmEmail: !Not [!Equals [!Ref AlarmEmail, '']]
@@ -22,6 +26,7 @@ import Yams
               Url: !Sub '${Queue.QueueUrl}/${AWS::Region}/${!Literal}'
               Joined: !Join [',', [a, !Ref Environment, 3]]
               Picked: !Select [1, [x, y, z]]
+              Level: !FindInMap [EnvironmentSettings, !Ref Environment, LogLevel]
               Timeout: 300
               Enabled: true
         """
@@ -51,6 +56,7 @@ import Yams
         #expect(properties["Url"] == .string("http://moto/q/us-east-1/${Literal}"))
         #expect(properties["Joined"] == .string("a,dev,3"))
         #expect(properties["Picked"] == .string("y"))
+        #expect(properties["Level"] == .string("DEBUG"))
         #expect(properties["Timeout"] == .number("300"))
         #expect(properties["Enabled"] == .bool(true))
         let (withEmail, _) = try Self.resolver(["AlarmEmail": "ops@example.com"])

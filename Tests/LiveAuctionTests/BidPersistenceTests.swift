@@ -155,4 +155,21 @@ import Testing
         #expect(outage.attempts == 3)
         #expect(setup.metrics.all.last?.contains(#""FailedMessages":2"#) == true)
     }
+
+    /// The batch written and its reply lost: the client's retry writes the same items again, an identical
+    /// overwrite, so each bid is in bids_history once and the batch succeeds.
+    @Test func aBatchWhoseReplyWasLostIsWrittenOnce() async throws {
+        let setup = try await Self.Setup.make()
+        let event = SQSEvent(records: [
+            Self.record("l1", Self.bid("auc-L", "u1", 1000, at: 1), group: "auc-L"),
+            Self.record("l2", Self.bid("auc-L", "u2", 1100, at: 2), group: "auc-L"),
+        ])
+        let lost = FaultProxy(upstream: setup.moto.endpoint, operation: "BatchWriteItem", count: 1, fault: .lostReply)
+        try await lost.with { endpoint in
+            let response = try await setup.handler(dynamoEndpoint: endpoint).handle(event, context: TestContext.make())
+            #expect(response.batchItemFailures.isEmpty)
+        }
+        #expect(lost.attempts == 2)
+        #expect(try await setup.rows().count == 2)
+    }
 }

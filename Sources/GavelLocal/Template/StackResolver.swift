@@ -1,6 +1,6 @@
 /// Resolves template values as CloudFormation would for one local stack: parameters (defaults, or the values
 /// given), pseudo parameters, the template's Conditions, and `Ref`/`Fn::GetAtt` of the resources created so
-/// far; `Fn::Sub`, `Fn::If`, `Fn::Join` and `Fn::Select` on top.
+/// far; `Fn::Sub`, `Fn::If`, `Fn::Join`, `Fn::Select` and `Fn::FindInMap` on top.
 package struct StackResolver {
     package static let account = "123456789012"
     package static let region = "us-east-1"
@@ -16,6 +16,8 @@ package struct StackResolver {
     package var refs: [String: String] = [:]
     /// What `Fn::GetAtt` gives, by `Resource.Attribute`.
     package var attributes: [String: String] = [:]
+    /// The template's `Mappings`, for `Fn::FindInMap`.
+    private var mappings: TemplateValue = .null
 
     private static let pseudo: [String: String] = [
         "AWS::AccountId": account, "AWS::Region": region, "AWS::Partition": "aws",
@@ -30,6 +32,7 @@ package struct StackResolver {
         }
         for (name, value) in overrides where parameters[name] != nil { parameters[name] = value }
         self.parameters = parameters
+        self.mappings = template["Mappings"] ?? .null
         for (name, condition) in template["Conditions"]?.entries ?? [] {
             self.conditions[name] = try self.truth(condition)
         }
@@ -92,6 +95,12 @@ package struct StackResolver {
                     throw LocalError.template("Fn::Join of \(argument)")
                 }
                 return .string(parts.compactMap(\.text).joined(separator: separator))
+            case "Fn::FindInMap":
+                let keys = try (argument.list ?? []).map { try self.resolve($0).text ?? "" }
+                guard keys.count == 3, let value = self.mappings[keys[0]]?[keys[1]]?[keys[2]] else {
+                    throw LocalError.template("Fn::FindInMap of \(argument)")
+                }
+                return try self.resolve(value)
             case "Fn::Select":
                 let items = argument.list ?? []
                 guard items.count == 2, let index = items[0].text.flatMap({ Int($0) }),

@@ -12,7 +12,11 @@ extension BidExecutorHandler {
     ///   the bid recorded but not notified) queues it; the sweep re-sends it as well.
     func record(_ bid: inout SnipeBid, from previous: BidStatus, logger: Logger) async throws {
         bid.updatedAt = WallClock.nowMs()
-        bid = try await self.bids.record(bid, from: previous)
+        let outcome = bid
+        // The outcome is known (a bid may be live on eBay): half a minute of AWS trouble must not lose it.
+        bid = try await self.persistently(until: bid.updatedAt + 30_000, "recording the outcome", logger: logger) {
+            try await self.bids.record(outcome, from: previous)
+        }
         self.metrics.count(["Bids\(bid.status.rawValue.capitalizedFirst)": 1])
         logger.info(
             "outcome recorded",

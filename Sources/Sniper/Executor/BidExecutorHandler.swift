@@ -111,10 +111,10 @@ package struct BidExecutorHandler: FunctionHandler {
         do throws(EbayError) {
             let stored: String?
             do {
-                stored = try await self.refreshToken(of: bid.userId)
+                stored = try await self.refreshToken(of: bid.userId, retryingUntil: bid.dueAt - 5_000, logger: logger)
             } catch {
-                // Not the same as "not linked": the row or KMS failed (after the client's retries), or the
-                // ciphertext does not decrypt for this user. The cause goes to the log, not to the user.
+                // Not the same as "not linked": the ciphertext does not decrypt for this user, or AWS kept
+                // failing until the bid was due. The cause goes to the log, not to the user.
                 logger.error("the eBay refresh token could not be read", metadata: ["error": "\(error)"])
                 return (.failed, "the eBay account link could not be read; link your eBay account again")
             }
@@ -229,6 +229,35 @@ package struct BidExecutorHandler: FunctionHandler {
         case .configuration, .invalidResponse:
             logger.error("bid failed on our side", metadata: ["error": "\(error)"])
             return (.failed, error.description)
+        }
+    }
+
+    /// The user's eBay refresh token, read again after AWS failures that may pass until `until` (Unix ms): the
+    /// executor starts a minute or more before the bid is due, time enough to outlast a blip.
+    private func refreshToken(of userId: String, retryingUntil until: Int64, logger: Logger) async throws -> String? {
+        try await self.persistently(until: until, "reading the eBay link", logger: logger) {
+            try await self.refreshToken(of: userId)
+        }
+    }
+
+    /// Runs `body` again after AWS failures that may pass (the client's own attempts spent: throttling, 5xx,
+    /// a broken connection), while `until` (Unix ms) leaves time: a snipe must not fail, nor its outcome go
+    /// unrecorded, for a blip it had time to outlast. Other errors are thrown at once.
+    func persistently<Value>(
+        until: Int64,
+        _ what: String,
+        logger: Logger,
+        _ body: () async throws -> Value
+    ) async throws -> Value {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch let error as AWSError where error.retryClass != .none && WallClock.nowMs() + 2_000 < until {
+                logger.warning("\(what) failed; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(2_000, 250 * attempt)))
+                attempt += 1
+            }
         }
     }
 

@@ -44,7 +44,7 @@ package struct BidStore: Sendable {
     /// back, and a row equal to `bid` is this put's own effect.
     /// The new row owes its `snipe_scheduled` email (`notifyPending`) until `markNotified`.
     package func create(_ bid: SnipeBid) async throws {
-        var bid = bid
+        var bid = self.expiring(bid)
         bid.notifyPending = BidStatus.scheduled.rawValue
         let item = try DynamoDBEncoder().encode(bid)
         let created = try await self.conditionally { () async throws(AWSError) in
@@ -66,7 +66,7 @@ package struct BidStore: Sendable {
     /// Writes `bid` over the stored row while that row is still SCHEDULED.
     /// - Returns: false when it is no longer SCHEDULED (the executor claimed it, or it was cancelled).
     package func replaceScheduled(with bid: SnipeBid) async throws -> Bool {
-        let item = try DynamoDBEncoder().encode(bid)
+        let item = try DynamoDBEncoder().encode(self.expiring(bid))
         return try await self.conditionally { () async throws(AWSError) in
             try await self.dynamo.putItem(table: self.bidsTable, item: item, condition: Self.while(.scheduled))
         }
@@ -129,7 +129,7 @@ package struct BidStore: Sendable {
     /// - Throws: `StaleTransition` when the row is no longer `previous`; `AWSError` when DynamoDB fails.
     @discardableResult
     package func record(_ bid: SnipeBid, from previous: BidStatus) async throws -> SnipeBid {
-        var row = bid
+        var row = self.expiring(bid)
         row.notifiedAt = nil
         row.notifyPending = bid.status.notificationKind == nil ? nil : bid.status.rawValue
         let history = BidHistoryEntry(bid: row, at: row.updatedAt, retentionDays: self.historyRetentionDays)
@@ -288,6 +288,13 @@ package struct BidStore: Sendable {
         guard items.count > limit else { return (items, nil) }
         items.removeLast(items.count - limit)
         return (items, items.last?[sortKey])
+    }
+
+    /// `bid` with its TTL: the auction's end plus the retention (it moves when eBay extends an auction).
+    private func expiring(_ bid: SnipeBid) -> SnipeBid {
+        var bid = bid
+        bid.ttl = bid.auctionEndTime / 1000 + Int64(self.historyRetentionDays) * 86_400
+        return bid
     }
 
     private static func key(_ userId: String, _ bidId: String) -> [String: AttributeValue] {

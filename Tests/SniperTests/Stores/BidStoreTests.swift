@@ -90,6 +90,7 @@ import Testing
             #expect(proxy.attempts == 2)
             var owed = Self.bid()
             owed.notifyPending = "SCHEDULED"  // a new bid owes its snipe_scheduled email
+            owed.ttl = 1_900_000_000 + 365 * 86_400  // the auction's end plus the default retention
             #expect(try await direct.bid(userId: "u-ada", bidId: "b-1") == owed)
             var other = Self.bid()
             other.itemTitle = "Nikon F3"
