@@ -58,6 +58,11 @@ package actor FunctionPool {
             self.started += 1
             return try await self.startInstance()
         }
+        // Lambda would start another instance: say so, since a waiting snipe may miss its auction.
+        FileHandleWriter.standardError(
+            "gavel-local: all \(self.maxInstances) instances of \(self.name) are busy; an invocation waits "
+                + "(raise --max-instances)\n"
+        )
         return await withCheckedContinuation { self.waiting.append($0) }
     }
 

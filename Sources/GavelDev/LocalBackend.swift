@@ -16,8 +16,11 @@ package struct LocalBackend: Sendable {
         package var consolePort = 3001
         /// The console's token for this run (`X-Gavel-Console`).
         package var consoleToken = Console.newToken()
-        /// Instances per function (Lambda's concurrency, capped): the bid executor holds one for minutes.
-        package var maxInstances = 4
+        /// Instances per function (Lambda's concurrency, capped): the bid executor holds one for minutes per
+        /// snipe, so twenty snipes ending together need twenty. Instances start only when all are busy.
+        package var maxInstances = Self.defaultMaxInstances
+        /// Enough for every snipe of a busy minute; Lambda's own default is 1,000 per account.
+        package static let defaultMaxInstances = 32
         /// The caller's environment: credentials and `AWS_ENDPOINT_URL` for moto.
         package var caller: [String: String]
         /// Bootstraps to run instead of `.build/lambda/<name>/bootstrap`.

@@ -31,8 +31,8 @@ extension GavelLocalCommand {
         @Option(help: "The console's port on 127.0.0.1 (mail, fake eBay, running functions by hand).")
         var consolePort = 3001
 
-        @Option(help: "Instances per function at most (each a bootstrap process).")
-        var maxInstances = 4
+        @Option(help: "Instances per function at most (each a bootstrap process, started only when all are busy).")
+        var maxInstances = LocalBackend.Options.defaultMaxInstances
 
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)

@@ -48,7 +48,6 @@ import Testing
             var options = LocalBackend.Options(layout: layout, caller: caller)
             options.gatewayPort = 0
             options.consolePort = 0
-            options.maxInstances = 24  // twenty executors wait for their auctions at once
             options.functionEnvironment = ["AWS_ENDPOINT_URL": faulty]
             for name in stack.functions.keys { options.executables[name] = try TestPaths.bootstrap(name) }
             let backend = LocalBackend(stack: stack, options: options)

@@ -118,6 +118,44 @@ import Testing
         }
     }
 
+    /// Secrets Manager and KMS failing past the client's three attempts, a minute before the bid: the executor
+    /// tries again while it has time, and the snipe goes in (it used to be recorded FAILED, "link again").
+    @Test func aBlipInAWSBeforeTheBidIsOutlasted() async throws {
+        let ebay = FakeEbay()
+        try await ebay.with { url in
+            let fixture = try await SniperFixture.make(ebay: ebay, ebayURL: url)
+            try await fixture.linkUser("u-ada")
+            let secrets = FaultProxy(
+                upstream: fixture.moto.endpoint,
+                operation: "GetSecretValue",
+                count: 3,
+                fault: .serverError
+            )
+            let kms = FaultProxy(upstream: fixture.moto.endpoint, operation: "Decrypt", count: 3, fault: .reset)
+            try await secrets.with { secretsEndpoint in
+                try await kms.with { kmsEndpoint in
+                    var environment = fixture.environment
+                    environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = secretsEndpoint
+                    environment["AWS_ENDPOINT_URL_KMS"] = kmsEndpoint
+                    let handler = try BidExecutorHandler(
+                        environment: environment,
+                        aws: AWSClients(environment: environment, transport: Moto.transport),
+                        metrics: MetricLines().metrics(function: "bid-executor")
+                    )
+                    let end = Self.auction(ebay, "v1|blip|0", endsIn: 15)  // time to try again before it is due
+                    let bid = try await fixture.scheduledBid(userId: "u-ada", itemId: "v1|blip|0", endMs: end)
+                    let output = try await handler.handle(
+                        .init(userId: bid.userId, bidId: bid.bidId),
+                        context: TestContext.make(seconds: 60, function: "bid-executor")
+                    )
+                    #expect(output.status == .placed, "\(output)")
+                }
+            }
+            #expect(secrets.attempts == 4 && kms.attempts == 4, "three failed attempts each, then one that works")
+            #expect(ebay.proxies.count == 1)
+        }
+    }
+
     @Test func aBidWhoseAnswerIsLostIsConfirmedWithEbayAndNotSentAgain() async throws {
         try await Self.with { run in
             for (n, fault) in [FakeEbay.BidFault.takeThenLoseReply, .takeThenAnswer(502)].enumerated() {

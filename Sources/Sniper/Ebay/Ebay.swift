@@ -72,6 +72,8 @@ package final class Ebay: Sendable {
         do throws(AWSError) {
             text = try await self.secrets.secret(self.configuration.secretId).string ?? ""
         } catch {
+            // Secrets Manager down past the client's retries may pass; a missing secret or a refusal will not.
+            if error.retryClass != .none { throw .unavailable("the eBay secret cannot be read now: \(error)") }
             throw .configuration("the eBay secret cannot be read: \(error)")
         }
         guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(text.utf8)) else {

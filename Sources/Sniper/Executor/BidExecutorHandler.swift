@@ -119,8 +119,14 @@ package struct BidExecutorHandler: FunctionHandler {
                 return (.failed, "the eBay account link could not be read; link your eBay account again")
             }
             guard let refreshToken = stored else { return (.failed, "the eBay account is not linked") }
-            var token = try await self.ebay.accessToken(refreshToken: refreshToken)
-            var item = try await self.ebay.item(bid.itemId)
+            // Until the bid is due there is time to outlast eBay or AWS being down: each step is tried again.
+            let prepareBy = bid.dueAt - 3_000
+            var token = try await self.beforeDue(prepareBy, "getting an eBay token", logger: logger) {
+                () async throws(EbayError) in try await self.ebay.accessToken(refreshToken: refreshToken)
+            }
+            var item = try await self.beforeDue(prepareBy, "reading the item", logger: logger) {
+                () async throws(EbayError) in try await self.ebay.item(bid.itemId)
+            }
             bid.auctionEndTime = item.endTime
             bid.currentPrice = item.currentPrice
             if let early = Self.unbiddable(item, bid) { return early }
@@ -131,9 +137,13 @@ package struct BidExecutorHandler: FunctionHandler {
             // Two seconds before: refresh what might have gone stale and wake the connection up.
             try? await Task.sleep(for: .milliseconds(max(0, bid.dueAt - 2_000 - WallClock.nowMs())))
             if token.expiresAt < bid.dueAt + 30_000 {
-                token = try await self.ebay.accessToken(refreshToken: refreshToken)
+                token = try await self.beforeDue(bid.dueAt - 300, "refreshing the eBay token", logger: logger) {
+                    () async throws(EbayError) in try await self.ebay.accessToken(refreshToken: refreshToken)
+                }
             }
-            item = try await self.ebay.item(bid.itemId)
+            item = try await self.beforeDue(bid.dueAt - 300, "reading the item again", logger: logger) {
+                () async throws(EbayError) in try await self.ebay.item(bid.itemId)
+            }
             bid.auctionEndTime = item.endTime
             bid.currentPrice = item.currentPrice
             if let late = Self.unbiddable(item, bid) { return late }
@@ -153,6 +163,34 @@ package struct BidExecutorHandler: FunctionHandler {
             return outcome
         } catch {
             return Self.outcome(of: error, logger: logger)
+        }
+    }
+
+    /// Runs an eBay step that comes before the bid again while eBay (or the secret behind it) is unavailable,
+    /// until `until` (Unix ms); other errors, and unavailability past `until`, are thrown.
+    private func beforeDue<Value>(
+        _ until: Int64,
+        _ what: String,
+        logger: Logger,
+        _ step: () async throws(EbayError) -> Value
+    ) async throws(EbayError) -> Value {
+        var attempt = 1
+        while true {
+            // The catch only keeps the error: a typed catch that goes on to other work crashes Swift 6.3.1.
+            let result: Result<Value, EbayError>
+            do {
+                result = .success(try await step())
+            } catch {
+                result = .failure(error)
+            }
+            switch result {
+            case .success(let value): return value
+            case .failure(let error):
+                guard error.isTransient, WallClock.nowMs() + 1_000 < until else { throw error }
+                logger.warning("\(what) failed; trying again before the bid is due", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(2_000, 250 * attempt)))
+                attempt += 1
+            }
         }
     }
 
