@@ -30,35 +30,19 @@ import Testing
 
     @Test(.timeLimit(.minutes(15)))
     func nothingIsLostOrDoubledWhenTenPercentOfAWSCallsFail() async throws {
-        let layout = try ProjectLayout(searchingUpFrom: TestPaths.root)
-        let directory = try TestPaths.temporaryDirectory("faults")
-        let local = try await LocalAWS.start(
-            layout: layout,
-            stackPath: directory + "/stack.json",
-            motoLog: directory + "/moto.log"
-        )
-        defer { Task { await local.stop() } }
-        let stack = try LocalStack(path: directory + "/stack.json")
-        let caller = [
-            "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": stack.endpoint,
-            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "PATH": "/usr/bin:/bin",
-        ]
-        let proxy = FaultProxy(upstream: stack.endpoint, rate: 0.10, seed: 16)
-        try await proxy.with { faulty in
-            var options = LocalBackend.Options(layout: layout, caller: caller)
-            options.gatewayPort = 0
-            options.consolePort = 0
-            options.functionEnvironment = ["AWS_ENDPOINT_URL": faulty]
-            for name in stack.functions.keys { options.executables[name] = try TestPaths.bootstrap(name) }
-            let backend = LocalBackend(stack: stack, options: options)
-            let ready = AsyncStream.makeStream(of: LocalBackend.Endpoints.self)
-            let running = Task { try await backend.run { ready.continuation.yield($0) } }
-            defer { running.cancel() }
-            var endpoints = ready.stream.makeAsyncIterator()
-            let urls = try #require(await endpoints.next())
-            try await Self.drive(stack: stack, backend: backend, urls: urls, caller: caller, proxy: proxy)
-            running.cancel()
-            _ = try? await running.value
+        try await HTTP.withStack("faults") { local in
+            let proxy = FaultProxy(upstream: local.stack.endpoint, rate: 0.10, seed: 16)
+            try await proxy.with { faulty in
+                try await HTTP.withBackend(local, functionEnvironment: ["AWS_ENDPOINT_URL": faulty]) { backend, urls in
+                    try await Self.drive(
+                        stack: local.stack,
+                        backend: backend,
+                        urls: urls,
+                        caller: local.caller,
+                        proxy: proxy
+                    )
+                }
+            }
         }
     }
 

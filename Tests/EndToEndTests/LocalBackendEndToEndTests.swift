@@ -41,11 +41,17 @@ import Testing
         return false
     }
 
-    @Test(.timeLimit(.minutes(10)))
-    func theWholeFlowWorksOfflineThroughTheLocalGateway() async throws {
+    /// A fresh local stack: moto with every resource of template.yaml and the demo data, as `gavel-local dev`
+    /// provisions it, and the environment a caller uses to reach it directly.
+    struct Stack {
+        var layout: ProjectLayout
+        var stack: LocalStack
+        var caller: [String: String]
+    }
+
+    static func withStack<Output>(_ name: String, _ body: (Stack) async throws -> Output) async throws -> Output {
         let layout = try ProjectLayout(searchingUpFrom: TestPaths.root)
-        let directory = try TestPaths.temporaryDirectory("local-backend")
-        // The same provisioning `gavel-local dev` runs: a fresh moto, every resource from template.yaml, the demo data.
+        let directory = try TestPaths.temporaryDirectory(name)
         let local = try await LocalAWS.start(
             layout: layout,
             stackPath: directory + "/stack.json",
@@ -57,23 +63,54 @@ import Testing
             "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": stack.endpoint,
             "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "PATH": "/usr/bin:/bin",
         ]
-        #expect(
-            Set(stack.functions.keys).isSuperset(of: [
-                "api", "bid-executor", "bid-persistence", "notifications", "order-validation", "image-processing",
-                "cleanup",
-            ])
-        )
+        return try await body(Stack(layout: layout, stack: stack, caller: caller))
+    }
 
-        var options = LocalBackend.Options(layout: layout, caller: caller)
+    /// The backend of built bootstraps on `stack`, on free ports, while `body` runs; `functionEnvironment`
+    /// goes to every function (a fault proxy's endpoint, say).
+    static func withBackend<Output>(
+        _ stack: Stack,
+        functionEnvironment: [String: String] = [:],
+        _ body: (LocalBackend, LocalBackend.Endpoints) async throws -> Output
+    ) async throws -> Output {
+        var options = LocalBackend.Options(layout: stack.layout, caller: stack.caller)
         options.gatewayPort = 0
         options.consolePort = 0
-        for name in stack.functions.keys { options.executables[name] = try TestPaths.bootstrap(name) }
-        let backend = LocalBackend(stack: stack, options: options)
+        options.functionEnvironment = functionEnvironment
+        for name in stack.stack.functions.keys { options.executables[name] = try TestPaths.bootstrap(name) }
+        let backend = LocalBackend(stack: stack.stack, options: options)
         let ready = AsyncStream.makeStream(of: LocalBackend.Endpoints.self)
         let running = Task { try await backend.run { ready.continuation.yield($0) } }
         defer { running.cancel() }
         var endpoints = ready.stream.makeAsyncIterator()
         let urls = try #require(await endpoints.next())
+        let output = try await body(backend, urls)
+        running.cancel()
+        _ = try? await running.value
+        return output
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func theWholeFlowWorksOfflineThroughTheLocalGateway() async throws {
+        try await Self.withStack("local-backend") { local in
+            #expect(
+                Set(local.stack.functions.keys).isSuperset(of: [
+                    "api", "bid-executor", "bid-persistence", "notifications", "order-validation",
+                    "image-processing", "cleanup",
+                ])
+            )
+            try await Self.withBackend(local) { backend, urls in
+                try await Self.drive(local.stack, backend, urls, caller: local.caller)
+            }
+        }
+    }
+
+    static func drive(
+        _ stack: LocalStack,
+        _ backend: LocalBackend,
+        _ urls: LocalBackend.Endpoints,
+        caller: [String: String]
+    ) async throws {
         let (api, console) = (urls.gateway, urls.console)
         let pass = [(name: "X-Gavel-Console", value: urls.consoleToken)]
         // The console answers only with its token, to a loopback Host, and never to a web page's Origin.
@@ -219,8 +256,5 @@ import Testing
         // The daily cleanup, run on demand as the console does.
         let cleanup = try await Self.http("POST", console + "/functions/cleanup/schedule", headers: pass)
         #expect(cleanup.status == 200 && cleanup.text.contains("dryRun"), "\(cleanup.text)")
-
-        running.cancel()
-        _ = try? await running.value
     }
 }

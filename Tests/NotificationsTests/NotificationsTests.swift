@@ -240,13 +240,20 @@ import Testing
     }
 }
 
-/// The notifications consumer when DynamoDB throttles its ledger writes.
+/// The notifications consumer when DynamoDB throttles its ledger writes or loses a reply.
 @Suite struct NotificationsThrottlingTests {
-    @Test func aThrottledLedgerIsRetriedAndStillSendsOnce() async throws {
+    /// Sends one `bid_placed` notification (id `id`) twice, a delivery and a redelivery, through a handler
+    /// whose DynamoDB calls go through `fault` on the first `count` PutItems; both must succeed.
+    /// - Returns: the emails Postmark received and the PutItems that reached the proxy.
+    static func deliverTwice(
+        _ id: String,
+        count: Int,
+        fault: FaultProxy.Fault
+    ) async throws -> (emails: Int, putItems: Int) {
         let postmark = FakePostmark()
-        try await postmark.with { url in
+        return try await postmark.with { url in
             let setup = try await NotificationsTests.Setup.make(postmarkURL: url)
-            let proxy = FaultProxy(upstream: setup.moto.endpoint, operation: "PutItem", count: 2)
+            let proxy = FaultProxy(upstream: setup.moto.endpoint, operation: "PutItem", count: count, fault: fault)
             try await proxy.with { endpoint in
                 var environment = setup.environment
                 environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
@@ -256,50 +263,31 @@ import Testing
                 )
                 let event = SQSEvent(records: [
                     NotificationsTests.record(
-                        "t1",
-                        NotificationsTests.message("n-40", "bid_placed", user: "u-ada"),
+                        "m-" + id,
+                        NotificationsTests.message(id, "bid_placed", user: "u-ada"),
                         group: "user:u-ada"
                     )
                 ])
                 #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
                 #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
             }
-            #expect(postmark.emails.count == 1)
-            // two throttled claims retried, then the SENT record and the redelivery's claim
-            #expect(proxy.attempts >= 4)
+            return (postmark.emails.count, proxy.attempts)
         }
     }
 
+    @Test func aThrottledLedgerIsRetriedAndStillSendsOnce() async throws {
+        let sent = try await Self.deliverTwice(
+            "n-40",
+            count: 2,
+            fault: .throttle(code: "ProvisionedThroughputExceededException")
+        )
+        #expect(sent.emails == 1)
+        #expect(sent.putItems >= 4)  // two throttled claims retried, then the SENT record and the redelivery's claim
+    }
+
+    /// Before: the retried claim found its own SENDING row, took it for another invocation's, and the email
+    /// waited out the lease. Now it is sent in the first delivery, once.
     @Test func aClaimWhoseReplyWasLostIsStillOursAndSendsAtOnce() async throws {
-        let postmark = FakePostmark()
-        try await postmark.with { url in
-            let setup = try await NotificationsTests.Setup.make(postmarkURL: url)
-            let proxy = FaultProxy(
-                upstream: setup.moto.endpoint,
-                operation: "PutItem",
-                count: 1,
-                fault: .lostReply
-            )
-            try await proxy.with { endpoint in
-                var environment = setup.environment
-                environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
-                let handler = try NotificationsHandler(
-                    environment: environment,
-                    aws: AWSClients(environment: environment, transport: Moto.transport)
-                )
-                let event = SQSEvent(records: [
-                    NotificationsTests.record(
-                        "t2",
-                        NotificationsTests.message("n-41", "bid_placed", user: "u-ada"),
-                        group: "user:u-ada"
-                    )
-                ])
-                // Before: the retried claim found its own SENDING row, took it for another invocation's, and
-                // the email waited out the lease. Now it is sent in this delivery, once.
-                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
-                #expect(try await handler.handle(event, context: TestContext.make()).batchItemFailures.isEmpty)
-            }
-            #expect(postmark.emails.count == 1)
-        }
+        #expect(try await Self.deliverTwice("n-41", count: 1, fault: .lostReply).emails == 1)
     }
 }

@@ -71,8 +71,13 @@ package struct BidExecutorHandler: FunctionHandler {
 
     private func execute(userId: String, bidId: String, context: LambdaContext, logger: Logger) async throws -> Output {
         let token = TimeOrderedId.make(nowMs: WallClock.nowMs())
-        guard var bid = try await self.bids.claim(userId: userId, bidId: bidId, token: token, at: WallClock.nowMs())
-        else {
+        // The executor starts a minute or more before the bid is due: twenty seconds of AWS trouble can wait
+        // (the claim knows its own effect, so trying it again is safe).
+        let deadline = WallClock.nowMs() + 20_000
+        let claimed = try await self.persistently(until: deadline, "claiming the bid", logger: logger) {
+            try await self.bids.claim(userId: userId, bidId: bidId, token: token, at: WallClock.nowMs())
+        }
+        guard var bid = claimed else {
             return try await self.alreadyHandled(userId: userId, bidId: bidId, logger: logger)
         }
         let attempt = await self.attempt(&bid, context: context, logger: logger)
