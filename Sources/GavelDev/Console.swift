@@ -18,24 +18,29 @@ import NIOCore
 ///     GET  /ebay/bids                  bids the fake eBay received
 ///     POST /functions/<name>/invoke    the body is the event; answers the function's response
 ///     POST /functions/<name>/schedule  fires the function's template schedule (its Input) now
+///     POST /email/feedback             {"userId","type":"bounce"|"complaint"}: SES reports the user's address
 package struct Console: Sendable {
     package var ebay: FakeEbay
     package var mailbox: FakePostmark
     package var schedules: [String: String]
     package var token: String
     package var invoke: @Sendable (String, Data) async throws -> InvocationOutcome
+    /// Writes SES's reports to the feedback queue; nil when the template has none.
+    package var feedback: EmailFeedbackInjector?
 
     package init(
         ebay: FakeEbay,
         mailbox: FakePostmark,
         schedules: [String: String],
         token: String,
+        feedback: EmailFeedbackInjector? = nil,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
     ) {
         self.ebay = ebay
         self.mailbox = mailbox
         self.schedules = schedules
         self.token = token
+        self.feedback = feedback
         self.invoke = invoke
     }
 
@@ -93,6 +98,17 @@ package struct Console: Sendable {
         var endsInSeconds: Int64
     }
 
+    private struct FeedbackRequest: Decodable {
+        var userId: String
+        var type: EmailFeedbackInjector.Kind
+    }
+
+    private struct QueuedReport: Encodable {
+        var address: String
+        var type: String
+        var note = "queued on the email feedback queue; the notifications function suppresses the address"
+    }
+
     private struct CreatedItem: Encodable {
         var itemId: String
         var endTime: Int64
@@ -137,6 +153,21 @@ package struct Console: Sendable {
                 )
             )
             return Self.json(.created, CreatedItem(itemId: id, endTime: end))
+        case (.post, 2, "email") where parts[1] == "feedback":
+            guard let feedback = self.feedback else {
+                return Self.text(.notFound, #"{"message":"the template has no email feedback queue"}"# + "\n")
+            }
+            guard let input = try? JSONDecoder().decode(FeedbackRequest.self, from: body), !input.userId.isEmpty
+            else {
+                return Self.text(
+                    .badRequest,
+                    #"{"message":"expected {\"userId\": \"…\", \"type\": \"bounce\" or \"complaint\"}"}"# + "\n"
+                )
+            }
+            guard let address = try await feedback.report(input.type, userId: input.userId) else {
+                return Self.text(.notFound, #"{"message":"no user \#(input.userId) with an email address"}"# + "\n")
+            }
+            return Self.json(.accepted, QueuedReport(address: address, type: input.type.rawValue))
         case (.post, 3, "functions") where parts[2] == "invoke" || parts[2] == "schedule":
             let event: Data
             if parts[2] == "schedule" {
@@ -170,6 +201,7 @@ package struct Console: Sendable {
           GET  /ebay/bids                  bids the fake eBay received
           POST /functions/<name>/invoke    the request body is the event
           POST /functions/<name>/schedule  fires the function's template schedule now (cleanup, bid-executor)
+          POST /email/feedback             {"userId","type":"bounce"|"complaint"}: SES reports the user's address
 
         """
 

@@ -106,6 +106,7 @@ package struct LocalBackend: Sendable {
             mailbox: self.mailbox,
             schedules: self.scheduleInputs,
             token: self.options.consoleToken,
+            feedback: EmailFeedbackInjector(stack: self.stack, aws: aws),
             invoke: invoke
         )
         try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) {

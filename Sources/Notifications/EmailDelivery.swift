@@ -6,7 +6,9 @@ import GavelCore
 package enum EmailDelivery: Sendable {
     /// Postmark, with the server token read from Secrets Manager (cached; `{"serverToken": "…"}` or the bare token).
     case postmark(Postmark, secrets: SecretsManager, tokenSecretId: String)
-    case ses(SESv2)
+    /// SES, sending with the configuration set (when there is one) whose bounce and complaint events come
+    /// back on the feedback queue.
+    case ses(SESv2, configurationSet: String?)
 
     /// Why a send failed, and whether trying again can help.
     package struct Failure: Error, CustomStringConvertible {
@@ -32,9 +34,11 @@ package enum EmailDelivery: Sendable {
     }
 
     /// Sends the email; returns the provider's message id.
+    /// - Parameter userId: the user it goes to, tagged on SES emails so a bounce report names them.
     package func send(
         from: String,
         to address: String,
+        userId: String? = nil,
         _ email: NotificationTemplates.Rendered
     ) async throws(Failure) -> String {
         switch self {
@@ -46,10 +50,21 @@ package enum EmailDelivery: Sendable {
                 throw Failure(.configuration, "the Postmark token secret cannot be read: \(error)")
             }
             return try await postmark.send(from: from, to: address, email, serverToken: token)
-        case .ses(let ses):
+        case .ses(let ses, let configurationSet):
+            // SES refuses a tag value outside these characters; such a user's bounces are then not marked in
+            // Users (SES's own account suppression list still keeps them from being mailed).
+            let taggable = userId.map { !$0.isEmpty && $0.utf8.count <= 256 && $0.allSatisfy(Self.isTagCharacter) }
             do throws(AWSError) {
                 return try await ses.send(
-                    .init(from: from, to: [address], subject: email.subject, text: email.text, html: email.html)
+                    .init(
+                        from: from,
+                        to: [address],
+                        subject: email.subject,
+                        text: email.text,
+                        html: email.html,
+                        configurationSet: configurationSet,
+                        tags: taggable == true ? [EmailFeedback.userIdTag: userId ?? ""] : [:]
+                    )
                 )
             } catch {
                 throw Failure(Self.sesKind(error, from: from), error.description)
@@ -77,6 +92,11 @@ package enum EmailDelivery: Sendable {
             return .configuration
         default: return .transient
         }
+    }
+
+    /// What SES accepts in a message tag: ASCII letters and digits, `_`, `-`, `.` and `@`.
+    private static func isTagCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || "_-.@".contains(character))
     }
 
     private struct TokenSecret: Decodable { var serverToken: String }

@@ -11,6 +11,10 @@ package import GavelCore
 /// - `POSTMARK_TOKEN_SECRET_ID` (string, required for Postmark): the secret holding the server token.
 /// - `POSTMARK_URL` (default `https://api.postmarkapp.com`), `POSTMARK_MESSAGE_STREAM` (default `outbound`).
 /// - `TEMPLATES_DIR` (default `$LAMBDA_TASK_ROOT/templates/notifications`, the directory in the zip).
+/// - `SES_CONFIGURATION_SET` (string, optional): the configuration set SES sends with, whose bounce and
+///   complaint events reach the feedback queue.
+/// - `EMAIL_FEEDBACK_QUEUE_ARN` (string, optional): records from this queue are SES reports, not notifications;
+///   `EMAIL_FEEDBACK_DEAD_LETTER_QUEUE_URL` (required with it) is where unreadable reports go.
 package struct NotificationsConfiguration: Sendable, Equatable {
     package enum Provider: String, Sendable { case postmark, ses }
 
@@ -23,6 +27,9 @@ package struct NotificationsConfiguration: Sendable, Equatable {
     package var postmarkURL: String
     package var postmarkMessageStream: String
     package var templatesDirectory: String
+    package var sesConfigurationSet: String?
+    package var feedbackQueueARN: String?
+    package var feedbackDeadLetterQueueURL: String?
 
     /// - Throws: `ValidationError` naming the variable that is missing or wrong.
     package init(environment: [String: String]) throws(ValidationError) {
@@ -43,5 +50,10 @@ package struct NotificationsConfiguration: Sendable, Equatable {
         self.templatesDirectory =
             environment["TEMPLATES_DIR"] ?? (environment["LAMBDA_TASK_ROOT"] ?? "/var/task")
             + "/templates/notifications"
+        self.sesConfigurationSet = environment["SES_CONFIGURATION_SET"].flatMap { $0.isEmpty ? nil : $0 }
+        self.feedbackQueueARN = environment["EMAIL_FEEDBACK_QUEUE_ARN"].flatMap { $0.isEmpty ? nil : $0 }
+        if self.feedbackQueueARN != nil {
+            self.feedbackDeadLetterQueueURL = try environment.required("EMAIL_FEEDBACK_DEAD_LETTER_QUEUE_URL")
+        }
     }
 }

@@ -7,6 +7,7 @@ extension NotificationsHandler {
     func process(_ record: SQSEvent.Record, logger: Logger) async -> Outcome {
         var logger = logger
         logger[metadataKey: "messageId"] = "\(record.messageId)"
+        if self.isFeedback(record) { return await self.processFeedback(record, logger: logger) }
         let notification: Notification
         do throws(ValidationError) {
             notification = try Self.parse(record.body)
@@ -19,12 +20,19 @@ extension NotificationsHandler {
             var values = notification.data
             let address: String
             if let userId = notification.userId {
-                guard let profile = try await self.recipient(userId), let email = profile.email else {
+                guard let profile = try await self.recipient(userId), profile.email != nil else {
                     return await self.deadLetter(
                         record,
                         reason: "userId: no such user, or no email address",
                         logger: logger
                     )
+                }
+                guard let deliverable = profile.deliverableEmail else {
+                    logger.info(
+                        "skipped: SES reported this address undeliverable",
+                        metadata: ["reason": "\(profile.emailSuppression?.reason.rawValue ?? "")"]
+                    )
+                    return .suppressed
                 }
                 guard profile.wants(notification.kind) else {
                     logger.info(
@@ -33,7 +41,7 @@ extension NotificationsHandler {
                     )
                     return .optedOut
                 }
-                address = email
+                address = deliverable
                 values["name"] = values["name"] ?? profile.name
             } else {
                 address = notification.email ?? ""
@@ -53,7 +61,12 @@ extension NotificationsHandler {
             }
             let email = self.templates.render(notification.kind, values)
             do throws(EmailDelivery.Failure) {
-                _ = try await self.delivery.send(from: self.configuration.from, to: address, email)
+                _ = try await self.delivery.send(
+                    from: self.configuration.from,
+                    to: address,
+                    userId: notification.userId,
+                    email
+                )
             } catch  where error.permanent {
                 logger.warning("the provider refused the address for good", metadata: ["error": "\(error)"])
                 try? await self.ledger.finish(notification.notificationId, state: "REJECTED", detail: error.description)

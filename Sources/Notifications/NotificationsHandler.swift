@@ -11,6 +11,9 @@ import Synchronization
 /// that fails stops its group, and the FIFO rule reports it and the rest of the group. Per message: parse
 /// (bad ones to the dead-letter queue), find the recipient and their preferences in Users, claim it in
 /// the sent ledger (a redelivery finds it done), render, send, record.
+///
+/// Records from the email feedback queue are SES's bounce and complaint reports instead
+/// (`NotificationsHandler+Feedback`): they mark the address suppressed in Users, and no email goes to it again.
 package struct NotificationsHandler: FunctionHandler {
     package typealias Event = SQSEvent
     package typealias Output = SQSBatchResponse
@@ -21,6 +24,11 @@ package struct NotificationsHandler: FunctionHandler {
         case deadLettered = "InvalidMessages", failed = "FailedMessages"
         /// The provider refused our sender or credentials: this message and the rest of the batch come back.
         case misconfigured = "SenderConfigurationErrors"
+        /// Not sent: SES reported the user's address undeliverable.
+        case suppressed = "Suppressed"
+        /// SES reports: a hard bounce or a complaint (the address is now suppressed), or one acted on no
+        /// further (a soft bounce, another event type).
+        case bounced = "Bounced", complained = "Complaints", ignoredReport = "IgnoredReports"
     }
 
     package let users: UserStore
@@ -29,6 +37,8 @@ package struct NotificationsHandler: FunctionHandler {
     package let delivery: EmailDelivery
     package let templates: NotificationTemplates
     package let deadLetters: DeadLetterQueue
+    /// Where unreadable SES reports go, when the function has a feedback queue.
+    package let feedbackDeadLetters: DeadLetterQueue?
     package let metrics: Metrics
 
     package init(
@@ -38,6 +48,7 @@ package struct NotificationsHandler: FunctionHandler {
         delivery: EmailDelivery,
         templates: NotificationTemplates,
         deadLetters: DeadLetterQueue,
+        feedbackDeadLetters: DeadLetterQueue? = nil,
         metrics: Metrics
     ) {
         self.users = users
@@ -46,6 +57,7 @@ package struct NotificationsHandler: FunctionHandler {
         self.delivery = delivery
         self.templates = templates
         self.deadLetters = deadLetters
+        self.feedbackDeadLetters = feedbackDeadLetters
         self.metrics = metrics
     }
 
@@ -58,9 +70,10 @@ package struct NotificationsHandler: FunctionHandler {
     ) throws {
         let configuration = try NotificationsConfiguration(environment: environment)
         let dynamo = DynamoDB(client: aws.client(.dynamoDB))
+        let sqs = SQS(client: aws.client(.sqs))
         let delivery: EmailDelivery =
             switch configuration.provider {
-            case .ses: .ses(SESv2(client: aws.client(.sesV2)))
+            case .ses: .ses(SESv2(client: aws.client(.sesV2)), configurationSet: configuration.sesConfigurationSet)
             case .postmark:
                 .postmark(
                     Postmark(
@@ -82,11 +95,10 @@ package struct NotificationsHandler: FunctionHandler {
             ),
             delivery: delivery,
             templates: try NotificationTemplates(directory: configuration.templatesDirectory),
-            deadLetters: DeadLetterQueue(
-                sqs: SQS(client: aws.client(.sqs)),
-                url: configuration.deadLetterQueueURL,
-                function: "notifications"
-            ),
+            deadLetters: DeadLetterQueue(sqs: sqs, url: configuration.deadLetterQueueURL, function: "notifications"),
+            feedbackDeadLetters: configuration.feedbackDeadLetterQueueURL.map {
+                DeadLetterQueue(sqs: sqs, url: $0, function: "notifications")
+            },
             metrics: metrics
         )
     }
@@ -125,7 +137,8 @@ package struct NotificationsHandler: FunctionHandler {
     ) async -> [(String, Outcome)] {
         var outcomes: [(String, Outcome)] = []
         for record in records {
-            if stop.raised { break }
+            // A sender refused for every email says nothing about SES's reports: those go on.
+            if stop.raised, !self.isFeedback(record) { break }
             let outcome = await self.process(record, logger: logger)
             outcomes.append((record.messageId, outcome))
             if outcome == .misconfigured { stop.raise() }

@@ -118,6 +118,7 @@ extension GavelLocalCommand {
                 │ call:    curl -H "Authorization: Bearer $TOKEN" \(endpoints.gateway)/me
                 │ console: CONSOLE="X-Gavel-Console: $(cat .build/dev/console-token)"   (a new token every run)
                 │ mail:    curl -H "$CONSOLE" \(endpoints.console)/mail
+                │ bounce:  curl -H "$CONSOLE" -H 'Content-Type: application/json' -d '{"userId":"\(stack.demo?.userId ?? "USER_ID")","type":"bounce"}' \(endpoints.console)/email/feedback
                 │ logs:    below, each line after its function's name; REPORT lines per invocation
                 │ stop:    Ctrl-C (stops every process this started)
                 └────────────────────────────────────────────────────────────────────────────────────────

@@ -253,6 +253,37 @@ import Testing
             "emails: \(backend.mailbox.emails.map { "\($0.To): \($0.Subject)" })"
         )
 
+        // SES reports the address bounced (the console writes the report to the feedback queue, as SES's
+        // configuration set and SNS would): the notifications function suppresses it, GET /me says so, and
+        // the next notification to the user is not sent, while mail to others still goes.
+        let bounce = try await Self.http(
+            "POST",
+            console + "/email/feedback",
+            body: #"{"userId":"\#(userId)","type":"bounce"}"#,
+            headers: pass
+        )
+        #expect(bounce.status == 202 && bounce.text.contains("e2e@gavel.example"), "\(bounce.text)")
+        #expect(
+            try await Self.eventually(30) {
+                let profile = try await Self.http("GET", api + "/me", token: token).text
+                return profile.contains(#""emailSuppression""#) && profile.contains(#""reason":"bounce""#)
+            },
+            "GET /me never showed the suppression"
+        )
+        let mailed = backend.mailbox.emails.count
+        for (group, recipient) in [
+            ("e2e-suppressed", #""userId":"\#(userId)""#), ("e2e-guest", #""email":"guest@gavel.example""#),
+        ] {
+            let body =
+                #"{"notificationId":"\#(group)","kind":"auction_won",\#(recipient),"data":{"itemTitle":"Leica M6","finalPrice":"$500.00","link":""}}"#
+            try await sqs.send(.init(body: body, groupId: group), to: notificationQueue)
+        }
+        #expect(
+            try await Self.eventually(30) { backend.mailbox.emails.contains { $0.To == "guest@gavel.example" } },
+            "the guest's email never arrived"
+        )
+        #expect(backend.mailbox.emails.dropFirst(mailed).map(\.To) == ["guest@gavel.example"])
+
         // The daily cleanup, run on demand as the console does.
         let cleanup = try await Self.http("POST", console + "/functions/cleanup/schedule", headers: pass)
         #expect(cleanup.status == 200 && cleanup.text.contains("dryRun"), "\(cleanup.text)")

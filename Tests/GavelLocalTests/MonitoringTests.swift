@@ -125,4 +125,28 @@ import Testing
             )
         }
     }
+
+    /// The deploy guide's alarm table names every alarm the template creates (one row may stand for a family:
+    /// `<Function>ErrorsAlarm` for a function's, `<Table>ThrottlesAlarm` for a table's), so on-call can read
+    /// what each means.
+    @Test func everyAlarmIsInTheDeployGuide() throws {
+        let template = try SAMTemplate(path: TestPaths.root + "/template.yaml")
+        let guide = try String(contentsOfFile: TestPaths.root + "/docs/deploy.md", encoding: .utf8)
+        let types = Dictionary(uniqueKeysWithValues: template.resources.map { ($0.0, $0.1["Type"]?.string ?? "") })
+        let alarms = template.resources.map(\.0).filter { types[$0] == "AWS::CloudWatch::Alarm" }
+        #expect(alarms.count > 30, "alarms: \(alarms.count)")
+        for alarm in alarms where !guide.contains("`\(alarm)`") {
+            let family: String? =
+                if alarm.hasSuffix("ThrottlesAlarm"), types[String(alarm.dropLast(14))] == "AWS::DynamoDB::Table" {
+                    "`<Table>ThrottlesAlarm`"
+                } else if alarm.hasSuffix("ErrorsAlarm"),
+                    types[String(alarm.dropLast(11)) + "Function"] == "AWS::Serverless::Function"
+                {
+                    "`<Function>ErrorsAlarm`"
+                } else {
+                    nil
+                }
+            #expect(family.map { guide.contains($0) } == true, "docs/deploy.md does not list \(alarm)")
+        }
+    }
 }

@@ -89,6 +89,7 @@ import Testing
                 var timeZone: String
                 var notifications: [String: Bool]
                 var ebay: Link
+                var emailSuppression: [String: String]?
             }
             let fresh = try await api.call("GET", "/me", user: "u-new", email: "new@example.com").decode(Profile.self)
             #expect(fresh.userId == "u-new" && fresh.email == "new@example.com" && fresh.timeZone == "UTC")
@@ -116,6 +117,26 @@ import Testing
             )
             let profile = try DynamoDBDecoder().decode(UserProfile.self, from: try #require(row))
             #expect(!profile.wants(.bidOutbid) && profile.wants(.bidPlaced) && profile.email == "ada@example.com")
+            #expect(saved.emailSuppression == nil)
+
+            // SES reported the stored address (the notifications function wrote this): GET /me says why no
+            // email comes; a report about an address the user no longer has is not shown.
+            for (address, shown) in [("old@example.com", false), ("ada@example.com", true)] {
+                try await api.fixture.dynamo().updateItem(
+                    table: api.fixture.usersTable,
+                    key: ["userId": .s("u-ada")],
+                    update: "SET emailSuppression = :s",
+                    values: [
+                        ":s": .m(["address": .s(address), "reason": .s("complaint"), "at": .n("1764669600000")])
+                    ]
+                )
+                let suppressed = try await api.call("GET", "/me").decode(Profile.self).emailSuppression
+                #expect(
+                    suppressed
+                        == (shown
+                            ? ["address": address, "reason": "complaint", "since": "2025-12-02T10:00:00.000Z"] : nil)
+                )
+            }
 
             for (body, field) in [
                 (#"{"notifications":{"bid_lost":true}}"#, "notifications.bid_lost"),

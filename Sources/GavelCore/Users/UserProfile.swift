@@ -16,6 +16,8 @@ package struct UserProfile: Codable, Sendable, Equatable {
     /// When the eBay account was linked, and when its refresh token expires (Unix milliseconds).
     package var ebayLinkedAt: Int64?
     package var ebayTokenExpiresAt: Int64?
+    /// Set by the notifications function when SES reports a hard bounce or a complaint for an address.
+    package var emailSuppression: EmailSuppression?
 
     package init(
         userId: String,
@@ -31,8 +33,31 @@ package struct UserProfile: Codable, Sendable, Equatable {
         self.notifications = notifications
     }
 
+    /// The address notifications may go to: `email`, unless SES reported it undeliverable. A suppression
+    /// names the address it was reported for, so a new verified address is mailed again.
+    package var deliverableEmail: String? {
+        guard let email = self.email else { return nil }
+        return self.emailSuppression?.address == email ? nil : email
+    }
+
     /// Whether the user wants emails of `kind`.
     package func wants(_ kind: Notification.Kind) -> Bool {
         self.notifications?[kind.rawValue] ?? true
+    }
+}
+
+/// An address that must not be mailed again: it hard-bounced, or its owner marked an email as spam.
+package struct EmailSuppression: Codable, Sendable, Equatable {
+    package enum Reason: String, Codable, Sendable { case bounce, complaint }
+
+    package var address: String
+    package var reason: Reason
+    /// When the report was handled (Unix milliseconds).
+    package var at: Int64
+
+    package init(address: String, reason: Reason, at: Int64) {
+        self.address = address
+        self.reason = reason
+        self.at = at
     }
 }

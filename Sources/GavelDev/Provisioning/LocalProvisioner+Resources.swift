@@ -151,6 +151,17 @@ extension LocalProvisioner {
                 input: p.only(["EmailIdentity"])
             )
             stack.refs[name] = try required("EmailIdentity")
+        case "AWS::SES::ConfigurationSet":
+            // Only with EmailProvider=ses. moto keeps the set but publishes no events for it: the console
+            // injects bounce and complaint reports into the feedback queue instead.
+            let set = try required("Name")
+            let _: AWSJSON.NoOutput = try await self.aws.client(.sesV2).restJSON(
+                "CreateConfigurationSet",
+                method: "POST",
+                path: "/v2/email/configuration-sets",
+                input: TemplateValue.map([("ConfigurationSetName", .string(set))])
+            )
+            stack.refs[name] = set
         case "AWS::Serverless::Function":
             let function = FunctionSettings.name(forLogicalId: name) ?? name
             stack.refs[name] = function

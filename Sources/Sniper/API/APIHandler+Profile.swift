@@ -20,6 +20,13 @@ extension APIHandler {
         var timeZone: String
         var notifications: [String: Bool]
         var ebay: EbayLink
+        /// Why notifications no longer reach the address, when SES reported it.
+        var emailSuppression: Suppression?
+        struct Suppression: Encodable {
+            var address: String
+            var reason: String
+            var since: String
+        }
     }
 
     private func view(_ row: UserProfile?, call: Call) -> ProfileView {
@@ -37,7 +44,17 @@ extension APIHandler {
                 linked: row?.ebayRefreshToken != nil,
                 linkedAt: row?.ebayLinkedAt.map { WallClock.iso8601(ms: $0) },
                 expiresAt: row?.ebayTokenExpiresAt.map { WallClock.iso8601(ms: $0) }
-            )
+            ),
+            emailSuppression: row.flatMap { row in
+                row.emailSuppression.flatMap { suppression in
+                    row.deliverableEmail == nil
+                        ? .init(
+                            address: suppression.address,
+                            reason: suppression.reason.rawValue,
+                            since: WallClock.iso8601(ms: suppression.at)
+                        ) : nil
+                }
+            }
         )
     }
 

@@ -8,6 +8,10 @@ package struct SESv2: Sendable {
         package var subject: String
         package var text: String
         package var html: String?
+        /// The configuration set whose event destinations hear of this email's bounces and complaints.
+        package var configurationSet: String?
+        /// Message tags, which SES copies into every event about the email (`mail.tags`).
+        package var tags: [String: String]
 
         package init(
             from: String,
@@ -15,7 +19,9 @@ package struct SESv2: Sendable {
             replyTo: [String] = [],
             subject: String,
             text: String,
-            html: String? = nil
+            html: String? = nil,
+            configurationSet: String? = nil,
+            tags: [String: String] = [:]
         ) {
             self.from = from
             self.to = to
@@ -23,6 +29,8 @@ package struct SESv2: Sendable {
             self.subject = subject
             self.text = text
             self.html = html
+            self.configurationSet = configurationSet
+            self.tags = tags
         }
     }
 
@@ -47,10 +55,16 @@ package struct SESv2: Sendable {
             var Body: Body
         }
         struct Content: Encodable { var Simple: Simple }
+        struct Tag: Encodable {
+            var Name: String
+            var Value: String
+        }
         var FromEmailAddress: String
         var Destination: Destination
         var ReplyToAddresses: [String]?
         var Content: Content
+        var ConfigurationSetName: String?
+        var EmailTags: [Tag]?
     }
 
     private struct Output: Decodable {
@@ -70,7 +84,10 @@ package struct SESv2: Sendable {
                     Subject: .init(Data: email.subject),
                     Body: .init(Text: .init(Data: email.text), Html: email.html.map { .init(Data: $0) })
                 )
-            )
+            ),
+            ConfigurationSetName: email.configurationSet,
+            EmailTags: email.tags.isEmpty
+                ? nil : email.tags.sorted { $0.key < $1.key }.map { .init(Name: $0, Value: $1) }
         )
         return try await self.client.restJSON(
             "SendEmail",
