@@ -12,6 +12,9 @@ package struct FunctionSettings: Sendable, Equatable {
     package var environment: [String: String] = [:]
     /// `LoggingConfig.LogFormat`: `Text` or `JSON`.
     package var logFormat: String = "Text"
+    /// Invocations one process serves at once, as on Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY`);
+    /// 1 is the classic one at a time.
+    package var maxConcurrency: Int = 1
 
     package init(name: String) {
         self.name = name

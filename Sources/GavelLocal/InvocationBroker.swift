@@ -8,7 +8,9 @@ package import LambdaRuntime
 package actor InvocationBroker {
     private var queued: [InvocationRequest] = []
     private var waitingRuntimes: [CheckedContinuation<InvocationRequest?, Never>] = []
-    private var callers: [String: CheckedContinuation<InvocationOutcome, Never>] = [:]
+    private var callers: [String: (invocationId: String, caller: CheckedContinuation<InvocationOutcome, Never>)] = [:]
+    /// Requests that timed out (the newest 1,000): a late answer to one is told 410 Gone, as Lambda does.
+    private var timedOut: [String] = []
     /// The error the runtime reported from `/init/error`, until the next process starts.
     package private(set) var initError: ErrorReport?
     /// Set when the local function is done: a `next` call arriving later (sent by a process that was being
@@ -20,7 +22,7 @@ package actor InvocationBroker {
     /// Queues an event and waits until it ends.
     package func invoke(_ request: InvocationRequest) async -> InvocationOutcome {
         await withCheckedContinuation { continuation in
-            self.callers[request.requestId] = continuation
+            self.callers[request.requestId] = (request.invocationId, continuation)
             if self.waitingRuntimes.isEmpty {
                 self.queued.append(request)
             } else {
@@ -37,21 +39,57 @@ package actor InvocationBroker {
         return await withCheckedContinuation { self.waitingRuntimes.append($0) }
     }
 
-    /// Ends one invocation. - Returns: false when no caller waits for `requestId` (unknown or already ended).
-    @discardableResult
-    package func finish(_ requestId: String, with outcome: InvocationOutcome) -> Bool {
-        guard let caller = self.callers.removeValue(forKey: requestId) else { return false }
-        self.queued.removeAll { $0.requestId == requestId }
-        caller.resume(returning: outcome)
-        return true
+    /// How the runtime's answer to an invocation was taken.
+    package enum Answer: Sendable, Equatable {
+        case accepted
+        /// No such request, or it already ended.
+        case unknown
+        /// The invocation timed out before the answer came: Lambda answers 410.
+        case timedOut
+        /// The answer did not carry the invocation id `next` sent (nil: it carried none).
+        case wrongInvocation(echoed: String?)
     }
 
-    /// Ends every pending invocation, queued or in flight, with `outcome`.
+    /// Ends one invocation with the runtime's answer, if the answer is this attempt's.
+    /// - Parameter invocationId: the `Lambda-Runtime-Invocation-Id` the answer carried.
+    @discardableResult
+    package func finish(_ requestId: String, invocationId: String?, with outcome: InvocationOutcome) -> Answer {
+        guard let pending = self.callers[requestId] else {
+            return self.timedOut.contains(requestId) ? .timedOut : .unknown
+        }
+        guard invocationId == pending.invocationId else { return .wrongInvocation(echoed: invocationId) }
+        self.callers[requestId] = nil
+        self.queued.removeAll { $0.requestId == requestId }
+        pending.caller.resume(returning: outcome)
+        return .accepted
+    }
+
+    /// Ends one invocation whatever the runtime said (a response over the size limit).
+    package func finish(_ requestId: String, with outcome: InvocationOutcome) {
+        guard let pending = self.callers.removeValue(forKey: requestId) else { return }
+        self.queued.removeAll { $0.requestId == requestId }
+        pending.caller.resume(returning: outcome)
+    }
+
+    /// Ends one invocation that timed out while its process goes on (concurrent mode): its late answer is
+    /// told 410.
+    package func expire(_ requestId: String, with outcome: InvocationOutcome) {
+        guard let pending = self.callers.removeValue(forKey: requestId) else { return }
+        self.queued.removeAll { $0.requestId == requestId }
+        self.timedOut = (self.timedOut + [requestId]).suffix(1000)
+        pending.caller.resume(returning: outcome)
+    }
+
+    /// Ends every pending invocation, queued or in flight, with `outcome`; when it is a timeout, a late
+    /// answer to any of them is told so.
     package func finishAll(with outcome: InvocationOutcome) {
         let pending = self.callers
         self.callers = [:]
         self.queued = []
-        for caller in pending.values { caller.resume(returning: outcome) }
+        if case .error(let report) = outcome, report.errorType == "Sandbox.Timedout" {
+            self.timedOut = (self.timedOut + pending.keys).suffix(1000)
+        }
+        for entry in pending.values { entry.caller.resume(returning: outcome) }
     }
 
     /// How many runtimes are parked in `next()`.

@@ -3,12 +3,16 @@ package import FoundationEssentials
 /// One event to deliver, with the optional headers a caller of `Invoke` can set.
 package struct InvocationRequest: Sendable {
     package var requestId: String
+    /// This attempt (`Lambda-Runtime-Invocation-Id`): the runtime must echo it on its answer.
+    package var invocationId: String
     package var event: Data
     package var deadlineMs: Int64
     package var invokedFunctionArn: String
     package var traceId: String
     package var clientContext: String?
     package var cognitoIdentity: String?
+    /// Sent as `Lambda-Runtime-Aws-Tenant-Id` when set (`gavel-local invoke --tenant`).
+    package var tenantId: String?
 
     package init(
         event: Data,
@@ -16,15 +20,18 @@ package struct InvocationRequest: Sendable {
         invokedFunctionArn: String,
         traceId: String? = nil,
         clientContext: String? = nil,
-        cognitoIdentity: String? = nil
+        cognitoIdentity: String? = nil,
+        tenantId: String? = nil
     ) {
         self.requestId = RandomIdentifier.uuid()
+        self.invocationId = RandomIdentifier.uuid()
         self.event = event
         self.deadlineMs = deadlineMs
         self.invokedFunctionArn = invokedFunctionArn
         self.traceId = traceId ?? RandomIdentifier.traceId(unixSeconds: deadlineMs / 1000)
         self.clientContext = clientContext
         self.cognitoIdentity = cognitoIdentity
+        self.tenantId = tenantId
     }
 }
 

@@ -37,6 +37,10 @@ package enum LambdaEnvironment {
             "LANG": "en_US.UTF-8",
             "PATH": "/usr/local/bin:/usr/bin:/bin",
         ]
+        if settings.maxConcurrency > 1 {
+            environment["AWS_LAMBDA_MAX_CONCURRENCY"] = String(settings.maxConcurrency)
+            environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = "lambda-managed-instances"
+        }
         environment.merge(settings.environment) { _, template in template }
         for (key, value) in caller where self.passedThrough.contains(key) || key.hasPrefix("AWS_ENDPOINT_URL") {
             environment[key] = value

@@ -10,6 +10,9 @@ import Musl
 
 /// One function run locally as Lambda runs it: a bootstrap process fed by a local Runtime API, started
 /// on the first event (cold), kept for the next ones (warm), and replaced after a timeout or a crash.
+///
+/// With `maxConcurrency` > 1 (Lambda Managed Instances) up to that many `invoke` calls share the process at
+/// once; a timeout then ends only its own invocation (a late answer is told 410) and the process stays.
 package actor LocalFunction {
     /// How one invocation went.
     package struct Result: Sendable {
@@ -120,14 +123,15 @@ package actor LocalFunction {
         _ event: Data,
         traceId: String? = nil,
         clientContext: String? = nil,
-        cognitoIdentity: String? = nil
+        cognitoIdentity: String? = nil,
+        tenantId: String? = nil
     ) async throws -> Result {
         var startedNs: UInt64?
         let process: ChildProcess
         if let running = self.process {
             process = running
         } else {
-            await self.broker.clearInitError()
+            // No suspension from the check to the assignment: a concurrent invoke must find this process.
             self.firstNext.reset()
             startedNs = Self.nowNs()
             process = try ChildProcess(
@@ -145,10 +149,12 @@ package actor LocalFunction {
                 "arn:aws:lambda:\(self.environment["AWS_REGION"] ?? "us-east-1"):000000000000:function:\(self.settings.name)",
             traceId: traceId,
             clientContext: clientContext,
-            cognitoIdentity: cognitoIdentity
+            cognitoIdentity: cognitoIdentity,
+            tenantId: tenantId
         )
         let delivered = Self.nowNs()
         let broker = self.broker
+        let concurrent = self.settings.maxConcurrency > 1
         let (outcome, processFate) = await withTaskGroup(of: Ending?.self) { group in
             group.addTask { .finished(await broker.invoke(request)) }
             group.addTask {
@@ -166,6 +172,10 @@ package actor LocalFunction {
             switch first! {
             case .finished(let finished):
                 return (finished, ProcessFate.keep)
+            case .timedOut where concurrent:
+                let expired = InvocationOutcome.timedOut(seconds: timeout)
+                await broker.expire(request.requestId, with: expired)
+                return (expired, ProcessFate.keep)
             case .timedOut:
                 outcome = .timedOut(seconds: timeout)
             case .exited(let status):
@@ -214,6 +224,8 @@ package actor LocalFunction {
         self.process = nil
         if killing { await process.stop() }
         await self.broker.dropWaitingRuntimes()
+        // Its init error, if any, was this process's outcome; the next process starts without one.
+        await self.broker.clearInitError()
     }
 
     private enum Ending: Sendable {

@@ -46,6 +46,8 @@ package struct RuntimeAPIServer: Sendable {
             }
             var headers = HTTPFields()
             headers[Self.field(RuntimeAPI.Header.requestId)] = request.requestId
+            headers[Self.field(RuntimeAPI.Header.invocationId)] = request.invocationId
+            headers[Self.field(RuntimeAPI.Header.tenantId)] = request.tenantId
             headers[Self.field(RuntimeAPI.Header.deadline)] = String(request.deadlineMs)
             headers[Self.field(RuntimeAPI.Header.functionArn)] = request.invokedFunctionArn
             headers[Self.field(RuntimeAPI.Header.traceId)] = request.traceId
@@ -69,12 +71,14 @@ package struct RuntimeAPIServer: Sendable {
                     ["errorType": report.errorType, "errorMessage": report.errorMessage]
                 )
             }
-            return await Self.accept(broker.finish(requestId, with: .response(body)), requestId: requestId)
+            let answer = await broker.finish(requestId, invocationId: Self.echo(request), with: .response(body))
+            return Self.reply(to: answer, requestId: requestId)
         }
         router.post("/\(RuntimeAPI.version)/runtime/invocation/:requestId/error") { request, context -> Response in
             let requestId = try context.parameters.require("requestId")
             let report = Self.errorReport(from: try await Self.body(of: request), headers: request.headers)
-            return await Self.accept(broker.finish(requestId, with: .error(report)), requestId: requestId)
+            let answer = await broker.finish(requestId, invocationId: Self.echo(request), with: .error(report))
+            return Self.reply(to: answer, requestId: requestId)
         }
         router.post("/\(RuntimeAPI.version)/runtime/init/error") { request, _ -> Response in
             await broker.recordInitError(
@@ -85,13 +89,36 @@ package struct RuntimeAPIServer: Sendable {
         return router
     }
 
-    private static func accept(_ known: Bool, requestId: String) -> Response {
-        known
-            ? self.json(.accepted, ["status": "OK"])
-            : self.json(
+    /// The invocation id an answer carried.
+    private static func echo(_ request: Request) -> String? {
+        request.headers[self.field(RuntimeAPI.Header.invocationId)]
+    }
+
+    /// Lambda's answers: 202, 400 for an unknown request or another attempt's answer, 410 after a timeout.
+    private static func reply(to answer: InvocationBroker.Answer, requestId: String) -> Response {
+        switch answer {
+        case .accepted:
+            return self.json(.accepted, ["status": "OK"])
+        case .unknown:
+            return self.json(
                 .badRequest,
                 ["errorType": "InvalidRequestID", "errorMessage": "no pending invocation \(requestId)"]
             )
+        case .timedOut:
+            return self.json(
+                .gone,
+                ["errorType": "ErrorRuntimeInvokeTimeout", "errorMessage": "invocation \(requestId) timed out"]
+            )
+        case .wrongInvocation(let echoed):
+            return self.json(
+                .badRequest,
+                [
+                    "errorType": "InvalidInvocationID",
+                    "errorMessage": echoed.map { "\($0) is not the current attempt of \(requestId)" }
+                        ?? "the answer to \(requestId) lacks the \(RuntimeAPI.Header.invocationId) it was sent",
+                ]
+            )
+        }
     }
 
     /// A report as the runtime sent it; a body that is not a report is kept as the message, as Lambda does.

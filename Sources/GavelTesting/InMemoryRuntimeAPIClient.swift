@@ -10,6 +10,8 @@ package final class InMemoryRuntimeAPIClient: RuntimeAPIClient {
     package private(set) var responses: [String: Data] = [:]
     package private(set) var errors: [String: ErrorReport] = [:]
     package private(set) var initErrors: [ErrorReport] = []
+    /// The invocation id each answer carried, by request id (nil: none was sent).
+    package private(set) var echoedInvocationIds: [String: String?] = [:]
     /// When set, reports answer with this error instead of being recorded.
     package var reportFailure: RuntimeError?
 
@@ -22,14 +24,16 @@ package final class InMemoryRuntimeAPIClient: RuntimeAPIClient {
         return self.queued.removeFirst()
     }
 
-    package func sendResponse(_ body: Data, requestId: String) throws(RuntimeError) {
+    package func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError) {
         if let failure = self.reportFailure { throw failure }
         self.responses[requestId] = body
+        self.echoedInvocationIds[requestId] = invocationId
     }
 
-    package func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
+    package func sendError(_ report: ErrorReport, requestId: String, invocationId: String?) throws(RuntimeError) {
         if let failure = self.reportFailure { throw failure }
         self.errors[requestId] = report
+        self.echoedInvocationIds[requestId] = invocationId
     }
 
     package func sendInitError(_ report: ErrorReport) throws(RuntimeError) {

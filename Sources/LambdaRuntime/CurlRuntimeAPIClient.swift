@@ -1,6 +1,12 @@
 import CCurl
 package import FoundationEssentials
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The Runtime API client over one libcurl easy handle, so every call reuses one keep-alive connection.
 ///
 /// Not thread-safe: the loop owns it and calls it from the main thread only.
@@ -8,6 +14,8 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
     private let handle: UnsafeMutableRawPointer
     private let baseURL: String
     private let sink = ResponseSink()
+    /// For the X-Ray error cause, read once: a function does not change directory between errors.
+    private let workingDirectory: String
 
     /// - Parameter endpoint: `host:port`, as `AWS_LAMBDA_RUNTIME_API` gives it.
     package init(endpoint: String) {
@@ -15,6 +23,8 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
         guard let handle = curl_easy_init() else { fatalError("curl_easy_init returned NULL: out of memory") }
         self.handle = handle
         self.baseURL = "http://\(endpoint)"
+        var path = [CChar](repeating: 0, count: 4096)
+        self.workingDirectory = getcwd(&path, path.count) != nil ? String(cString: path) : ""
         let sinkPointer = Unmanaged.passUnretained(self.sink).toOpaque()
         gavel_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
         gavel_curl_set_long(handle, CURLOPT_TCP_NODELAY, 1)
@@ -36,13 +46,18 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
         return try Invocation(lowercasedHeaders: self.sink.headers, event: Data(self.sink.body))
     }
 
-    package func sendResponse(_ body: Data, requestId: String) throws(RuntimeError) {
-        try self.post(RuntimeAPI.responsePath(requestId: requestId), body: body, headers: [])
+    package func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError) {
+        let headers = invocationId.map { ["\(RuntimeAPI.Header.invocationId): \($0)"] } ?? []
+        try self.post(RuntimeAPI.responsePath(requestId: requestId), body: body, headers: headers)
     }
 
-    package func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError) {
-        let header = "\(RuntimeAPI.Header.functionErrorType): \(report.errorType)"
-        try self.post(RuntimeAPI.errorPath(requestId: requestId), body: report.json, headers: [header])
+    package func sendError(_ report: ErrorReport, requestId: String, invocationId: String?) throws(RuntimeError) {
+        var headers = ["\(RuntimeAPI.Header.functionErrorType): \(report.errorType)"]
+        if let invocationId { headers.append("\(RuntimeAPI.Header.invocationId): \(invocationId)") }
+        if let cause = report.xrayCause(workingDirectory: self.workingDirectory) {
+            headers.append("\(RuntimeAPI.Header.xrayErrorCause): \(cause)")
+        }
+        try self.post(RuntimeAPI.errorPath(requestId: requestId), body: report.json, headers: headers)
     }
 
     package func sendInitError(_ report: ErrorReport) throws(RuntimeError) {
@@ -54,6 +69,7 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
         let status = try self.perform(path: path, body: body, headers: headers)
         switch status {
         case 200..<300: return
+        case 410: throw .invocationTimedOut(path: path)
         case 500...: throw .runtimeAPIFailed(status: status, path: path)
         default:
             throw .rejectedReport(status: status, path: path, body: String(decoding: self.sink.body, as: UTF8.self))

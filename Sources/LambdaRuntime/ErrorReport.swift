@@ -17,6 +17,19 @@ package struct ErrorReport: Codable, Sendable, Equatable {
         self.init(errorType: String(describing: type(of: error)), errorMessage: String(describing: error))
     }
 
+    /// The failure as X-Ray's cause document, on one line of ASCII (it travels in a header), or nil when it
+    /// is larger than Lambda takes.
+    package func xrayCause(workingDirectory: String) -> String? {
+        var cause = #"{"working_directory":"#
+        JSONText.appendString(workingDirectory, to: &cause, asciiOnly: true)
+        cause += #","exceptions":[{"type":"#
+        JSONText.appendString(self.errorType, to: &cause, asciiOnly: true)
+        cause += #","message":"#
+        JSONText.appendString(self.errorMessage, to: &cause, asciiOnly: true)
+        cause += #"}],"paths":[]}"#
+        return cause.utf8.count <= RuntimeAPI.maxXRayErrorCauseBytes ? cause : nil
+    }
+
     /// The JSON body; encoding three strings cannot fail.
     package var json: Data {
         (try? JSONEncoder().encode(self)) ?? Data(#"{"errorMessage":"","errorType":"Unknown","stackTrace":[]}"#.utf8)

@@ -9,6 +9,8 @@
 /// - `AWS_LAMBDA_LOG_FORMAT`: `JSON` for structured logs, anything else for text; default text.
 /// - `AWS_LAMBDA_LOG_LEVEL`: `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` or `FATAL`; default `INFO`.
 /// - `AWS_REGION`: region; default `""`.
+/// - `AWS_LAMBDA_MAX_CONCURRENCY`: on Lambda Managed Instances, how many invocations one process serves at
+///   once; default 1 (also for anything but a whole number from 1 to 1,024).
 package struct FunctionEnvironment: Sendable {
     package var runtimeAPI: String?
     package var functionName: String
@@ -17,6 +19,7 @@ package struct FunctionEnvironment: Sendable {
     package var logGroupName: String
     package var logStreamName: String
     package var region: String
+    package var maxConcurrency: Int
 
     /// Reads only the dictionary it is given, so tests pass a literal.
     package init(environment: [String: String]) {
@@ -27,5 +30,9 @@ package struct FunctionEnvironment: Sendable {
         self.logGroupName = environment["AWS_LAMBDA_LOG_GROUP_NAME"] ?? ""
         self.logStreamName = environment["AWS_LAMBDA_LOG_STREAM_NAME"] ?? ""
         self.region = environment["AWS_REGION"] ?? ""
+        self.maxConcurrency =
+            environment["AWS_LAMBDA_MAX_CONCURRENCY"].flatMap { Int($0) }.flatMap {
+                (1...1024).contains($0) ? $0 : nil
+            } ?? 1
     }
 }

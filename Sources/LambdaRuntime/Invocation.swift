@@ -3,55 +3,91 @@ package import FoundationEssentials
 /// One event as the Runtime API delivered it: the body and the per-invocation headers.
 package struct Invocation: Sendable {
     package var requestId: String
+    /// This attempt at the request (`Lambda-Runtime-Invocation-Id`), echoed on its answer; nil when not sent.
+    package var invocationId: String?
     /// Milliseconds since the Unix epoch at which Lambda stops the invocation.
     package var deadlineMs: Int64
     package var invokedFunctionArn: String
     package var traceId: String?
+    /// The tenant (`Lambda-Runtime-Aws-Tenant-Id`) of a function in tenant isolation mode.
+    package var tenantId: String?
     /// The raw `Lambda-Runtime-Client-Context` JSON, if the caller sent one.
     package var clientContext: String?
     /// The raw `Lambda-Runtime-Cognito-Identity` JSON, if the caller had one.
     package var cognitoIdentity: String?
     package var event: Data
+    /// What was wrong with the headers and what was assumed instead; the loop logs each as a warning.
+    package var defects: [String] = []
 
     package init(
         requestId: String,
+        invocationId: String? = nil,
         deadlineMs: Int64,
         invokedFunctionArn: String,
         traceId: String? = nil,
+        tenantId: String? = nil,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
         event: Data
     ) {
         self.requestId = requestId
+        self.invocationId = invocationId
         self.deadlineMs = deadlineMs
         self.invokedFunctionArn = invokedFunctionArn
         self.traceId = traceId
+        self.tenantId = tenantId
         self.clientContext = clientContext
         self.cognitoIdentity = cognitoIdentity
         self.event = event
     }
 
-    /// Reads an invocation from the headers of a `next` response.
+    /// How long an invocation may run when `next` gave no readable deadline: Lambda's own maximum.
+    package static let defaultTimeoutMs: Int64 = 900_000
+
+    /// Reads an invocation from the headers of a `next` response. Only a missing request id is fatal (no
+    /// answer could name the invocation); an unreadable deadline, invocation id or tenant id is replaced or
+    /// dropped, and said in `defects`.
     /// - Parameter headers: header names lower-cased, as HTTP treats them case-insensitively.
-    /// - Throws: `RuntimeError.malformedInvocation` when the request id or deadline is missing or unreadable.
+    /// - Throws: `RuntimeError.malformedInvocation` when the request id is missing or unusable in a path.
     package init(lowercasedHeaders headers: [String: String], event: Data) throws(RuntimeError) {
         func header(_ name: String) -> String? {
             headers[name.lowercased()].flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let requestId = header(RuntimeAPI.Header.requestId) else {
-            throw .malformedInvocation("no \(RuntimeAPI.Header.requestId) header")
+        guard let requestId = header(RuntimeAPI.Header.requestId), Self.isToken(requestId), !requestId.contains("/")
+        else {
+            throw .malformedInvocation("no usable \(RuntimeAPI.Header.requestId) header")
         }
-        guard let deadline = header(RuntimeAPI.Header.deadline), let deadlineMs = Int64(deadline) else {
-            throw .malformedInvocation("missing or non-numeric \(RuntimeAPI.Header.deadline) header")
+        var defects: [String] = []
+        var deadlineMs = header(RuntimeAPI.Header.deadline).flatMap { Int64($0) }
+        if deadlineMs == nil {
+            deadlineMs = WallClock.nowMs() + Self.defaultTimeoutMs
+            defects.append("missing or non-numeric \(RuntimeAPI.Header.deadline) header: assuming 15 minutes")
+        }
+        /// An optional header kept only when it is printable ASCII, as an echoed header or a log field must be.
+        func token(_ name: String) -> String? {
+            guard let value = header(name) else { return nil }
+            guard Self.isToken(value) else {
+                defects.append("unreadable \(name) header: ignored")
+                return nil
+            }
+            return value
         }
         self.init(
             requestId: requestId,
-            deadlineMs: deadlineMs,
+            invocationId: token(RuntimeAPI.Header.invocationId),
+            deadlineMs: deadlineMs!,
             invokedFunctionArn: header(RuntimeAPI.Header.functionArn) ?? "",
-            traceId: header(RuntimeAPI.Header.traceId),
+            traceId: token(RuntimeAPI.Header.traceId),
+            tenantId: token(RuntimeAPI.Header.tenantId),
             clientContext: header(RuntimeAPI.Header.clientContext),
             cognitoIdentity: header(RuntimeAPI.Header.cognitoIdentity),
             event: event
         )
+        self.defects = defects
+    }
+
+    /// 1 to 1,024 visible ASCII characters, no space: safe in a header and a log field.
+    private static func isToken(_ value: String) -> Bool {
+        value.utf8.count <= 1024 && value.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 }

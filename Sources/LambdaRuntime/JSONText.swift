@@ -3,7 +3,8 @@ import Logging
 /// Minimal JSON text writing for log lines, where a `JSONEncoder` per line would cost more than the line.
 enum JSONText {
     /// Appends `value` as a quoted, escaped JSON string.
-    static func appendString(_ value: String, to output: inout String) {
+    /// - Parameter asciiOnly: escape every non-ASCII character too (`\u00e9`), for an HTTP header value.
+    static func appendString(_ value: String, to output: inout String, asciiOnly: Bool = false) {
         output.append("\"")
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -12,9 +13,11 @@ enum JSONText {
             case "\n": output.append("\\n")
             case "\r": output.append("\\r")
             case "\t": output.append("\\t")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            case _ where scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E):
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16)
+                    output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                }
             default: output.unicodeScalars.append(scalar)
             }
         }

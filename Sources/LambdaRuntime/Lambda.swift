@@ -25,6 +25,9 @@ package enum Lambda {
             exit(1)
         }
         Termination.install()
+        if function.maxConcurrency > 1 {
+            self.runConcurrently(endpoint: endpoint, function: function, logger: logger, makeHandler)
+        }
         let ending = AsyncBridge.wait { () async -> RuntimeError? in
             let loop = RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
             guard let handler = await loop.initialise(makeHandler) else { return nil }
@@ -38,6 +41,34 @@ package enum Lambda {
         if case .success(let error?) = ending {
             logger.critical("runtime stopping", metadata: ["error": "\(error)"])
         }
+        exit(1)
+    }
+
+    /// Lambda Managed Instances: the handler is built (init is over) before any loop asks for an event; the
+    /// loops then run on threads of their own while this thread waits, so no thread of the cooperative pool
+    /// is blocked and the pool stays free for the handlers.
+    private static func runConcurrently(
+        endpoint: String,
+        function: FunctionEnvironment,
+        logger: Logger,
+        _ makeHandler: @escaping @Sendable () async throws -> any LambdaByteHandler
+    ) -> Never {
+        let built = AsyncBridge.wait { () async -> (any LambdaByteHandler)? in
+            await RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
+                .initialise(makeHandler)
+        }
+        guard case .success(let handler?) = built else { exit(1) }
+        logger.info(
+            "serving invocations concurrently",
+            metadata: ["loops": .stringConvertible(function.maxConcurrency)]
+        )
+        let error = ConcurrentRuntime.run(
+            endpoint: endpoint,
+            concurrency: function.maxConcurrency,
+            runner: InvocationRunner(function: function, logger: logger, setsTraceEnvironment: false),
+            handler: handler
+        )
+        logger.critical("runtime stopping", metadata: ["error": "\(error)"])
         exit(1)
     }
 

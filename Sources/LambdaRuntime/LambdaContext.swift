@@ -8,12 +8,14 @@ package struct LambdaContext: Sendable {
     package var deadlineMs: Int64
     package var invokedFunctionArn: String
     package var traceId: String?
+    /// The tenant this invocation serves, for a function in tenant isolation mode; in every log line.
+    package var tenantId: String?
     /// The caller's client context (mobile SDK invocations), parsed; nil when absent or unreadable.
     package var clientContext: ClientContext?
     /// The caller's Cognito identity, parsed; nil when absent or unreadable.
     package var cognitoIdentity: CognitoIdentity?
     package var function: FunctionEnvironment
-    /// A logger whose lines carry this invocation's request id and trace id.
+    /// A logger whose lines carry this invocation's request id, trace id and tenant id.
     package var logger: Logger
 
     package init(invocation: Invocation, function: FunctionEnvironment, logger: Logger) {
@@ -21,16 +23,21 @@ package struct LambdaContext: Sendable {
         self.deadlineMs = invocation.deadlineMs
         self.invokedFunctionArn = invocation.invokedFunctionArn
         self.traceId = invocation.traceId
+        self.tenantId = invocation.tenantId
         self.clientContext = invocation.clientContext.flatMap { Self.decode(ClientContext.self, from: $0) }
         self.cognitoIdentity = invocation.cognitoIdentity.flatMap { Self.decode(CognitoIdentity.self, from: $0) }
         self.function = function
+        var metadata: Logger.Metadata = [LambdaLogHandler.requestIdKey: .string(invocation.requestId)]
+        if let traceId = invocation.traceId { metadata[LambdaLogHandler.traceIdKey] = .string(traceId) }
+        if let tenantId = invocation.tenantId { metadata[LambdaLogHandler.tenantIdKey] = .string(tenantId) }
         var logger = logger
-        logger[metadataKey: LambdaLogHandler.requestIdKey] = .string(invocation.requestId)
-        if let traceId = invocation.traceId {
-            logger[metadataKey: LambdaLogHandler.traceIdKey] = .string(traceId)
-        }
+        for (key, value) in metadata { logger[metadataKey: key] = value }
         self.logger = logger
+        self.logMetadata = metadata
     }
+
+    /// The invocation's ids as log metadata (request id, and trace and tenant ids when set).
+    package let logMetadata: Logger.Metadata
 
     /// Time left before Lambda stops the invocation; negative once the deadline has passed.
     package var remainingTime: Duration {

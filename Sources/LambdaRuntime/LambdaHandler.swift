@@ -2,8 +2,10 @@ package import FoundationEssentials
 
 /// The bytes-level handler the loop drives: one event in, one response body out.
 ///
-/// Contract: called once per invocation, never concurrently. A thrown error is reported to Lambda as the
-/// invocation's error (its type name as `errorType`, its `description` as `errorMessage`) and the loop goes on.
+/// Contract: called once per invocation. A thrown error is reported to Lambda as the invocation's error (its
+/// type name as `errorType`, its `description` as `errorMessage`) and the loop goes on. Under Lambda Managed
+/// Instances (`AWS_LAMBDA_MAX_CONCURRENCY` > 1) one handler serves that many invocations at once: keep no
+/// per-invocation state in stored properties (use the context and locals), and stop when cancelled.
 package protocol LambdaByteHandler: Sendable {
     /// Handles one event.
     /// - Returns: the response body; Lambda refuses bodies over `RuntimeAPI.maxResponseBytes`.

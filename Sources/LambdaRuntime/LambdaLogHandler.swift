@@ -12,13 +12,15 @@ import Darwin
 /// A swift-log handler that writes what CloudWatch expects from a Lambda function.
 ///
 /// With `AWS_LAMBDA_LOG_FORMAT=JSON` each line is one object: `timestamp`, `level`, `message`, `requestId`,
-/// `traceId`, and `metadata` when there is any. Otherwise lines are tab-separated text. Each line goes to
+/// `traceId`, `tenantId` (in tenant isolation mode), and `metadata` when there is any. Otherwise lines are tab-separated text. Each line goes to
 /// standard output in one `write(2)`, so nothing is buffered when the process is stopped.
 package struct LambdaLogHandler: LogHandler {
     /// The metadata key under which the loop puts the request id; shown as its own field.
     package static let requestIdKey = "requestId"
     /// The metadata key under which the loop puts the trace id; shown as its own field.
     package static let traceIdKey = "traceId"
+    /// The metadata key under which the loop puts the tenant id; its own field in JSON lines.
+    package static let tenantIdKey = "tenantId"
 
     /// How lines are written.
     package enum Format: Sendable {
@@ -40,7 +42,9 @@ package struct LambdaLogHandler: LogHandler {
     /// Also makes `print` line-buffered, so nothing a function printed is lost when Lambda stops it.
     package static func bootstrap(environment: [String: String]) {
         gavel_line_buffer_stdout()
-        let format: Format = environment["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON" ? .json : .text
+        // Concurrent invocations interleave their lines: only JSON lines say which invocation each belongs to.
+        let concurrent = FunctionEnvironment(environment: environment).maxConcurrency > 1
+        let format: Format = concurrent || environment["AWS_LAMBDA_LOG_FORMAT"]?.uppercased() == "JSON" ? .json : .text
         let level = self.level(lambdaName: environment["AWS_LAMBDA_LOG_LEVEL"]) ?? .info
         LoggingSystem.bootstrap { label in LambdaLogHandler(label: label, format: format, level: level) }
     }
@@ -64,11 +68,20 @@ package struct LambdaLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var merged = self.metadata
+        var merged = InvocationLogMetadata.current ?? [:]
+        merged.merge(self.metadata) { _, own in own }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let requestId = merged.removeValue(forKey: Self.requestIdKey)
         let traceId = merged.removeValue(forKey: Self.traceIdKey)
-        let line = self.render(event: event, requestId: requestId, traceId: traceId, metadata: merged)
+        // Text lines keep the tenant among the metadata (`tenantId=…`); JSON lines give it its own field.
+        let tenantId = self.format == .json ? merged.removeValue(forKey: Self.tenantIdKey) : nil
+        let line = self.render(
+            event: event,
+            requestId: requestId,
+            traceId: traceId,
+            tenantId: tenantId,
+            metadata: merged
+        )
         Self.writeLine(line)
     }
 
@@ -77,6 +90,7 @@ package struct LambdaLogHandler: LogHandler {
         event: LogEvent,
         requestId: Logger.Metadata.Value?,
         traceId: Logger.Metadata.Value?,
+        tenantId: Logger.Metadata.Value? = nil,
         metadata: Logger.Metadata
     ) -> String {
         let timestamp = WallClock.iso8601(ms: WallClock.nowMs())
@@ -96,6 +110,10 @@ package struct LambdaLogHandler: LogHandler {
             if let traceId {
                 line += #","traceId":"#
                 JSONText.appendString("\(traceId)", to: &line)
+            }
+            if let tenantId {
+                line += #","tenantId":"#
+                JSONText.appendString("\(tenantId)", to: &line)
             }
             if !metadata.isEmpty {
                 line += #","metadata":"#
@@ -135,4 +153,10 @@ package struct LambdaLogHandler: LogHandler {
             }
         }
     }
+}
+
+/// The ids of the invocation the current task serves, which every log line written in it carries, whichever
+/// logger writes it: with concurrent invocations a process-wide setting would name the wrong one.
+package enum InvocationLogMetadata {
+    @TaskLocal package static var current: Logger.Metadata?
 }

@@ -24,14 +24,24 @@ package enum RuntimeAPI {
         "/\(version)/runtime/invocation/\(requestId)/error"
     }
 
+    /// The largest X-Ray error cause Lambda takes in its header; a larger one is left out.
+    package static let maxXRayErrorCauseBytes = 1 << 20
+
     /// Header names of the `next` response and of error reports, in their canonical spelling.
     package enum Header {
         package static let requestId = "Lambda-Runtime-Aws-Request-Id"
+        /// One attempt at a request; echoed on that attempt's `/response` and `/error`, only when sent, so a
+        /// late answer from an earlier attempt cannot be taken for this one's.
+        package static let invocationId = "Lambda-Runtime-Invocation-Id"
+        /// The tenant of a function in tenant isolation mode.
+        package static let tenantId = "Lambda-Runtime-Aws-Tenant-Id"
         package static let deadline = "Lambda-Runtime-Deadline-Ms"
         package static let functionArn = "Lambda-Runtime-Invoked-Function-Arn"
         package static let traceId = "Lambda-Runtime-Trace-Id"
         package static let clientContext = "Lambda-Runtime-Client-Context"
         package static let cognitoIdentity = "Lambda-Runtime-Cognito-Identity"
         package static let functionErrorType = "Lambda-Runtime-Function-Error-Type"
+        /// On `/error`: the failure as an X-Ray cause (single-line JSON), for the invocation's trace.
+        package static let xrayErrorCause = "Lambda-Runtime-Function-XRay-Error-Cause"
     }
 }

@@ -4,14 +4,15 @@ package import FoundationEssentials
 ///
 /// Contract: `nextInvocation` blocks without a timeout until an event arrives. Every method throws a
 /// `RuntimeError` whose `isFatal` is true when the API is unreachable or answered 500, after which the
-/// process must exit; a rejected report (4xx) throws a non-fatal error and the loop goes on.
+/// process must exit; a rejected report (4xx, 410 for a timed-out invocation) throws a non-fatal error and
+/// the loop goes on. An answer carries the invocation's `invocationId` when `next` sent one.
 package protocol RuntimeAPIClient {
     /// Waits for the next event.
     func nextInvocation() throws(RuntimeError) -> Invocation
     /// Sends the handler's response for `requestId`.
-    func sendResponse(_ body: Data, requestId: String) throws(RuntimeError)
+    func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError)
     /// Reports that the handler failed for `requestId`.
-    func sendError(_ report: ErrorReport, requestId: String) throws(RuntimeError)
+    func sendError(_ report: ErrorReport, requestId: String, invocationId: String?) throws(RuntimeError)
     /// Reports that the function could not be initialised.
     func sendInitError(_ report: ErrorReport) throws(RuntimeError)
 }

@@ -3,7 +3,8 @@
 /// `description` is safe to log and to return to a caller: it never holds an event or a response body.
 package struct RuntimeError: Error, CustomStringConvertible, CustomDebugStringConvertible {
     private enum Code: String {
-        case missingEnvironment, runtimeAPIUnreachable, runtimeAPIFailed, rejectedReport, malformedInvocation
+        case missingEnvironment, runtimeAPIUnreachable, runtimeAPIFailed, rejectedReport, invocationTimedOut
+        case malformedInvocation, handlerPastDeadline
         case invalidEvent, unencodableResponse, responseTooLarge
     }
 
@@ -41,6 +42,18 @@ package struct RuntimeError: Error, CustomStringConvertible, CustomDebugStringCo
     package static func rejectedReport(status: Int, path: String, body: String) -> Self {
         Self(.rejectedReport, "Runtime API answered \(status) to \(path): \(body.prefix(200))")
     }
+
+    /// Lambda refused an answer with 410 Gone (`ErrorRuntimeInvokeTimeout`): the invocation had already timed
+    /// out, so its late answer has nowhere to go. Not fatal: the next invocation is served as usual.
+    package static func invocationTimedOut(path: String) -> Self {
+        Self(.invocationTimedOut, "the invocation had timed out: Lambda refused its late answer to \(path) (410)")
+    }
+
+    /// A concurrent runtime's loop stopped waiting for a handler that ran past the invocation's deadline.
+    package static let handlerPastDeadline = Self(
+        .handlerPastDeadline,
+        "the handler was still running past the invocation's deadline (it does not stop when cancelled)"
+    )
 
     /// A `next` response lacked a header Lambda always sends, or carried an unreadable one.
     package static func malformedInvocation(_ detail: String) -> Self {

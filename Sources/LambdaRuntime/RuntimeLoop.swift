@@ -1,4 +1,4 @@
-import FoundationEssentials
+package import FoundationEssentials
 package import Logging
 
 #if canImport(Glibc)
@@ -52,35 +52,72 @@ package struct RuntimeLoop {
 
     /// Runs the handler for one invocation and reports its response or its error.
     package func serve(_ invocation: Invocation, handler: any LambdaByteHandler) async throws(RuntimeError) {
-        let context = LambdaContext(invocation: invocation, function: self.function, logger: self.logger)
-        // Lambda's SDKs read the trace header from here; it is set only while this invocation runs.
-        if let traceId = invocation.traceId { setenv("_X_AMZN_TRACE_ID", traceId, 1) }
-        defer { unsetenv("_X_AMZN_TRACE_ID") }
+        let runner = InvocationRunner(function: self.function, logger: self.logger, setsTraceEnvironment: true)
+        let (context, outcome) = await runner.run(invocation, handler: handler)
+        try self.report(outcome, of: invocation, context: context)
+    }
 
-        let outcome: Result<Data, any Error>
-        do {
-            outcome = .success(try await handler.handle(invocation.event, context: context))
-        } catch {
-            outcome = .failure(error)
-        }
+    /// Sends the handler's outcome: the response, or the error (also when the response is too large).
+    /// - Throws: only a fatal `RuntimeError`; a refused report (4xx, 410) is logged and the loop goes on.
+    package func report(
+        _ outcome: Result<Data, any Error>,
+        of invocation: Invocation,
+        context: LambdaContext
+    ) throws(RuntimeError) {
+        let (reply, attempt) = (invocation.requestId, invocation.invocationId)
         do throws(RuntimeError) {
             switch outcome {
             case .success(let body) where body.count > RuntimeAPI.maxResponseBytes:
                 let error = RuntimeError.responseTooLarge(bytes: body.count)
                 context.logger.error("invocation failed", metadata: ["errorType": "RuntimeError", "error": "\(error)"])
-                try self.client.sendError(ErrorReport(error: error), requestId: invocation.requestId)
+                try self.client.sendError(ErrorReport(error: error), requestId: reply, invocationId: attempt)
             case .success(let body):
-                try self.client.sendResponse(body, requestId: invocation.requestId)
+                try self.client.sendResponse(body, requestId: reply, invocationId: attempt)
             case .failure(let error):
                 let report = ErrorReport(error: error)
                 context.logger.error(
                     "invocation failed",
                     metadata: ["errorType": "\(report.errorType)", "error": "\(error)"]
                 )
-                try self.client.sendError(report, requestId: invocation.requestId)
+                try self.client.sendError(report, requestId: reply, invocationId: attempt)
             }
         } catch  where !error.isFatal {
             context.logger.error("Runtime API refused the report", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Runs a handler for one invocation: its context, its log metadata, its outcome. Sendable, so the loops of
+/// a concurrent runtime share one.
+package struct InvocationRunner: Sendable {
+    let function: FunctionEnvironment
+    let logger: Logger
+    /// Whether to set the process-wide `_X_AMZN_TRACE_ID` while the invocation runs: right only when one
+    /// invocation runs at a time; a concurrent runtime leaves it unset.
+    let setsTraceEnvironment: Bool
+
+    package init(function: FunctionEnvironment, logger: Logger, setsTraceEnvironment: Bool) {
+        self.function = function
+        self.logger = logger
+        self.setsTraceEnvironment = setsTraceEnvironment
+    }
+
+    package func run(
+        _ invocation: Invocation,
+        handler: any LambdaByteHandler
+    ) async -> (LambdaContext, Result<Data, any Error>) {
+        let context = LambdaContext(invocation: invocation, function: self.function, logger: self.logger)
+        for defect in invocation.defects { context.logger.warning("the Runtime API sent \(defect)") }
+        // Lambda's SDKs read the trace header from here; it is set only while this invocation runs.
+        if self.setsTraceEnvironment, let traceId = invocation.traceId { setenv("_X_AMZN_TRACE_ID", traceId, 1) }
+        defer { if self.setsTraceEnvironment { unsetenv("_X_AMZN_TRACE_ID") } }
+        // Every logger's lines in this task carry the invocation's ids, not only the context's logger.
+        return await InvocationLogMetadata.$current.withValue(context.logMetadata) {
+            do {
+                return (context, .success(try await handler.handle(invocation.event, context: context)))
+            } catch {
+                return (context, .failure(error))
+            }
         }
     }
 }

@@ -20,11 +20,14 @@ package struct ProbeHandler: LambdaHandler {
 
     /// The probe's actions. `ping` answers with the message and request id only, the same work as the
     /// Python handler the runtime benchmark compares against; `echo` adds everything the context says.
+    /// `sleep` waits (stopping when cancelled) and then logs through the context's logger and a logger of its
+    /// own, so a test sees which invocation each line names; `block` holds its thread and ignores cancellation,
+    /// the handler a concurrent runtime must survive.
     package enum Action: String, Decodable, Sendable {
-        case ping, echo, fail, sleep, bytes, log
+        case ping, echo, fail, sleep, block, bytes, log
     }
 
-    /// Parameters of `sleep` (`ms`) and `bytes` (`count`).
+    /// Parameters of `sleep` and `block` (`ms`) and `bytes` (`count`).
     package struct Options: Decodable, Sendable {
         package var ms: Int?
         package var count: Int?
@@ -42,6 +45,7 @@ package struct ProbeHandler: LambdaHandler {
     package struct ContextEcho: Encodable, Sendable {
         var traceId: String?
         var traceEnvironment: String?
+        var tenantId: String?
         var invokedFunctionArn: String
         var remainingMs: Int64
         var clientContext: ClientContext?
@@ -76,6 +80,10 @@ package struct ProbeHandler: LambdaHandler {
             throw ProbeFailure(description: event.message ?? "failure requested")
         case .sleep:
             try await Task.sleep(for: .milliseconds(event.options?.ms ?? 1000))
+            context.logger.info("slept", metadata: ["probe": "sleep", "tag": "\(event.message ?? "")"])
+            Logger(label: "probe.own").info("slept (own logger)", metadata: ["tag": "\(event.message ?? "")"])
+        case .block:
+            usleep(UInt32(min(event.options?.ms ?? 1000, 60_000)) * 1000)
         case .bytes:
             data = String(repeating: "x", count: event.options?.count ?? 0)
         case .log:
@@ -84,6 +92,7 @@ package struct ProbeHandler: LambdaHandler {
         let echo = ContextEcho(
             traceId: context.traceId,
             traceEnvironment: getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) },
+            tenantId: context.tenantId,
             invokedFunctionArn: context.invokedFunctionArn,
             remainingMs: context.remainingTime.components.seconds * 1000
                 + context.remainingTime.components.attoseconds / 1_000_000_000_000_000,

@@ -36,6 +36,15 @@ extension GavelLocalCommand {
         @Option(help: "The Lambda-Runtime-Client-Context JSON to send.")
         var clientContext: String?
 
+        @Option(help: "The tenant id to send (Lambda-Runtime-Aws-Tenant-Id), as tenant isolation mode does.")
+        var tenant: String?
+
+        @Option(
+            help:
+                "Serve this many invocations at once in one process, as Lambda Managed Instances do (AWS_LAMBDA_MAX_CONCURRENCY); the events are delivered together."
+        )
+        var concurrency: Int = 1
+
         @Option(help: "Seconds before an invocation times out, instead of the template's Timeout.")
         var timeout: Double?
 
@@ -46,6 +55,10 @@ extension GavelLocalCommand {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
             var settings = try SAMTemplate(path: layout.template).settings(for: self.function)
             if let timeout = self.timeout { settings.timeoutSeconds = timeout }
+            guard (1...1024).contains(self.concurrency) else {
+                throw ValidationError("--concurrency must be from 1 to 1024")
+            }
+            settings.maxConcurrency = self.concurrency
             let executable = try await self.prepareBootstrap(layout: layout)
             let events = try self.events.isEmpty ? [try Self.read("-")] : self.events.map(Self.read)
             let overrides = try EnvironmentOption.parse(self.environment)
@@ -56,15 +69,31 @@ extension GavelLocalCommand {
                 caller: caller,
                 overrides: overrides
             ) { function in
-                var failures = 0
-                for event in events {
-                    for _ in 0..<max(1, self.repeat) {
-                        let result = try await function.invoke(event, clientContext: self.clientContext)
+                let deliveries = events.flatMap { Array(repeating: $0, count: max(1, self.repeat)) }
+                let (clientContext, tenant) = (self.clientContext, self.tenant)
+                guard self.concurrency > 1 else {
+                    var failures = 0
+                    for event in deliveries {
+                        let result = try await function.invoke(event, clientContext: clientContext, tenantId: tenant)
                         Self.print(result)
                         if result.outcome.isError { failures += 1 }
                     }
+                    return failures
                 }
-                return failures
+                // All at once: the process's loops take them as they free up; results print as they end.
+                return try await withThrowingTaskGroup(of: LocalFunction.Result.self) { group in
+                    for event in deliveries {
+                        group.addTask {
+                            try await function.invoke(event, clientContext: clientContext, tenantId: tenant)
+                        }
+                    }
+                    var failures = 0
+                    for try await result in group {
+                        Self.print(result)
+                        if result.outcome.isError { failures += 1 }
+                    }
+                    return failures
+                }
             }
             if failures > 0 { throw ExitCode.failure }
         }

@@ -23,6 +23,7 @@ import Testing
         struct Echo: Decodable {
             var traceId: String?
             var traceEnvironment: String?
+            var tenantId: String?
             var remainingMs: Int64
             var clientContext: Context?
             var cognitoIdentity: Identity?
@@ -44,12 +45,14 @@ import Testing
     /// Runs `body` against the probe bootstrap, its output going to a log file the body may read.
     private func withProbe<Output: Sendable>(
         timeout: Double = 3,
+        concurrency: Int = 1,
         environment: [String: String] = [:],
         _ body: (LocalFunction, _ logPath: String) async throws -> Output
     ) async throws -> Output {
         var settings = FunctionSettings(name: "runtime-probe")
         settings.timeoutSeconds = timeout
         settings.memoryMB = 256
+        settings.maxConcurrency = concurrency
         let logPath = try TestPaths.temporaryDirectory("probe") + "/function.log"
         return try await LocalFunction.with(
             settings: settings,
@@ -155,6 +158,25 @@ import Testing
         }
     }
 
+    /// gavel-local sends an invocation id and takes an answer only with it echoed, so every answered
+    /// invocation here shows the echo; the tenant id reaches the context and each log line.
+    @Test func theTenantIdReachesTheContextAndTheLog() async throws {
+        try await self.withProbe(environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON"]) { function, logPath in
+            let event = Data(#"{"action":"log","message":"for the tenant"}"#.utf8)
+            let probe = try self.decode(try await function.invoke(event, tenantId: "tenant-42").outcome)
+            #expect(try probe.echo.tenantId == "tenant-42")
+            let plain = try self.decode(try await function.invoke(Data(#"{"action":"echo"}"#.utf8)).outcome)
+            #expect(try plain.echo.tenantId == nil)
+            let log = try String(contentsOfFile: logPath, encoding: .utf8)
+            #expect(
+                log.split(separator: "\n").contains {
+                    $0.contains("for the tenant") && $0.contains(#""tenantId":"tenant-42""#)
+                },
+                "\(log)"
+            )
+        }
+    }
+
     @Test func clientContextAndCognitoIdentityAreParsed() async throws {
         try await self.withProbe { function, _ in
             let result = try await function.invoke(
@@ -208,6 +230,68 @@ import Testing
             let late = try ProcessMemory.residentKB(pid: pid)
             #expect(await function.pid == pid)
             #expect(late - early < 1024, "RSS grew from \(early) KB to \(late) KB over 900 invocations")
+        }
+    }
+
+    /// Lambda Managed Instances: eight 400 ms sleeps under `AWS_LAMBDA_MAX_CONCURRENCY=4` take about two sleeps,
+    /// each answer goes to its own request, every log line (the context's logger's and another's) names its
+    /// own invocation, and the process-wide trace variable stays unset.
+    @Test func fourLoopsServeEightSleepsInAboutTwoSleeps() async throws {
+        try await self.withProbe(timeout: 10, concurrency: 4) { function, logPath in
+            _ = try await function.invoke(Data(#"{"action":"ping"}"#.utf8))  // the cold start, not measured
+            let started = ContinuousClock.now
+            let results = try await withThrowingTaskGroup(of: (String, LocalFunction.Result).self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let event = #"{"action":"sleep","message":"tag-\#(index)","options":{"ms":400}}"#
+                        return ("tag-\(index)", try await function.invoke(Data(event.utf8)))
+                    }
+                }
+                var results: [(String, LocalFunction.Result)] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(
+                elapsed >= .milliseconds(800) && elapsed < .milliseconds(2_400),
+                "8 × 400 ms on 4 loops: \(elapsed)"
+            )
+            let log = try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n")
+            for (tag, result) in results {
+                let probe = try self.decode(result.outcome)
+                #expect(probe.requestId == result.requestId && probe.message == tag)
+                #expect(try probe.echo.traceId != nil && probe.echo.traceEnvironment == nil)
+                for message in [#""message":"slept""#, #""message":"slept (own logger)""#] {
+                    let line = log.first { $0.contains(message) && $0.contains(#""tag":"\#(tag)""#) }
+                    #expect(line?.contains(#""requestId":"\#(result.requestId)""#) == true, "\(tag): \(line ?? "none")")
+                }
+            }
+        }
+    }
+
+    /// A concurrent process survives a timed-out invocation (its late answer is told 410) and a handler that
+    /// ignores cancellation (its loop gives up on it): the process stays warm and serves the next ones.
+    @Test func aTimedOutOrStuckInvocationCostsOnlyItself() async throws {
+        try await self.withProbe(timeout: 1, concurrency: 2, environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON"]) {
+            function,
+            logPath in
+            _ = try await function.invoke(Data(#"{"action":"ping"}"#.utf8))
+            let pid = try #require(await function.pid)
+            async let stuck = function.invoke(Data(#"{"action":"block","options":{"ms":4000}}"#.utf8))
+            async let late = function.invoke(Data(#"{"action":"sleep","options":{"ms":1500}}"#.utf8))
+            let (lateResult, stuckResult) = try await (late, stuck)
+            #expect(lateResult.outcome.isError && stuckResult.outcome.isError)
+            let pingsStarted = ContinuousClock.now
+            for _ in 0..<3 {
+                let ping = try await function.invoke(Data(#"{"action":"ping","message":"still here"}"#.utf8))
+                #expect(try self.decode(ping.outcome).message == "still here" && ping.initDurationMs == nil)
+            }
+            #expect(ContinuousClock.now - pingsStarted < .seconds(3), "the free loop served the pings")
+            #expect(await function.pid == pid, "the same process, warm")
+            try await Task.sleep(for: .seconds(3))  // the stuck handler's loop gives up at deadline + 2 s
+            let log = try String(contentsOfFile: logPath, encoding: .utf8)
+            #expect(log.contains("refused its late answer"), "the sleeper's late answer was told 410")
+            #expect(log.contains("ignores cancellation; this loop goes on without it"))
         }
     }
 }

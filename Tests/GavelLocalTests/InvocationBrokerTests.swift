@@ -14,12 +14,38 @@ import Testing
         async let outcome = broker.invoke(request)
         let delivered = try #require(await broker.next())
         #expect(delivered.requestId == request.requestId)
-        #expect(await broker.finish(delivered.requestId, with: .response(Data("ok".utf8))))
+        let answer = await broker.finish(
+            delivered.requestId,
+            invocationId: delivered.invocationId,
+            with: .response(Data("ok".utf8))
+        )
+        #expect(answer == .accepted)
         #expect(await outcome == .response(Data("ok".utf8)))
     }
 
     @Test func anUnknownRequestIdIsRefused() async {
-        #expect(await !InvocationBroker().finish("nope", with: .response(Data())))
+        #expect(await InvocationBroker().finish("nope", invocationId: nil, with: .response(Data())) == .unknown)
+    }
+
+    /// An answer must carry the attempt's invocation id; a late answer after a timeout is told 410's reason.
+    @Test func anAnswerFromAnotherAttemptOrAfterTheTimeoutIsRefused() async throws {
+        let broker = InvocationBroker()
+        let request = self.request("{}")
+        async let outcome = broker.invoke(request)
+        let delivered = try #require(await broker.next())
+        #expect(delivered.invocationId == request.invocationId && delivered.invocationId != delivered.requestId)
+        for echoed in [nil, "another-attempt"] {
+            let answer = await broker.finish(delivered.requestId, invocationId: echoed, with: .response(Data()))
+            #expect(answer == .wrongInvocation(echoed: echoed))
+        }
+        await broker.finishAll(with: .timedOut(seconds: 1))
+        #expect(await outcome.isError)
+        let late = await broker.finish(
+            delivered.requestId,
+            invocationId: delivered.invocationId,
+            with: .response(Data())
+        )
+        #expect(late == .timedOut)
     }
 
     @Test func aDroppedRuntimeTakesNoEvent() async throws {

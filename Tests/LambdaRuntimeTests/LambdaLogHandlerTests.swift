@@ -22,6 +22,7 @@ import Testing
             event: self.event("bid \"placed\"\n", level: .warning),
             requestId: "req-1",
             traceId: "Root=1-a",
+            tenantId: "tenant-blue",
             metadata: ["bidId": "b-1", "attempt": .stringConvertible(2)]
         )
         let object = try #require(try JSONSerializationLike.object(line))
@@ -29,10 +30,25 @@ import Testing
         #expect(object["message"] as? String == "bid \"placed\"\n")
         #expect(object["requestId"] as? String == "req-1")
         #expect(object["traceId"] as? String == "Root=1-a")
+        #expect(object["tenantId"] as? String == "tenant-blue")
         #expect((object["metadata"] as? [String: Any])?["bidId"] as? String == "b-1")
         #expect((object["metadata"] as? [String: Any])?["attempt"] as? String == "2")
         let timestamp = try #require(object["timestamp"] as? String)
         #expect(timestamp.count == 24 && timestamp.hasSuffix("Z"))
+    }
+
+    /// The X-Ray cause travels in a header: one line of ASCII, whatever the message holds.
+    @Test func theXRayCauseIsOneLineOfASCII() throws {
+        let report = ErrorReport(errorType: "ProbeFailure", errorMessage: "bad é\n\"quoted\" 🎉")
+        let cause = try #require(report.xrayCause(workingDirectory: "/var/task"))
+        #expect(cause.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F })
+        let object = try #require(try JSONSerializationLike.object(cause))
+        #expect(object["working_directory"] as? String == "/var/task")
+        let exception = try #require((object["exceptions"] as? [Any])?.first as? [String: Any])
+        #expect(exception["type"] as? String == "ProbeFailure")
+        #expect(exception["message"] as? String == "bad é\n\"quoted\" 🎉")
+        let huge = ErrorReport(errorType: "Big", errorMessage: String(repeating: "x", count: 1 << 20))
+        #expect(huge.xrayCause(workingDirectory: "/") == nil, "over 1 MiB: left out")
     }
 
     @Test func textLinesAreTabSeparated() {

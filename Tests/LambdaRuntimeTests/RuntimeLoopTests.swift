@@ -83,6 +83,44 @@ import Glibc
         #expect(client.queued.isEmpty)  // both were fetched: the 400 did not end the loop
     }
 
+    /// Lambda's answer to a timed-out invocation's late answer: logged, and the next invocation is served.
+    @Test func aLateAnswerRefusedWith410DoesNotStopTheLoop() async {
+        let client = InMemoryRuntimeAPIClient([
+            .test("a", json: #"{"name":"ann"}"#), .test("b", json: #"{"name":"bo"}"#),
+        ])
+        client.reportFailure = .invocationTimedOut(path: "/2018-06-01/runtime/invocation/a/response")
+        let ending = await self.serveAll(client, CodableAdapter(Greeting()))
+        #expect(ending?.isFatal == true && "\(ending!)".contains("no more queued"))
+        #expect(client.queued.isEmpty)
+    }
+
+    @Test func theInvocationIdIsEchoedOnlyWhenSent() async {
+        var attempt = Invocation.test("a", json: #"{"name":"ann"}"#)
+        attempt.invocationId = "attempt-1"
+        var failing = Invocation.test("b", json: #"{"name":"nobody"}"#)
+        failing.invocationId = "attempt-2"
+        let client = InMemoryRuntimeAPIClient([attempt, failing, .test("c", json: #"{"name":"cy"}"#)])
+        _ = await self.serveAll(client, CodableAdapter(Greeting()))
+        let expected: [String: String?] = ["a": "attempt-1", "b": "attempt-2", "c": nil as String?]
+        #expect(client.echoedInvocationIds == expected)
+        #expect(client.echoedInvocationIds.keys.sorted() == ["a", "b", "c"])
+    }
+
+    @Test func theTenantIdIsInTheContext() async {
+        struct TenantReader: LambdaByteHandler {
+            func handle(_ event: Data, context: LambdaContext) async throws -> Data {
+                Data((context.tenantId ?? "none").utf8)
+            }
+        }
+        var invocation = Invocation.test("a", json: "{}")
+        invocation.tenantId = "tenant-blue"
+        let client = InMemoryRuntimeAPIClient([invocation, .test("b", json: "{}")])
+        _ = await self.serveAll(client, TenantReader())
+        #expect(
+            client.responses.mapValues { String(decoding: $0, as: UTF8.self) } == ["a": "tenant-blue", "b": "none"]
+        )
+    }
+
     @Test func aFailingConstructorIsReportedToInitError() async throws {
         let client = InMemoryRuntimeAPIClient()
         let handler = await self.loop(client).initialise { throw Greeting.Refusal(description: "no table name") }

@@ -171,16 +171,22 @@ package struct AWSClient: Sendable {
         return self.baseURL(of: request) + request.path + Self.queryString(signed.request.query)
     }
 
-    /// The request as the signer sees it, with the `Host` it goes to.
+    /// The request as the signer sees it, with the `Host` it goes to and the invocation's trace header.
     private func unsigned(_ request: ServiceRequest, payloadHash: String) -> SigningRequest {
-        SigningRequest(
+        var headers = [SigningRequest.Header("Host", request.host ?? self.endpoint.host)] + request.headers
+        if let trace = InvocationTrace.current, !request.headers.contains(where: { $0.name == Self.traceHeader }) {
+            headers.append(.init(Self.traceHeader, trace))
+        }
+        return SigningRequest(
             method: request.method,
             path: request.path,
             query: request.query,
-            headers: [.init("Host", request.host ?? self.endpoint.host)] + request.headers,
+            headers: headers,
             payloadHash: payloadHash
         )
     }
+
+    private static let traceHeader = "X-Amzn-Trace-Id"
 
     /// `scheme://host[:port]` for the request: the endpoint's, or with the request's own host (S3 buckets).
     private func baseURL(of request: ServiceRequest) -> String {

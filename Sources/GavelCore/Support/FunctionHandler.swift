@@ -4,7 +4,8 @@ package import LambdaRuntime
 
 /// The handler tier every Gavel function implements: `serve` runs with the invocation's deadline set
 /// (`InvocationDeadline`), so every AWS call inside stops retrying, and stops waiting on unprocessed batch
-/// items, before Lambda stops the invocation. No handler sets the deadline itself.
+/// items, before Lambda stops the invocation, and with its trace header (`InvocationTrace`), which every AWS
+/// call carries. No handler sets either itself.
 package protocol FunctionHandler: LambdaHandler {
     /// Handles one decoded event, with the invocation's deadline set.
     func serve(_ event: Event, context: LambdaContext) async throws -> Output
@@ -12,9 +13,7 @@ package protocol FunctionHandler: LambdaHandler {
 
 extension FunctionHandler {
     package func handle(_ event: Event, context: LambdaContext) async throws -> Output {
-        try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
-            try await self.serve(event, context: context)
-        }
+        try await context.withInvocationValues { try await self.serve(event, context: context) }
     }
 }
 
@@ -26,8 +25,15 @@ package protocol FunctionByteHandler: LambdaByteHandler {
 
 extension FunctionByteHandler {
     package func handle(_ event: Data, context: LambdaContext) async throws -> Data {
-        try await InvocationDeadline.$current.withValue(.now + context.remainingTime) {
-            try await self.serve(event, context: context)
+        try await context.withInvocationValues { try await self.serve(event, context: context) }
+    }
+}
+
+extension LambdaContext {
+    /// Runs `body` with this invocation's deadline and trace header set for the AWS client.
+    fileprivate func withInvocationValues<Output>(_ body: () async throws -> Output) async throws -> Output {
+        try await InvocationDeadline.$current.withValue(.now + self.remainingTime) {
+            try await InvocationTrace.$current.withValue(self.traceId) { try await body() }
         }
     }
 }

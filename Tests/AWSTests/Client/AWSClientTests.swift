@@ -72,6 +72,18 @@ import Testing
         )
     }
 
+    /// Inside an invocation every call carries its trace header, unsigned (a proxy may rewrite it).
+    @Test func theInvocationsTraceHeaderGoesWithEveryCallUnsigned() async throws {
+        let transport = ScriptedTransport([Self.ok, Self.ok])
+        let client = try self.client(transport, PinnedEnvironment())
+        let trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+        _ = try await InvocationTrace.$current.withValue(trace) { try await client.send(self.putItem) }
+        _ = try await client.send(self.putItem)
+        #expect(self.header("X-Amzn-Trace-Id", of: transport.requests[0]) == trace)
+        #expect(self.header("Authorization", of: transport.requests[0])?.contains("x-amzn-trace-id") == false)
+        #expect(self.header("X-Amzn-Trace-Id", of: transport.requests[1]) == nil, "outside an invocation: none")
+    }
+
     @Test func retriesThrottlingWithBackoffAndAFreshSignatureEachTime() async throws {
         let transport = ScriptedTransport([Self.throttled(), Self.throttled(), Self.ok])
         let pinned = PinnedEnvironment()

@@ -1,0 +1,129 @@
+import Dispatch
+import FoundationEssentials
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Lambda Managed Instances: with `AWS_LAMBDA_MAX_CONCURRENCY` = N > 1 one process serves N invocations at
+/// once, through N `next` loops sharing the one handler (built before the first `next`).
+///
+/// Each loop is a thread of its own with its own Runtime API connection, since the calls block: on the
+/// cooperative pool (as many threads as cores) N blocked `next` calls would starve every handler. The handler
+/// runs as a task; its loop waits for it until the invocation's deadline and a grace period, and no longer: a
+/// handler that ignores cancellation costs its own invocation (reported as timed out, which Lambda answers
+/// with 410), never another loop's.
+enum ConcurrentRuntime {
+    /// How long past its deadline a loop waits for a handler before giving up on it.
+    static let grace = 2_000
+
+    /// Serves with `concurrency` loops until one meets a fatal Runtime API failure.
+    /// - Returns: that failure.
+    static func run(
+        endpoint: String,
+        concurrency: Int,
+        runner: InvocationRunner,
+        handler: any LambdaByteHandler
+    ) -> RuntimeError {
+        let failure = FirstFailure()
+        for index in 0..<concurrency {
+            Self.startThread {
+                var logger = runner.logger
+                logger[metadataKey: "loop"] = .stringConvertible(index)
+                failure.record(Self.loop(endpoint: endpoint, runner: runner, handler: handler, logger: logger))
+            }
+        }
+        return failure.wait()
+    }
+
+    /// One loop: `next`, the handler in a task, the report; until a fatal failure.
+    private static func loop(
+        endpoint: String,
+        runner: InvocationRunner,
+        handler: any LambdaByteHandler,
+        logger: Logger
+    ) -> RuntimeError {
+        let client = CurlRuntimeAPIClient(endpoint: endpoint)
+        let loop = RuntimeLoop(client: client, function: runner.function, logger: logger)
+        while true {
+            do throws(RuntimeError) {
+                let invocation = try client.nextInvocation()
+                let done = DispatchSemaphore(value: 0)
+                let box = OutcomeBox()
+                let task = Task {
+                    box.value = await runner.run(invocation, handler: handler)
+                    done.signal()
+                }
+                let waitMs = max(0, invocation.deadlineMs - WallClock.nowMs()) + Int64(Self.grace)
+                guard done.wait(timeout: .now() + .milliseconds(Int(waitMs))) == .success,
+                    let (context, outcome) = box.value
+                else {
+                    task.cancel()
+                    logger.error(
+                        "the handler ran past the invocation's deadline and ignores cancellation; this loop goes on without it",
+                        metadata: [LambdaLogHandler.requestIdKey: .string(invocation.requestId)]
+                    )
+                    let late = LambdaContext(invocation: invocation, function: runner.function, logger: logger)
+                    try loop.report(.failure(RuntimeError.handlerPastDeadline), of: invocation, context: late)
+                    continue
+                }
+                try loop.report(outcome, of: invocation, context: context)
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// The outcome handed from the handler's task to its loop's thread; the semaphore orders the write
+    /// before the read.
+    private final class OutcomeBox: @unchecked Sendable {
+        var value: (LambdaContext, Result<Data, any Error>)?
+    }
+
+    /// The first loop's fatal failure, which ends the process.
+    private final class FirstFailure: Sendable {
+        private let failure = Mutex<RuntimeError?>(nil)
+        private let signal = DispatchSemaphore(value: 0)
+
+        func record(_ error: RuntimeError) {
+            let first = self.failure.withLock { failure in
+                guard failure == nil else { return false }
+                failure = error
+                return true
+            }
+            if first { self.signal.signal() }
+        }
+
+        func wait() -> RuntimeError {
+            self.signal.wait()
+            return self.failure.withLock { $0! }
+        }
+    }
+
+    /// Starts `body` on a new detached thread.
+    private static func startThread(_ body: @escaping @Sendable () -> Void) {
+        let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(
+            &thread,
+            nil,
+            { context in
+                Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().body()
+                return nil
+            },
+            context
+        )
+        precondition(started == 0, "pthread_create failed: \(started)")
+        pthread_detach(thread)
+    }
+}
+
+/// What a loop thread runs, passed through `pthread_create`'s context pointer.
+private final class ThreadBody {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+}
