@@ -28,6 +28,8 @@ package struct LocalBackend: Sendable {
         /// Variables set in every function's environment, over the template's (a test points the functions'
         /// `AWS_ENDPOINT_URL` at a fault proxy, while the emulated Lambda service talks to moto directly).
         package var functionEnvironment: [String: String] = [:]
+        /// Which function log lines are shown (`--log-level`, `--request-id`).
+        package var logFilter = LogFilter.all
 
         package init(layout: ProjectLayout, caller: [String: String]) {
             self.layout = layout
@@ -188,7 +190,7 @@ package struct LocalBackend: Sendable {
                     "POSTMARK_URL": mailURL,
                     "TEMPLATES_DIR": self.options.layout.root + "/Templates/notifications",
                 ].merging(self.options.functionEnvironment) { $1 },
-                output: .prefixed("\(padded) | "),
+                output: .prefixed("\(padded) | ", filter: self.options.logFilter),
                 maxInstances: self.options.maxInstances
             )
         }

@@ -17,8 +17,9 @@ package final class ChildProcess: Sendable {
         case file(String)
         /// Each to its own file, truncated first.
         case separate(output: String, error: String)
-        /// Both to our standard error line by line, each line after `prefix` (the function's name).
-        case prefixed(String)
+        /// Both to our standard error line by line, each line after `prefix` (the function's name), the
+        /// lines `filter` refuses left out.
+        case prefixed(String, filter: LogFilter = .all)
     }
 
     /// Starts `executable` with exactly `environment`.
@@ -74,9 +75,13 @@ package final class ChildProcess: Sendable {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        if case .prefixed(let prefix) = output {
+        if case .prefixed(let prefix, let filter) = output {
             close(pipe[1])
-            if status == 0 { LineForwarder.start(reading: pipe[0], prefix: prefix) } else { close(pipe[0]) }
+            if status == 0 {
+                LineForwarder.start(reading: pipe[0], prefix: prefix, filter: filter)
+            } else {
+                close(pipe[0])
+            }
         }
         guard status == 0 else {
             throw LocalError.spawnFailed(executable, reason: String(cString: strerror(status)))

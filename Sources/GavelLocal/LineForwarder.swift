@@ -9,15 +9,18 @@ import Musl
 final class LineForwarder {
     private let descriptor: Int32
     private let prefix: [UInt8]
+    private let filter: LogFilter
 
-    private init(descriptor: Int32, prefix: String) {
+    private init(descriptor: Int32, prefix: String, filter: LogFilter) {
         self.descriptor = descriptor
         self.prefix = Array(prefix.utf8)
+        self.filter = filter
     }
 
     /// Starts forwarding; the thread closes `descriptor` at end of file.
-    static func start(reading descriptor: Int32, prefix: String) {
-        let forwarder = Unmanaged.passRetained(LineForwarder(descriptor: descriptor, prefix: prefix)).toOpaque()
+    static func start(reading descriptor: Int32, prefix: String, filter: LogFilter) {
+        let forwarder = Unmanaged.passRetained(LineForwarder(descriptor: descriptor, prefix: prefix, filter: filter))
+            .toOpaque()
         var thread = pthread_t()
         let started = pthread_create(
             &thread,
@@ -55,6 +58,7 @@ final class LineForwarder {
 
     /// One write per line, so lines of different functions never interleave mid-line.
     private func emit(_ line: ArraySlice<UInt8>) {
+        if !self.filter.isEmpty, !self.filter.accepts(String(decoding: line.dropLast(), as: UTF8.self)) { return }
         FileHandleWriter.write(self.prefix + line, to: STDERR_FILENO)
     }
 }

@@ -34,6 +34,12 @@ extension GavelLocalCommand {
         @Option(help: "Instances per function at most (each a bootstrap process, started only when all are busy).")
         var maxInstances = LocalBackend.Options.defaultMaxInstances
 
+        @Option(help: "Show function log lines at this level and above only (TRACE, DEBUG, INFO, WARN, ERROR, FATAL).")
+        var logLevel: String?
+
+        @Option(help: "Show only the function log lines of this invocation (its request id).")
+        var requestId: String?
+
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
             let aws = try await Self.startAWS(
@@ -48,6 +54,7 @@ extension GavelLocalCommand {
             options.gatewayPort = self.port
             options.consolePort = self.consolePort
             options.maxInstances = self.maxInstances
+            options.logFilter = try LogFilter(minimumLevel: self.logLevel, requestId: self.requestId)
             // Next to the stack file, readable by the developer only: curl reads it, web pages cannot.
             let stackPath = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
             let tokenPath =
