@@ -64,19 +64,12 @@ package actor InvocationBroker {
         return .accepted
     }
 
-    /// Ends one invocation whatever the runtime said (a response over the size limit).
-    package func finish(_ requestId: String, with outcome: InvocationOutcome) {
-        guard let pending = self.callers.removeValue(forKey: requestId) else { return }
-        self.queued.removeAll { $0.requestId == requestId }
-        pending.caller.resume(returning: outcome)
-    }
-
     /// Ends one invocation that timed out while its process goes on (concurrent mode): its late answer is
     /// told 410.
     package func expire(_ requestId: String, with outcome: InvocationOutcome) {
         guard let pending = self.callers.removeValue(forKey: requestId) else { return }
         self.queued.removeAll { $0.requestId == requestId }
-        self.timedOut = (self.timedOut + [requestId]).suffix(1000)
+        self.rememberTimedOut([requestId])
         pending.caller.resume(returning: outcome)
     }
 
@@ -87,9 +80,13 @@ package actor InvocationBroker {
         self.callers = [:]
         self.queued = []
         if case .error(let report) = outcome, report.errorType == "Sandbox.Timedout" {
-            self.timedOut = (self.timedOut + pending.keys).suffix(1000)
+            self.rememberTimedOut(Array(pending.keys))
         }
         for entry in pending.values { entry.caller.resume(returning: outcome) }
+    }
+
+    private func rememberTimedOut(_ requestIds: [String]) {
+        self.timedOut = Array((self.timedOut + requestIds).suffix(1000))
     }
 
     /// How many runtimes are parked in `next()`.

@@ -1,3 +1,5 @@
+import LambdaRuntime
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -6,7 +8,7 @@ import Musl
 
 /// Copies a child's output to our standard error line by line, each line after a prefix, on a thread of
 /// its own: the reads block, and Swift's cooperative pool has one thread per core.
-final class LineForwarder {
+final class LineForwarder: Sendable {
     private let descriptor: Int32
     private let prefix: [UInt8]
     private let filter: LogFilter
@@ -19,24 +21,8 @@ final class LineForwarder {
 
     /// Starts forwarding; the thread closes `descriptor` at end of file.
     static func start(reading descriptor: Int32, prefix: String, filter: LogFilter) {
-        let forwarder = Unmanaged.passRetained(LineForwarder(descriptor: descriptor, prefix: prefix, filter: filter))
-            .toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(
-            &thread,
-            nil,
-            { context in
-                Unmanaged<LineForwarder>.fromOpaque(context!).takeRetainedValue().run()
-                return nil
-            },
-            forwarder
-        )
-        if started == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<LineForwarder>.fromOpaque(forwarder).release()
-            close(descriptor)
-        }
+        let forwarder = LineForwarder(descriptor: descriptor, prefix: prefix, filter: filter)
+        if !DetachedThread.start({ forwarder.run() }) { close(descriptor) }
     }
 
     private func run() {

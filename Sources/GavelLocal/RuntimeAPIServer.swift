@@ -65,7 +65,9 @@ package struct RuntimeAPIServer: Sendable {
                     errorMessage:
                         "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(RuntimeAPI.maxResponseBytes) bytes)."
                 )
-                await broker.finish(requestId, with: .error(report))
+                // The attempt's own oversized answer ends it with Lambda's 413; any other is refused as usual.
+                let answer = await broker.finish(requestId, invocationId: Self.echo(request), with: .error(report))
+                guard answer == .accepted else { return Self.reply(to: answer, requestId: requestId) }
                 return Self.json(
                     .contentTooLarge,
                     ["errorType": report.errorType, "errorMessage": report.errorMessage]

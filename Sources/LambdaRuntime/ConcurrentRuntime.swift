@@ -31,11 +31,12 @@ enum ConcurrentRuntime {
     ) -> RuntimeError {
         let failure = FirstFailure()
         for index in 0..<concurrency {
-            Self.startThread {
+            let started = DetachedThread.start {
                 var logger = runner.logger
                 logger[metadataKey: "loop"] = .stringConvertible(index)
                 failure.record(Self.loop(endpoint: endpoint, runner: runner, handler: handler, logger: logger))
             }
+            precondition(started, "no thread could be started for loop \(index)")
         }
         return failure.wait()
     }
@@ -103,27 +104,4 @@ enum ConcurrentRuntime {
             return self.failure.withLock { $0! }
         }
     }
-
-    /// Starts `body` on a new detached thread.
-    private static func startThread(_ body: @escaping @Sendable () -> Void) {
-        let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(
-            &thread,
-            nil,
-            { context in
-                Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().body()
-                return nil
-            },
-            context
-        )
-        precondition(started == 0, "pthread_create failed: \(started)")
-        pthread_detach(thread)
-    }
-}
-
-/// What a loop thread runs, passed through `pthread_create`'s context pointer.
-private final class ThreadBody {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }

@@ -12,11 +12,14 @@ package struct RuntimeLoop {
     private let client: any RuntimeAPIClient
     private let function: FunctionEnvironment
     private let logger: Logger
+    /// One invocation at a time, so the process-wide trace variable is right while each runs.
+    private let runner: InvocationRunner
 
     package init(client: any RuntimeAPIClient, function: FunctionEnvironment, logger: Logger) {
         self.client = client
         self.function = function
         self.logger = logger
+        self.runner = InvocationRunner(function: function, logger: logger, setsTraceEnvironment: true)
     }
 
     /// Builds the handler, reporting a failure to `/init/error`.
@@ -52,8 +55,7 @@ package struct RuntimeLoop {
 
     /// Runs the handler for one invocation and reports its response or its error.
     package func serve(_ invocation: Invocation, handler: any LambdaByteHandler) async throws(RuntimeError) {
-        let runner = InvocationRunner(function: self.function, logger: self.logger, setsTraceEnvironment: true)
-        let (context, outcome) = await runner.run(invocation, handler: handler)
+        let (context, outcome) = await self.runner.run(invocation, handler: handler)
         try self.report(outcome, of: invocation, context: context)
     }
 

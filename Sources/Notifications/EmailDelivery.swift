@@ -53,7 +53,10 @@ package enum EmailDelivery: Sendable {
         case .ses(let ses, let configurationSet):
             // SES refuses a tag value outside these characters; such a user's bounces are then not marked in
             // Users (SES's own account suppression list still keeps them from being mailed).
-            let taggable = userId.map { !$0.isEmpty && $0.utf8.count <= 256 && $0.allSatisfy(Self.isTagCharacter) }
+            let tags = userId.flatMap { id in
+                !id.isEmpty && id.utf8.count <= 256 && id.allSatisfy(Self.isTagCharacter)
+                    ? [EmailFeedback.userIdTag: id] : nil
+            }
             do throws(AWSError) {
                 return try await ses.send(
                     .init(
@@ -63,7 +66,7 @@ package enum EmailDelivery: Sendable {
                         text: email.text,
                         html: email.html,
                         configurationSet: configurationSet,
-                        tags: taggable == true ? [EmailFeedback.userIdTag: userId ?? ""] : [:]
+                        tags: tags ?? [:]
                     )
                 )
             } catch {

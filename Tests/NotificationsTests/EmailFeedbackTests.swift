@@ -141,6 +141,27 @@ import Testing
         }
     }
 
+    /// The suppression write took effect but its reply was lost: the client's retry meets its own row (the
+    /// condition still holds) and the report is handled once, without failing.
+    @Test func aSuppressionWhoseReplyWasLostIsStillRecorded() async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            var (setup, _) = try await Self.setup(postmarkURL: url)
+            let proxy = FaultProxy(upstream: setup.moto.endpoint, operation: "UpdateItem", count: 1, fault: .lostReply)
+            try await proxy.with { endpoint in
+                setup.environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+                let handler = try NotificationsHandler(
+                    environment: setup.environment,
+                    aws: AWSClients(environment: setup.environment, transport: Moto.transport)
+                )
+                let reports = SQSEvent(records: [Self.report("r-lost", Self.bounce("ada@example.com", user: "u-ada"))])
+                #expect(try await handler.handle(reports, context: TestContext.make()).batchItemFailures.isEmpty)
+            }
+            #expect(proxy.attempts >= 2, "the lost reply was retried")
+            #expect(try await Self.suppression(setup, "u-ada")?.reason == .bounce)
+        }
+    }
+
     /// SES emails go out with the configuration set and the `userId` tag its reports carry back; a user id
     /// SES would refuse as a tag value is left out rather than failing the email.
     @Test func sesEmailsCarryTheConfigurationSetAndTheUserTag() async throws {

@@ -45,15 +45,9 @@ extension APIHandler {
                 linkedAt: row?.ebayLinkedAt.map { WallClock.iso8601(ms: $0) },
                 expiresAt: row?.ebayTokenExpiresAt.map { WallClock.iso8601(ms: $0) }
             ),
-            emailSuppression: row.flatMap { row in
-                row.emailSuppression.flatMap { suppression in
-                    row.deliverableEmail == nil
-                        ? .init(
-                            address: suppression.address,
-                            reason: suppression.reason.rawValue,
-                            since: WallClock.iso8601(ms: suppression.at)
-                        ) : nil
-                }
+            // Shown only while it names the stored address (a new verified address lifts it).
+            emailSuppression: row.flatMap { $0.deliverableEmail == nil ? $0.emailSuppression : nil }.map {
+                .init(address: $0.address, reason: $0.reason.rawValue, since: WallClock.iso8601(ms: $0.at))
             }
         )
     }
