@@ -94,7 +94,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        function("api", ["AWS", "Sniper", "LambdaRuntime"]),
         function("bid-executor", ["AWS", "Sniper", "LambdaRuntime"]),
         // The storefront's orders and cleanup.
         .target(
@@ -107,6 +106,16 @@ let package = Package(
         ),
         function("order-validation", ["AWS", "Storefront", "LambdaRuntime"]),
         function("cleanup", ["AWS", "Storefront", "LambdaRuntime"]),
+        // The whole marketplace's HTTP API: the sniper's routes, the storefront's and the live auction's.
+        .target(
+            name: "API",
+            dependencies: [
+                "AWS", "Catalog", "GavelCore", "Sniper", "Storefront", "APIGatewayEvents", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        function("api", ["AWS", "API", "LambdaRuntime"]),
         // libjpeg-turbo and libpng (Debian's static archives in a static build), linked only by image-processing.
         // A C target, not a system library: both report errors by longjmp, which must stay on the C side.
         .target(
@@ -167,7 +176,7 @@ let package = Package(
             dependencies: [
                 "AWS", "Catalog", "GavelCore", "GavelDev", "GavelFixtures", "GavelTesting", "Imaging",
                 "APIGatewayEvents", "LambdaRuntime",
-                "Sniper", "Storefront",
+                "API", "Sniper", "Storefront",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -223,6 +232,15 @@ let package = Package(
                 "Sniper", "GavelCore", "AWS", "GavelDev", "GavelFixtures", "GavelTesting", "APIGatewayEvents",
                 "LambdaRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "Sniper", "Storefront", "Catalog", "GavelCore", "AWS", "GavelFixtures", "GavelTesting",
+                "APIGatewayEvents", "LambdaRuntime",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

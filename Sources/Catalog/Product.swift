@@ -8,6 +8,7 @@ package struct Product: Codable, Sendable, Equatable {
     package var vendorId: String
     package var name: String
     package var category: String?
+    package var description: String?
     package var price: Int64
     package var currency: String
     package var stock: Int64
@@ -23,6 +24,7 @@ package struct Product: Codable, Sendable, Equatable {
         vendorId: String,
         name: String,
         category: String? = nil,
+        description: String? = nil,
         price: Int64,
         currency: String,
         stock: Int64,
@@ -32,6 +34,7 @@ package struct Product: Codable, Sendable, Equatable {
         self.vendorId = vendorId
         self.name = name
         self.category = category
+        self.description = description
         self.price = price
         self.currency = currency
         self.stock = stock
@@ -45,7 +48,7 @@ package struct Product: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case productId = "product_id"
         case vendorId = "vendor_id"
-        case name, category, price, currency, stock, status, thumbnails, image
+        case name, category, description, price, currency, stock, status, thumbnails, image
         case thumbnailsUpdatedAt = "thumbnails_updated_at"
     }
 }

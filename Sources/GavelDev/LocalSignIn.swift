@@ -50,11 +50,23 @@ package struct LocalSignIn: Sendable {
         var AuthenticationResult: Result?
     }
 
-    /// An ID token for `user`, created in the pool first when it is not there.
-    package func idToken(user: String) async throws -> String {
+    /// An ID token for `user`, created in the pool first when it is not there, and a member of `groups`
+    /// (the pool's `customer`, `vendor`, `admin`) from now on.
+    package func idToken(user: String, groups: [String] = []) async throws -> String {
         let email = Self.email(for: user)
         let pool = self.stack.userPool
         try await self.createIfNew(email: email)
+        struct AddToGroup: Encodable {
+            var UserPoolId: String
+            var Username: String
+            var GroupName: String
+        }
+        for group in groups {
+            let _: AWSJSON.NoOutput = try await self.cognito.json(
+                "AdminAddUserToGroup",
+                AddToGroup(UserPoolId: pool.id, Username: email, GroupName: group)
+            )
+        }
         let _: AWSJSON.NoOutput = try await self.cognito.json(
             "AdminSetUserPassword",
             SetPassword(UserPoolId: pool.id, Username: email, Password: self.password)

@@ -4,16 +4,19 @@ import FoundationEssentials
 import GavelTesting
 package import Storefront
 
-/// The storefront's AWS side on moto: Products (vendor and category indexes), Orders (user index), Cart,
-/// Sessions (user index), Analytics, Jobs (cleanup's checkpoint), the notification queue and the images bucket, and the environment
-/// order-validation, image-processing and cleanup read.
+/// The storefront's AWS side on moto: Products (vendor and category indexes), Orders (user index),
+/// VendorOrders, Cart, Users, Sessions (user index), Analytics, Jobs (cleanup's checkpoint), the notification
+/// queue and the images bucket, and the environment order-validation, image-processing, cleanup and the
+/// api's storefront routes read.
 package struct StorefrontFixture: Sendable {
     package let moto: Moto.Account
     package let environment: [String: String]
 
     package var productsTable: String { self.environment["PRODUCTS_TABLE"]! }
     package var ordersTable: String { self.environment["ORDERS_TABLE"]! }
+    package var vendorOrdersTable: String { self.environment["VENDOR_ORDERS_TABLE"]! }
     package var cartTable: String { self.environment["CART_TABLE"]! }
+    package var usersTable: String { self.environment["USERS_TABLE"]! }
     package var sessionsTable: String { self.environment["SESSIONS_TABLE"]! }
     package var analyticsTable: String { self.environment["ANALYTICS_TABLE"]! }
     package var queueURL: String { self.environment["NOTIFICATION_QUEUE_URL"]! }
@@ -27,11 +30,13 @@ package struct StorefrontFixture: Sendable {
             "PRODUCTS_TABLE": moto.unique("Products"), "ORDERS_TABLE": moto.unique("Orders"),
             "CART_TABLE": moto.unique("Cart"), "SESSIONS_TABLE": moto.unique("Sessions"),
             "ANALYTICS_TABLE": moto.unique("Analytics"), "IMAGES_BUCKET": moto.unique("images"),
-            "JOBS_TABLE": moto.unique("Jobs"),
+            "JOBS_TABLE": moto.unique("Jobs"), "VENDOR_ORDERS_TABLE": moto.unique("VendorOrders"),
+            "USERS_TABLE": moto.unique("Users"),
         ]
         for (variable, logicalId) in [
             ("PRODUCTS_TABLE", "ProductsTable"), ("ORDERS_TABLE", "OrdersTable"), ("CART_TABLE", "CartTable"),
             ("SESSIONS_TABLE", "SessionsTable"), ("ANALYTICS_TABLE", "AnalyticsTable"), ("JOBS_TABLE", "JobsTable"),
+            ("VENDOR_ORDERS_TABLE", "VendorOrdersTable"), ("USERS_TABLE", "UsersTable"),
         ] {
             try await moto.createTable(logicalId, named: names[variable]!)
         }

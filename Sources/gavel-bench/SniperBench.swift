@@ -1,3 +1,4 @@
+import API
 import APIGatewayEvents
 import AWS
 import FoundationEssentials

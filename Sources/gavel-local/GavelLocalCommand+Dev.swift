@@ -143,13 +143,22 @@ extension GavelLocalCommand {
         @Option(help: "The user: an email address, or a name (NAME@gavel.example).")
         var user = "demo"
 
+        @Option(
+            name: .customLong("group"),
+            help: "A group to add the user to first: customer, vendor or admin (repeatable; membership stays)."
+        )
+        var groups: [String] = []
+
         @Option(help: "The stack description `gavel-local dev` wrote.")
         var stack = ".build/dev/stack.json"
 
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
             let path = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
-            let token = try await LocalSignIn(stack: try LocalStack(path: path)).idToken(user: self.user)
+            let token = try await LocalSignIn(stack: try LocalStack(path: path)).idToken(
+                user: self.user,
+                groups: self.groups
+            )
             FileHandleWriter.standardOutput(token + "\n")
         }
     }

@@ -1,8 +1,8 @@
+import API
 import AWS
 import FoundationEssentials
 import GavelCore
 import LambdaRuntime
-import Sniper
 
 // The sniper's HTTP API (API Gateway HTTP API, payload 2.0, Cognito JWT authorizer): see APIHandler.
 let environment = ProcessInfo.processInfo.environment

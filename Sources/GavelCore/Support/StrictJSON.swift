@@ -56,6 +56,18 @@ package enum StrictJSON {
         }
     }
 
+    /// Refuses a field of a nested object that is not in `allowed`, naming it by its path (`maxBid.cents`);
+    /// the top level is checked by `decode`, each nested type calls this from its `init(from:)`.
+    package static func refuseUnknownFields(_ decoder: any Decoder, allowed: Set<String>) throws {
+        let names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        if let unknown = names.sorted().first(where: { !allowed.contains($0) }) {
+            throw ValidationError(
+                field: Self.path(decoder.codingPath + [AnyKey(stringValue: unknown)]),
+                "unknown field"
+            )
+        }
+    }
+
     static let notWholeNumber = "not a whole number in range"
 
     /// `items[2].quantity`: the dotted path of a field, as errors name it.

@@ -121,6 +121,13 @@ extension LocalProvisioner {
                 input,
                 as: Output.self
             ).UserPoolClient.ClientId
+        case "AWS::Cognito::UserPoolGroup":
+            let group = try required("GroupName")
+            let _: AWSJSON.NoOutput = try await self.aws.client(.cognitoIdentityProvider).json(
+                "CreateGroup",
+                p.only(["UserPoolId", "GroupName", "Description", "Precedence"])
+            )
+            stack.refs[name] = group
         case "AWS::Scheduler::ScheduleGroup":
             struct Output: Decodable { var ScheduleGroupArn: String }
             let group = try required("Name")

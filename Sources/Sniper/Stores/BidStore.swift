@@ -1,5 +1,5 @@
 package import AWS
-import GavelCore
+package import GavelCore
 import LambdaRuntime
 
 /// The Bids and BidHistory tables: each snipe's row and the outcomes it went through.
@@ -209,11 +209,7 @@ package struct BidStore: Sendable {
     }
 
     /// One page of a user's rows, newest first.
-    package struct Page<Row: Sendable>: Sendable {
-        package var items: [Row]
-        /// The sort key of the last row, when more rows follow.
-        package var nextCursor: String?
-    }
+    package typealias Page = GavelCore.Page
 
     /// The user's bids, newest first, optionally only those in `status`, after the bid `cursor`.
     package func bids(
@@ -273,21 +269,11 @@ package struct BidStore: Sendable {
             filter: filter?.expression,
             names: filter?.names ?? [:],
             values: (filter?.values ?? [:]).merging([":user": .s(userId)]) { $1 },
-            ascending: false,
-            limit: filter == nil ? limit + 1 : 100
+            ascending: false
         )
-        var items: [[String: AttributeValue]] = []
-        var start = cursor.map { ["userId": AttributeValue.s(userId), sortKey: $0] }
-        // A filtered page may hold fewer than `limit` rows: read on until there are `limit` + 1 (so we know
-        // whether another page exists) or the partition ends.
-        repeat {
-            let page = try await self.dynamo.page(read, startKey: start)
-            items += page.items
-            start = page.lastEvaluatedKey
-        } while items.count <= limit && start != nil
-        guard items.count > limit else { return (items, nil) }
-        items.removeLast(items.count - limit)
-        return (items, items.last?[sortKey])
+        let start = cursor.map { ["userId": AttributeValue.s(userId), sortKey: $0] }
+        let page = try await self.dynamo.items(read, after: start, limit: limit)
+        return (page.items, page.more ? page.items.last?[sortKey] : nil)
     }
 
     /// `bid` with its TTL: the auction's end plus the retention (it moves when eBay extends an auction).

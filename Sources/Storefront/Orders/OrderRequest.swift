@@ -1,5 +1,5 @@
 package import FoundationEssentials
-import GavelCore
+package import GavelCore
 
 /// What order-validation is asked: `{userId, items: [{productId, quantity}]}` or `{userId, fromCart: true}`,
 /// with an optional `idempotencyKey`. Unknown fields are refused, at the top and in each line.
@@ -31,9 +31,9 @@ package struct OrderRequest: Sendable, Equatable {
         self.idempotencyKey = idempotencyKey
     }
 
-    /// The most lines an order holds: with a cart order each line is a stock update and a cart delete, plus
-    /// the order itself, and TransactWriteItems takes at most 100 writes.
-    package static let maxLines = 49
+    /// The most lines an order holds: with a cart order each line is a stock update, a cart delete and at
+    /// most one vendor share, plus the order itself, and TransactWriteItems takes at most 100 writes.
+    package static let maxLines = 33
 
     /// Parses and checks the request's shape.
     /// - Throws: `OrderProblem` with code `invalid_request` naming the field at fault.
@@ -54,20 +54,47 @@ package struct OrderRequest: Sendable, Equatable {
             }
         }
         let source: Source
-        switch (body.items, body.fromCart) {
-        case (let items?, nil):
-            guard !items.isEmpty else { throw OrderProblem(.invalidRequest, "items: must hold at least one line") }
-            source = .items(items.map { Line(productId: $0.productId, quantity: $0.quantity) })
-        case (nil, true?):
-            source = .cart
-        case (nil, false?):
-            throw OrderProblem(.invalidRequest, "fromCart: must be true when given; send items otherwise")
-        case (nil, nil):
-            throw OrderProblem(.invalidRequest, "items or fromCart is required")
-        case (_?, _?):
-            throw OrderProblem(.invalidRequest, "send items or fromCart, not both")
+        do throws(ValidationError) {
+            source = try Self.source(items: body.items, fromCart: body.fromCart)
+        } catch {
+            throw OrderProblem(.invalidRequest, error.description)
         }
         return OrderRequest(userId: userId, source: source, idempotencyKey: body.idempotencyKey)
+    }
+
+    /// The API's checkout body, `{items: [...]}` or `{fromCart: true}`: the user comes from the caller's
+    /// token and the idempotency key from its `Idempotency-Key` header, so neither may be in the body.
+    /// - Throws: `ValidationError` naming the field at fault.
+    package static func parse(
+        checkout body: String,
+        userId: String,
+        idempotencyKey: String
+    ) throws(ValidationError) -> OrderRequest {
+        let checkout = try StrictJSON.decode(Checkout.self, from: body, allowed: Checkout.fields)
+        let source = try Self.source(items: checkout.items, fromCart: checkout.fromCart)
+        return OrderRequest(userId: userId, source: source, idempotencyKey: idempotencyKey)
+    }
+
+    private static func source(items: [LineBody]?, fromCart: Bool?) throws(ValidationError) -> Source {
+        switch (items, fromCart) {
+        case (let items?, nil):
+            guard !items.isEmpty else { throw ValidationError(field: "items", "must hold at least one line") }
+            return .items(items.map { Line(productId: $0.productId, quantity: $0.quantity) })
+        case (nil, true?):
+            return .cart
+        case (nil, false?):
+            throw ValidationError(field: "fromCart", "must be true when given; send items otherwise")
+        case (nil, nil):
+            throw ValidationError(field: nil, "items or fromCart is required")
+        case (_?, _?):
+            throw ValidationError(field: nil, "send items or fromCart, not both")
+        }
+    }
+
+    private struct Checkout: Decodable {
+        var items: [LineBody]?
+        var fromCart: Bool?
+        static let fields: Set<String> = ["items", "fromCart"]
     }
 
     private struct Body: Decodable {
@@ -83,12 +110,8 @@ package struct OrderRequest: Sendable, Equatable {
         var quantity: Int64
 
         init(from decoder: any Decoder) throws {
+            try StrictJSON.refuseUnknownFields(decoder, allowed: ["productId", "quantity"])
             let container = try decoder.container(keyedBy: AnyKey.self)
-            if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: {
-                $0 != "productId" && $0 != "quantity"
-            }) {
-                throw ValidationError(field: StrictJSON.path(decoder.codingPath + [AnyKey(unknown)]), "unknown field")
-            }
             self.productId = try container.decode(String.self, forKey: AnyKey("productId"))
             guard !self.productId.isEmpty, self.productId.utf8.count <= 128 else {
                 throw ValidationError(

@@ -16,9 +16,14 @@ extension OrderValidationHandler {
                 OrderRequest.Line(productId: $0.productId, quantity: $0.quantity)
             }
         }
+        return Self.merged(raw)
+    }
+
+    /// `lines` with a product named twice merged into one line.
+    static func merged(_ lines: [OrderRequest.Line]) -> [OrderRequest.Line] {
         var merged: [OrderRequest.Line] = []
         var index: [String: Int] = [:]
-        for line in raw {
+        for line in lines {
             if let at = index[line.productId] {
                 let (sum, overflow) = merged[at].quantity.addingReportingOverflow(line.quantity)
                 merged[at].quantity = overflow ? 0 : sum
@@ -42,6 +47,9 @@ extension OrderValidationHandler {
         return problems.isEmpty ? nil : problems
     }
 
+    /// The fingerprint of every `fromCart` request: one key, one cart checkout.
+    static let cartFingerprint = Digest.hex(Digest.sha256(Array("fromCart".utf8)))
+
     /// The SHA-256 of the merged lines, independent of their order.
     static func fingerprint(_ lines: [OrderRequest.Line]) -> String {
         let text = lines.map { "\($0.productId)\u{0}\($0.quantity)" }.sorted().joined(separator: "\n")
@@ -57,6 +65,7 @@ extension OrderValidationHandler {
         let currency = lines.lazy.compactMap { products[$0.productId] }.first(where: \.isActive)?.currency ?? ""
         var priced: [Order.Line] = []
         var problems: [OrderProblem] = []
+        var subtotal: Int64 = 0
         for line in lines {
             let id = line.productId
             guard let product = products[id] else {
@@ -82,10 +91,12 @@ extension OrderValidationHandler {
                 continue
             }
             let (total, overflow) = product.price.multipliedReportingOverflow(by: line.quantity)
-            guard !overflow, product.price >= 0 else {
-                problems.append(OrderProblem(.invalidQuantity, productId: id, "the line total is out of range"))
+            let (sum, sumOverflow) = subtotal.addingReportingOverflow(total)
+            guard !overflow, !sumOverflow, product.price >= 0 else {
+                problems.append(OrderProblem(.invalidQuantity, productId: id, "the order total is out of range"))
                 continue
             }
+            subtotal = sum
             priced.append(
                 Order.Line(
                     productId: id,

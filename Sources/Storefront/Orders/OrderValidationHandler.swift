@@ -31,6 +31,7 @@ package struct OrderValidationHandler: FunctionByteHandler {
         self.orders = OrderStore(
             dynamo: dynamo,
             table: self.configuration.ordersTable,
+            vendorTable: self.configuration.vendorOrdersTable,
             products: self.products,
             cart: self.cart
         )
@@ -68,6 +69,11 @@ package struct OrderValidationHandler: FunctionByteHandler {
             self.metrics.count(["OrdersRefused": 1])
             return .refused([error])
         }
+        return try await self.submit(request, logger: logger)
+    }
+
+    /// Places a parsed request (the api's `POST /orders` comes in here, with the caller's id from its token).
+    package func submit(_ request: OrderRequest, logger: Logger) async throws -> Outcome {
         let outcome = try await self.place(request, logger: logger)
         switch outcome {
         case .order: self.metrics.count(["OrdersPlaced": 1])
@@ -77,14 +83,20 @@ package struct OrderValidationHandler: FunctionByteHandler {
     }
 
     private func place(_ request: OrderRequest, logger: Logger) async throws -> Outcome {
-        let lines = try await self.requestedLines(request)
-        if let refusal = Self.checkLines(lines) { return .refused(refusal) }
-        let fingerprint = Self.fingerprint(lines)
         let nowMs = WallClock.nowMs()
         let orderId = Order.newId(userId: request.userId, idempotencyKey: request.idempotencyKey, nowMs: nowMs)
+        // A cart order is fingerprinted as "from the cart", not by its lines: the order it placed emptied the
+        // cart, so its retry must be recognised before the cart is read.
+        let fingerprint: String
+        switch request.source {
+        case .items(let items): fingerprint = Self.fingerprint(Self.merged(items))
+        case .cart: fingerprint = Self.cartFingerprint
+        }
         if request.idempotencyKey != nil, let existing = try await self.orders.order(orderId) {
             return try await self.replay(existing, fingerprint: fingerprint, request: request, logger: logger)
         }
+        let lines = try await self.requestedLines(request)
+        if let refusal = Self.checkLines(lines) { return .refused(refusal) }
         let products = try await self.products.products(lines.map(\.productId))
         let priced = Self.price(lines, products: products)
         guard priced.problems.isEmpty else { return .refused(priced.problems) }

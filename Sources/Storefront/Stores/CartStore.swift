@@ -34,6 +34,19 @@ package struct CartStore: Sendable {
         }
     }
 
+    /// Sets the product's quantity in the user's cart (adding the line when new). A repeat is harmless.
+    package func set(_ quantity: Int64, of productId: String, for userId: String) async throws(AWSError) {
+        try await self.dynamo.putItem(
+            table: self.table,
+            item: ["userId": .s(userId), "productId": .s(productId), "quantity": .n(String(quantity))]
+        )
+    }
+
+    /// Removes the product from the user's cart; removing one that is not there is not an error.
+    package func remove(_ productId: String, for userId: String) async throws(AWSError) {
+        try await self.dynamo.deleteItem(table: self.table, key: ["userId": .s(userId), "productId": .s(productId)])
+    }
+
     /// The write that removes one product from the user's cart: a step of the order's transaction.
     package func removal(of productId: String, from userId: String) -> DynamoDB.TransactWrite {
         .delete(table: self.table, key: ["userId": .s(userId), "productId": .s(productId)])

@@ -1,20 +1,61 @@
 package import AWS
 package import Catalog
+package import GavelCore
 
-/// The Orders table (key `order_id`, index `user-orders-index` on `user_id` + `created_at`), and the one
-/// transaction that places an order: each line's stock reserved (`ProductStore`), the order put if its id is
-/// new, and the cart rows it came from removed (`CartStore`), all or nothing.
+/// The Orders table (key `order_id`, index `user-orders-index` on `user_id` + `created_at`), its vendor view
+/// VendorOrders (key `vendor_id` + `order_key`), and the one transaction that places an order: each line's
+/// stock reserved (`ProductStore`), the order put if its id is new, one VendorOrders row per vendor of the
+/// order, and the cart rows it came from removed (`CartStore`), all or nothing.
 package struct OrderStore: Sendable {
     private let dynamo: DynamoDB
     private let table: String
+    private let vendorTable: String
     private let products: ProductStore
     private let cart: CartStore
 
-    package init(dynamo: DynamoDB, table: String, products: ProductStore, cart: CartStore) {
+    package init(dynamo: DynamoDB, table: String, vendorTable: String, products: ProductStore, cart: CartStore) {
         self.dynamo = dynamo
         self.table = table
+        self.vendorTable = vendorTable
         self.products = products
         self.cart = cart
+    }
+
+    /// The user's orders, newest first (`user-orders-index`), after the order at `cursor`.
+    ///
+    /// The cursor is `<created_at>.<order_id>` of the last order shown; the index's partition is always the
+    /// caller, so it cannot reach another user's orders.
+    package func orders(of userId: String, after cursor: String?, limit: Int) async throws -> Page<Order> {
+        let read = DynamoDB.Read(
+            table: self.table,
+            index: "user-orders-index",
+            keyCondition: "user_id = :user",
+            values: [":user": .s(userId)],
+            ascending: false
+        )
+        let start = try cursor.map { text throws(OrderCursorError) -> [String: AttributeValue] in
+            let parts = text.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2, let createdAt = Int64(parts[0]), createdAt >= 0 else { throw OrderCursorError() }
+            return ["user_id": .s(userId), "created_at": .n(String(createdAt)), "order_id": .s(String(parts[1]))]
+        }
+        let page = try await self.dynamo.items(read, after: start, limit: limit)
+        let orders = try page.items.map { try DynamoDBDecoder().decode(Order.self, from: $0) }
+        return Page(items: orders, nextCursor: page.more ? orders.last.map { "\($0.createdAt).\($0.orderId)" } : nil)
+    }
+
+    /// The vendor's share of orders, newest first, after the row whose `order_key` is `cursor`.
+    package func vendorOrders(of vendorId: String, after cursor: String?, limit: Int) async throws -> Page<VendorOrder>
+    {
+        let read = DynamoDB.Read(
+            table: self.vendorTable,
+            keyCondition: "vendor_id = :vendor",
+            values: [":vendor": .s(vendorId)],
+            ascending: false
+        )
+        let start = cursor.map { ["vendor_id": AttributeValue.s(vendorId), "order_key": .s($0)] }
+        let page = try await self.dynamo.items(read, after: start, limit: limit)
+        let rows = try page.items.map { try DynamoDBDecoder().decode(VendorOrder.self, from: $0) }
+        return Page(items: rows, nextCursor: page.more ? rows.last?.orderKey : nil)
     }
 
     /// The order, read consistently; nil when there is none.
@@ -64,6 +105,9 @@ package struct OrderStore: Sendable {
                 condition: DynamoDB.Condition("attribute_not_exists(order_id)")
             )
         )
+        for share in VendorOrder.shares(of: order) {
+            writes.append(.put(table: self.vendorTable, item: try DynamoDBEncoder().encode(share)))
+        }
         if clearingCart {
             writes += order.lines.map { self.cart.removal(of: $0.productId, from: order.userId) }
         }
@@ -94,3 +138,6 @@ package struct OrderStore: Sendable {
         }
     }
 }
+
+/// A cursor `GET /orders` did not return.
+package struct OrderCursorError: Error, Sendable {}

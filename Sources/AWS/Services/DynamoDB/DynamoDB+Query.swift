@@ -94,6 +94,30 @@ extension DynamoDB {
         return Page(items: output.Items ?? [], lastEvaluatedKey: output.LastEvaluatedKey)
     }
 
+    /// Up to `limit` items of `read` after `startKey`, and whether more follow.
+    ///
+    /// A filtered page may hold fewer than `limit` items, so pages are read on until there are `limit` + 1
+    /// (the one extra says another page exists) or the range ends. The caller makes its cursor from the last
+    /// item's key.
+    package func items(
+        _ read: Read,
+        after startKey: [String: AttributeValue]?,
+        limit: Int
+    ) async throws(AWSError) -> (items: [[String: AttributeValue]], more: Bool) {
+        var read = read
+        read.limit = read.filter == nil ? limit + 1 : max(limit + 1, 100)
+        var items: [[String: AttributeValue]] = []
+        var start = startKey
+        repeat {
+            let page = try await self.page(read, startKey: start)
+            items += page.items
+            start = page.lastEvaluatedKey
+        } while items.count <= limit && start != nil
+        guard items.count > limit else { return (items, false) }
+        items.removeLast(items.count - limit)
+        return (items, true)
+    }
+
     /// Every item `read` matches, following `LastEvaluatedKey` to the end; with `segments` > 1 a Scan runs
     /// that many segments in parallel (the order of items is then by segment).
     package func all(_ read: Read, segments: Int = 1) async throws(AWSError) -> [[String: AttributeValue]] {

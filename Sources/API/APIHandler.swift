@@ -1,15 +1,20 @@
 package import APIGatewayEvents
 package import AWS
+package import Catalog
 import FoundationEssentials
 package import GavelCore
 package import LambdaRuntime
 import Logging
+package import Sniper
+package import Storefront
 
-/// The sniper's HTTP API behind API Gateway (payload 2.0) and its Cognito JWT authorizer.
+/// The marketplace's HTTP API behind API Gateway (payload 2.0) and its Cognito JWT authorizer: the sniper's
+/// routes, the storefront's (products, cart, orders) and the vendors'.
 ///
 /// The caller is the `sub` claim; every read and write is keyed by it, so one user can never reach another's
-/// rows (another user's bid is a 404, exactly like a bid that does not exist). Errors have one shape,
-/// `{"error": {"code", "message", "field"}}`; a 5xx means our fault and carries only the request id.
+/// rows (another user's bid or order is a 404, exactly like one that does not exist). Vendor routes need the
+/// `vendor` group in `cognito:groups`. Errors have one shape, `{"error": {"code", "message", "field"}}`; a
+/// 5xx means our fault and carries only the request id.
 package struct APIHandler: FunctionHandler {
     package typealias Event = APIGatewayRequest
     package typealias Output = APIGatewayResponse
@@ -22,6 +27,13 @@ package struct APIHandler: FunctionHandler {
     package let ebay: Ebay
     package let configuration: SniperConfiguration
     package let metrics: Metrics
+    /// order-validation's own code, run in this function for `POST /orders` (docs/storefront.md says why);
+    /// its stores serve the other storefront routes.
+    package let checkout: OrderValidationHandler
+    package let marketplace: MarketplaceConfiguration
+    package var products: ProductStore { self.checkout.products }
+    package var cart: CartStore { self.checkout.cart }
+    package var orders: OrderStore { self.checkout.orders }
 
     /// Bodies above this are refused with 413 before they are parsed.
     static let maxBodyBytes = 64 * 1024
@@ -29,7 +41,8 @@ package struct APIHandler: FunctionHandler {
     package init(
         environment: [String: String],
         aws: AWSClients,
-        metrics: Metrics = Metrics(function: "api")
+        metrics: Metrics = Metrics(function: "api"),
+        orderMetrics: Metrics = Metrics(function: "order-validation")
     ) throws {
         let configuration = try SniperConfiguration(environment: environment)
         let scheduling = try SchedulingConfiguration(environment: environment)
@@ -42,6 +55,9 @@ package struct APIHandler: FunctionHandler {
         self.ebay = Ebay(configuration: configuration.ebay, aws: aws)
         self.configuration = configuration
         self.metrics = metrics
+        // Orders are counted as order-validation's however they arrive, so one metric says how checkout goes.
+        self.checkout = try OrderValidationHandler(environment: environment, aws: aws, metrics: orderMetrics)
+        self.marketplace = try MarketplaceConfiguration(environment: environment)
     }
 
     /// One request: route, authorise, run, and turn every failure into the error shape.
@@ -67,10 +83,14 @@ package struct APIHandler: FunctionHandler {
         logger: Logger
     ) async throws(APIError) -> APIGatewayResponse {
         let match = try APIRoute.match(method: request.requestContext.http.method, path: request.rawPath)
-        // The route table says which routes need a caller; `/health` alone does not.
+        // The route table says which routes need a caller, and which a vendor.
         let userId = request.claims?["sub"] ?? ""
-        if match.signedIn, userId.isEmpty {
+        if match.access != .everyone, userId.isEmpty {
             throw APIError(401, "unauthorized", "sign in: the request carries no user")
+        }
+        let groups = Self.groups(request.claims?["cognito:groups"])
+        if match.access == .vendor, !groups.contains("vendor") {
+            throw APIError(403, "forbidden", "this route is for vendors (the vendor group)")
         }
         let body = request.bodyBytes
         if let bytes = body, bytes.count > Self.maxBodyBytes {
@@ -78,7 +98,9 @@ package struct APIHandler: FunctionHandler {
         }
         let call = Call(
             userId: userId,
+            groups: groups,
             claims: request.claims ?? [:],
+            headers: request.headers ?? [:],
             parameters: match.parameters,
             query: request.queryStringParameters ?? [:],
             body: body.map { String(decoding: $0, as: UTF8.self) },
@@ -97,6 +119,18 @@ package struct APIHandler: FunctionHandler {
             case .changeBid: return try await self.changeBid(call)
             case .cancelBid: return try await self.cancelBid(call)
             case .history: return try await self.history(call)
+            case .listProducts: return try await self.listProducts(call)
+            case .getProduct: return try await self.getProduct(call)
+            case .createProduct: return try await self.createProduct(call)
+            case .changeProduct: return try await self.changeProduct(call)
+            case .vendorProducts: return try await self.vendorProducts(call)
+            case .getCart: return try await self.getCart(call)
+            case .putCartItem: return try await self.putCartItem(call)
+            case .deleteCartItem: return try await self.deleteCartItem(call)
+            case .createOrder: return try await self.createOrder(call)
+            case .listOrders: return try await self.listOrders(call)
+            case .getOrder: return try await self.getOrder(call)
+            case .vendorOrders: return try await self.vendorOrders(call)
             }
         } catch let error as APIError {
             throw error
@@ -112,7 +146,11 @@ package struct APIHandler: FunctionHandler {
     /// What a route needs from the request.
     struct Call {
         var userId: String
+        /// The caller's Cognito groups (`customer`, `vendor`, `admin`).
+        var groups: Set<String>
         var claims: [String: String]
+        /// Lower-cased names, as API Gateway passes them.
+        var headers: [String: String]
         var parameters: [String: String]
         var query: [String: String]
         var body: String?
@@ -127,6 +165,14 @@ package struct APIHandler: FunctionHandler {
                 throw .invalid(error)
             }
         }
+    }
+
+    /// The groups of a `cognito:groups` claim: API Gateway passes the list as `[admin vendor]`; a single
+    /// group may arrive bare.
+    static func groups(_ claim: String?) -> Set<String> {
+        guard let claim else { return [] }
+        let list = claim.hasPrefix("[") && claim.hasSuffix("]") ? claim.dropFirst().dropLast() : Substring(claim)
+        return Set(list.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
     }
 
     /// A 500 or 503 that names the request id and nothing of our internals; the cause goes to the log.

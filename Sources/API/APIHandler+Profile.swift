@@ -4,6 +4,7 @@ import FoundationEssentials
 import GavelCore
 import LambdaRuntime
 import Logging
+import Sniper
 
 /// `GET /me`, `PUT /me`, `POST /me/ebay`, `DELETE /me/ebay`.
 extension APIHandler {

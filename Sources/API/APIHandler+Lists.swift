@@ -1,17 +1,18 @@
 import APIGatewayEvents
 import GavelCore
+import Sniper
 
 /// `GET /bids` and `GET /history`: the caller's rows, newest first, `limit` (1 to 100, default 20) at a time.
 ///
 /// The cursor is the sort key of the last row returned (a bid id, or a history timestamp), never a whole
 /// DynamoDB key: the partition is always the caller (`BidStore`), so a cursor cannot reach another user's rows.
 extension APIHandler {
-    private struct Listing<Row: Encodable>: Encodable {
+    struct Listing<Row: Encodable>: Encodable {
         var items: [Row]
         var nextCursor: String?
     }
 
-    private static func limit(_ query: [String: String]) throws(APIError) -> Int {
+    static func limit(_ query: [String: String]) throws(APIError) -> Int {
         guard let text = query["limit"] else { return 20 }
         guard let limit = Int(text), (1...100).contains(limit) else { throw .invalid("limit", "must be from 1 to 100") }
         return limit

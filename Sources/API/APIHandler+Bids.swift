@@ -4,6 +4,7 @@ import FoundationEssentials
 import GavelCore
 import LambdaRuntime
 import Logging
+import Sniper
 
 /// `POST /bids`, `GET /bids/{bidId}`, `PATCH /bids/{bidId}`, `DELETE /bids/{bidId}`.
 ///

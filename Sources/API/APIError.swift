@@ -1,6 +1,7 @@
 import APIGatewayEvents
 import FoundationEssentials
 package import GavelCore
+import Sniper
 
 extension APIGatewayResponse {
     /// `value` as JSON with `status`.
@@ -24,6 +25,30 @@ package struct APIError: Error, Sendable, Equatable {
     /// The request field at fault (`maxBid.amount`), or nil.
     package var field: String?
     package var headers: [String: String] = [:]
+    /// Per-line reasons of a refused order (`error.lines`), when there are several.
+    package var lines: [Line] = []
+
+    /// One line's reason: the product, a code and a message.
+    package struct Line: Encodable, Sendable, Equatable {
+        package var productId: String?
+        package var code: String
+        package var message: String
+
+        package init(productId: String?, code: String, message: String) {
+            self.productId = productId
+            self.code = code
+            self.message = message
+        }
+
+        private enum CodingKeys: String, CodingKey { case productId, code, message }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.productId, forKey: .productId)
+            try container.encode(self.code, forKey: .code)
+            try container.encode(self.message, forKey: .message)
+        }
+    }
 
     package init(_ status: Int, _ code: String, _ message: String, field: String? = nil) {
         self.status = status
@@ -47,15 +72,17 @@ package struct APIError: Error, Sendable, Equatable {
             var code: String
             var message: String
             var field: String?
+            var lines: [Line]
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(self.code, forKey: .code)
                 try container.encode(self.message, forKey: .message)
                 try container.encode(self.field, forKey: .field)  // null rather than absent: one shape
+                if !self.lines.isEmpty { try container.encode(self.lines, forKey: .lines) }
             }
 
-            enum CodingKeys: String, CodingKey { case code, message, field }
+            enum CodingKeys: String, CodingKey { case code, message, field, lines }
         }
         var error: Detail
     }
@@ -63,7 +90,7 @@ package struct APIError: Error, Sendable, Equatable {
     var response: APIGatewayResponse {
         .json(
             self.status,
-            Body(error: .init(code: self.code, message: self.message, field: self.field)),
+            Body(error: .init(code: self.code, message: self.message, field: self.field, lines: self.lines)),
             headers: self.headers
         )
     }

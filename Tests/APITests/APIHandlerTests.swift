@@ -1,3 +1,4 @@
+import API
 import AWS
 import FoundationEssentials
 import GavelCore
