@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "SQSEvents", path: "Sources/LambdaEvents/SQSEvents", swiftSettings: swiftSettings),
         .target(name: "S3Events", path: "Sources/LambdaEvents/S3Events", swiftSettings: swiftSettings),
         .target(name: "SchedulerEvents", path: "Sources/LambdaEvents/SchedulerEvents", swiftSettings: swiftSettings),
+        .target(name: "CognitoEvents", path: "Sources/LambdaEvents/CognitoEvents", swiftSettings: swiftSettings),
         .target(
             name: "RuntimeProbe",
             dependencies: ["LambdaRuntime", .product(name: "Logging", package: "swift-log")],
@@ -110,7 +111,8 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "Sniper", "Storefront", "APIGatewayEvents", "LambdaRuntime",
+                "AWS", "Catalog", "GavelCore", "Sniper", "Storefront", "APIGatewayEvents", "CognitoEvents",
+                "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -153,7 +155,7 @@ let package = Package(
             name: "GavelDev",
             dependencies: [
                 "AWS", "Catalog", "CJWTSignature", "GavelCore", "GavelLocal", "APIGatewayEvents", "SQSEvents",
-                "SchedulerEvents", "LambdaRuntime", "Sniper",
+                "SchedulerEvents", "CognitoEvents", "LambdaRuntime", "Sniper",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -240,7 +242,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Sniper", "Storefront", "Catalog", "GavelCore", "AWS", "GavelFixtures", "GavelTesting",
-                "APIGatewayEvents", "LambdaRuntime",
+                "APIGatewayEvents", "CognitoEvents", "LambdaRuntime",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

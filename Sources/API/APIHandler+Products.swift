@@ -138,3 +138,52 @@ extension Product {
             && self.price == other.price && self.currency == other.currency
     }
 }
+
+/// `POST /products/{productId}/images`: a presigned POST for one image of the vendor's own product.
+extension APIHandler {
+    struct ImageUpload: Encodable {
+        /// The form's action.
+        var url: String
+        /// The fields to send, in any order, before the `file` field.
+        var fields: [String: String]
+        var key: String
+        var expiresAt: String
+        var maxBytes: Int
+    }
+
+    func createImageUpload(_ call: Call) async throws -> APIGatewayResponse {
+        let productId = try Self.productId(call.parameters["productId"])
+        let input = try call.decode(APIRequests.ImageUpload.self, fields: APIRequests.ImageUpload.fields)
+        let fileExtension: String
+        switch input.contentType {
+        case "image/jpeg": fileExtension = "jpg"
+        case "image/png": fileExtension = "png"
+        default: throw APIError.invalid("contentType", "must be image/jpeg or image/png")
+        }
+        guard let bucket = self.marketplace.imagesBucket else {
+            throw APIError(503, "service_unavailable", "image uploads are not configured (IMAGES_BUCKET)")
+        }
+        guard let product = try await self.products.product(productId), product.vendorId == call.userId else {
+            throw APIError(404, "not_found", "no such product")
+        }
+        // A new key per upload: image-processing names thumbnails after it, so a CDN never serves a stale one.
+        let key = "uploads/\(product.productId)/\(TimeOrderedId.make(nowMs: WallClock.nowMs())).\(fileExtension)"
+        let post = try await self.s3.presignedPost(
+            bucket: bucket,
+            key: key,
+            contentType: input.contentType,
+            maxBytes: self.marketplace.maxUploadBytes,
+            expiresIn: MarketplaceConfiguration.uploadExpiry
+        )
+        return .json(
+            201,
+            ImageUpload(
+                url: post.url,
+                fields: post.fields,
+                key: key,
+                expiresAt: post.expiresAt,
+                maxBytes: self.marketplace.maxUploadBytes
+            )
+        )
+    }
+}

@@ -37,7 +37,7 @@ extension APIHandler {
         }
         return ProfileView(
             userId: call.userId,
-            email: call.claims["email"] ?? row?.email,
+            email: call.verifiedEmail ?? row?.email,
             name: row?.name ?? call.claims["name"],
             timeZone: row?.timeZone ?? "UTC",
             notifications: notifications,
@@ -58,8 +58,8 @@ extension APIHandler {
     }
 
     /// Replaces the editable fields (name, time zone, preferences); a field left out goes back to its default.
-    /// The email always comes from the token's claims, so the address the notifications go to is one
-    /// Cognito verified.
+    /// The email always comes from the token's claims, and only when `email_verified` is true, so the
+    /// address the notifications go to is one Cognito verified.
     func putProfile(_ call: Call) async throws -> APIGatewayResponse {
         let input = try call.decode(APIRequests.PutProfile.self, fields: APIRequests.PutProfile.fields)
         if let name = input.name, name.isEmpty || name.count > 100 {
@@ -76,7 +76,7 @@ extension APIHandler {
             name: input.name,
             timeZone: timeZone,
             notifications: input.notifications,
-            email: call.claims["email"]
+            email: call.verifiedEmail
         )
         return .json(200, self.view(row, call: call))
     }
@@ -102,7 +102,7 @@ extension APIHandler {
             sealedRefreshToken: try await self.vault.seal(grant.refreshToken, for: call.userId),
             linkedAt: WallClock.nowMs(),
             expiresAt: grant.refreshTokenExpiresAt,
-            email: call.claims["email"]
+            email: call.verifiedEmail
         )
         call.logger.info("eBay account linked")
         return .json(200, self.view(row, call: call))

@@ -31,6 +31,7 @@ package struct APIHandler: FunctionHandler {
     /// its stores serve the other storefront routes.
     package let checkout: OrderValidationHandler
     package let marketplace: MarketplaceConfiguration
+    package let s3: S3
     package var products: ProductStore { self.checkout.products }
     package var cart: CartStore { self.checkout.cart }
     package var orders: OrderStore { self.checkout.orders }
@@ -58,6 +59,7 @@ package struct APIHandler: FunctionHandler {
         // Orders are counted as order-validation's however they arrive, so one metric says how checkout goes.
         self.checkout = try OrderValidationHandler(environment: environment, aws: aws, metrics: orderMetrics)
         self.marketplace = try MarketplaceConfiguration(environment: environment)
+        self.s3 = S3(client: aws.client(.s3))
     }
 
     /// One request: route, authorise, run, and turn every failure into the error shape.
@@ -124,6 +126,7 @@ package struct APIHandler: FunctionHandler {
             case .createProduct: return try await self.createProduct(call)
             case .changeProduct: return try await self.changeProduct(call)
             case .vendorProducts: return try await self.vendorProducts(call)
+            case .createImageUpload: return try await self.createImageUpload(call)
             case .getCart: return try await self.getCart(call)
             case .putCartItem: return try await self.putCartItem(call)
             case .deleteCartItem: return try await self.deleteCartItem(call)
@@ -155,6 +158,12 @@ package struct APIHandler: FunctionHandler {
         var query: [String: String]
         var body: String?
         var logger: Logger
+
+        /// The token's address when Cognito verified it (`email_verified`); an unverified one is never stored
+        /// or shown (the pool also keeps the old address until a change is confirmed).
+        var verifiedEmail: String? {
+            self.claims["email_verified"] == "true" ? self.claims["email"] : nil
+        }
 
         /// The body decoded as `T`, which knows `fields`.
         func decode<T: Decodable>(_ type: T.Type, fields: Set<String>) throws(APIError) -> T {

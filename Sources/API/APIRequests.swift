@@ -233,6 +233,12 @@ enum APIRequests {
         }
     }
 
+    /// `POST /products/{productId}/images`.
+    struct ImageUpload: Decodable {
+        var contentType: String
+        static let fields: Set<String> = ["contentType"]
+    }
+
     /// `PUT /cart/items/{productId}`.
     struct CartItem: Decodable {
         var quantity: Int64

@@ -6,7 +6,7 @@ import Sniper
 package enum APIRoute: String, Sendable, CaseIterable {
     case health, getProfile, putProfile, linkEbay, unlinkEbay
     case createBid, listBids, getBid, changeBid, cancelBid, history
-    case listProducts, getProduct, createProduct, changeProduct, vendorProducts
+    case listProducts, getProduct, createProduct, changeProduct, vendorProducts, createImageUpload
     case getCart, putCartItem, deleteCartItem
     case createOrder, listOrders, getOrder, vendorOrders
 
@@ -37,6 +37,7 @@ package enum APIRoute: String, Sendable, CaseIterable {
         ("GET", "/products/{productId}", .getProduct, .everyone),
         ("POST", "/products", .createProduct, .vendor),
         ("PATCH", "/products/{productId}", .changeProduct, .vendor),
+        ("POST", "/products/{productId}/images", .createImageUpload, .vendor),
         ("GET", "/vendor/products", .vendorProducts, .vendor),
         ("GET", "/cart", .getCart, .signedIn),
         ("PUT", "/cart/items/{productId}", .putCartItem, .signedIn),

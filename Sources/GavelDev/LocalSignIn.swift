@@ -1,18 +1,49 @@
-import AWS
-import FoundationEssentials
+package import AWS
+import CognitoEvents
+package import FoundationEssentials
 import GavelLocal
 
 /// Signs a user in to the local user pool (creating the user when new), as the web front end would through
 /// Cognito: the ID token it returns is what the local API gateway's JWT authorizer accepts.
+///
+/// moto runs no triggers, so a new user's confirmation calls the template's post-confirmation function
+/// through `confirm` (the running backend's invoke, or its console), as Cognito would: the user then has a
+/// Users row from sign-up on, locally too.
 package struct LocalSignIn: Sendable {
+    /// Invokes `function` with `event` and waits for it.
+    package typealias Invoke = @Sendable (_ function: String, _ event: Data) async throws -> Void
+
     package let stack: LocalStack
     private let aws: AWSClients
     private let cognito: AWSClient
+    private let confirm: Invoke?
 
-    package init(stack: LocalStack) throws {
+    package init(stack: LocalStack, confirm: Invoke? = nil) throws {
         self.stack = stack
         self.aws = try AWSClients.local(endpoint: stack.endpoint)
         self.cognito = self.aws.client(.cognitoIdentityProvider)
+        self.confirm = confirm
+    }
+
+    /// `confirm` through a running `gavel-local dev`'s console (`POST /functions/<name>/invoke`).
+    package static func console(url: String, token: String, transport: any HTTPTransport) -> Invoke {
+        { function, event in
+            let response = try await transport.send(
+                TransportRequest(
+                    method: "POST",
+                    url: url + "/functions/\(function)/invoke",
+                    headers: [("content-type", "application/json"), (Console.tokenHeader, token)],
+                    body: Array(event),
+                    timeout: .seconds(30)
+                )
+            )
+            guard response.status == 200 else {
+                throw LocalError.dev(
+                    "the post-confirmation trigger (\(function)) answered \(response.status): "
+                        + String(decoding: response.body, as: UTF8.self)
+                )
+            }
+        }
     }
 
     /// The local password every user gets (the pool's policy: 12+ characters, all four classes).
@@ -55,7 +86,7 @@ package struct LocalSignIn: Sendable {
     package func idToken(user: String, groups: [String] = []) async throws -> String {
         let email = Self.email(for: user)
         let pool = self.stack.userPool
-        try await self.createIfNew(email: email)
+        if try await self.createIfNew(email: email) { try await self.confirmSignUp(email: email) }
         struct AddToGroup: Encodable {
             var UserPoolId: String
             var Username: String
@@ -88,7 +119,7 @@ package struct LocalSignIn: Sendable {
     /// The `sub` of `user`, created in the pool first when it is not there, with the local password.
     package func userId(user: String) async throws -> String {
         let email = Self.email(for: user)
-        try await self.createIfNew(email: email)
+        if try await self.createIfNew(email: email) { try await self.confirmSignUp(email: email) }
         let _: AWSJSON.NoOutput = try await self.cognito.json(
             "AdminSetUserPassword",
             SetPassword(UserPoolId: self.stack.userPool.id, Username: email, Password: self.password)
@@ -111,16 +142,47 @@ package struct LocalSignIn: Sendable {
     /// A client of `service` on the stack's endpoint.
     func client(_ service: Service) -> AWSClient { self.aws.client(service) }
 
-    /// A helper of its own: a typed catch followed by more work in one async function crashes Swift 6.3.1.
-    private func createIfNew(email: String) async throws(AWSError) {
+    /// Calls the post-confirmation function, when there is one and a way to invoke it, with the event
+    /// Cognito would send for this user.
+    private func confirmSignUp(email: String) async throws {
+        guard let confirm = self.confirm, let function = self.stack.postConfirmationFunction else { return }
+        struct GetUser: Encodable {
+            var UserPoolId: String
+            var Username: String
+        }
+        struct User: Decodable {
+            var Username: String
+            var UserAttributes: [Attribute]
+        }
+        let user: User = try await self.cognito.json(
+            "AdminGetUser",
+            GetUser(UserPoolId: self.stack.userPool.id, Username: email)
+        )
+        var attributes = Dictionary(user.UserAttributes.map { ($0.Name, $0.Value) }) { $1 }
+        attributes["cognito:user_status"] = "CONFIRMED"
+        let event = CognitoTriggerEvent(
+            region: self.stack.region,
+            userPoolId: self.stack.userPool.id,
+            userName: user.Username,
+            callerContext: .init(awsSdkVersion: "gavel-local", clientId: self.stack.userPool.clientId),
+            triggerSource: CognitoTriggerEvent.confirmSignUp,
+            request: .init(userAttributes: attributes)
+        )
+        try await confirm(function, try JSONEncoder().encode(event))
+    }
+
+    /// True when the user was created now, false when it existed.
+    /// (A helper of its own: a typed catch followed by more work in one async function crashes Swift 6.3.1.)
+    private func createIfNew(email: String) async throws(AWSError) -> Bool {
         do throws(AWSError) {
             let attributes = [Attribute(Name: "email", Value: email), Attribute(Name: "email_verified", Value: "true")]
             let _: AWSJSON.NoOutput = try await self.cognito.json(
                 "AdminCreateUser",
                 CreateUser(UserPoolId: self.stack.userPool.id, Username: email, UserAttributes: attributes)
             )
+            return true
         } catch  where error.context.code == "UsernameExistsException" {
-            return  // known already
+            return false  // known already
         }
     }
 }

@@ -12,7 +12,7 @@ package struct LocalStack: Codable, Sendable {
 
     /// An `Events` entry of a function, as gavel-local delivers it.
     package struct EventSource: Codable, Sendable {
-        /// `sqs`, `s3` (through the internal queue the bucket notifies), `schedule` or `http`.
+        /// `sqs`, `s3` (through the internal queue the bucket notifies), `schedule`, `http` or `cognito`.
         package var type: String
         package var name: String
         package var queueUrl: String?
@@ -25,6 +25,8 @@ package struct LocalStack: Codable, Sendable {
         package var path: String?
         package var method: String?
         package var authorized: Bool?
+        /// A `cognito` source's trigger (`PostConfirmation`).
+        package var trigger: String?
 
         init(type: String, name: String) {
             self.type = type
@@ -69,6 +71,13 @@ package struct LocalStack: Codable, Sendable {
     /// Dead-letter queue name → URL.
     package var deadLetterQueues: [String: String]
     package var demo: Demo?
+
+    /// The function Cognito calls after a user confirms their sign-up, if the template has one.
+    package var postConfirmationFunction: String? {
+        self.functions.sorted { $0.key < $1.key }.first { _, function in
+            function.events.contains { $0.type == "cognito" && $0.trigger == "PostConfirmation" }
+        }?.key
+    }
 }
 
 extension LocalStack {

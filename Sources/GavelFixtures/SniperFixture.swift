@@ -45,8 +45,16 @@ package struct SniperFixture: Sendable {
             "KMS_KEY_ID": try await moto.createKey(), "EBAY_SECRET_ID": secret, "EBAY_API_URL": ebayURL,
             "APP_URL": "https://gavel.example",
         ]) { $1 }
+        // The api serves the storefront too; its tables are not on this moto, and no sniper test reaches them.
+        environment.merge(Self.storefrontPlaceholders) { old, _ in old }
         return SniperFixture(moto: moto, environment: environment, ebay: ebay)
     }
+
+    /// Names for the api's storefront settings, so the api starts with the sniper's fixture alone.
+    package static let storefrontPlaceholders = [
+        "PRODUCTS_TABLE": "Products", "ORDERS_TABLE": "Orders", "VENDOR_ORDERS_TABLE": "VendorOrders",
+        "CART_TABLE": "Cart",
+    ]
 
     package func dynamo() throws -> DynamoDB { DynamoDB(client: try self.moto.client(.dynamoDB)) }
 

@@ -1,3 +1,4 @@
+import AWS
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
@@ -67,8 +68,13 @@ extension GavelLocalCommand {
                 )
             else { throw ValidationError("cannot write the console token to \(tokenPath)") }
             let backend = LocalBackend(stack: stack, options: options)
+            let consoleURLPath = String(tokenPath.dropLast("console-token".count)) + "console-url"
             let work = Task {
-                try await backend.run { endpoints in FileHandleWriter.standardOutput(Self.status(stack, endpoints)) }
+                try await backend.run { endpoints in
+                    // `gavel-local token` confirms new users' sign-ups through the console, as Cognito would.
+                    _ = FileManager.default.createFile(atPath: consoleURLPath, contents: Data(endpoints.console.utf8))
+                    FileHandleWriter.standardOutput(Self.status(stack, endpoints))
+                }
             }
             // Ctrl-C (or SIGTERM) ends the run: every bootstrap gets SIGTERM, the servers close.
             let signals = [SIGINT, SIGTERM].map { number in
@@ -155,7 +161,19 @@ extension GavelLocalCommand {
         func run() async throws {
             let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
             let path = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
-            let token = try await LocalSignIn(stack: try LocalStack(path: path)).idToken(
+            // A running `gavel-local dev` left its console's address and token next to the stack file.
+            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+            var confirm: LocalSignIn.Invoke?
+            if let url = try? String(contentsOfFile: directory + "/console-url", encoding: .utf8),
+                let token = try? String(contentsOfFile: directory + "/console-token", encoding: .utf8)
+            {
+                confirm = LocalSignIn.console(
+                    url: url,
+                    token: token,
+                    transport: CurlTransport(configuration: .init(caFile: nil))
+                )
+            }
+            let token = try await LocalSignIn(stack: try LocalStack(path: path), confirm: confirm).idToken(
                 user: self.user,
                 groups: self.groups
             )

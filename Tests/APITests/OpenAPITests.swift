@@ -3,6 +3,7 @@ import APIGatewayEvents
 import AWS
 import FoundationEssentials
 import GavelCore
+import GavelFixtures
 import GavelTesting
 import LambdaRuntime
 import Sniper
@@ -65,7 +66,7 @@ import Yams
             "USERS_TABLE": "Users", "BIDS_TABLE": "Bids", "BID_HISTORY_TABLE": "BidHistory",
             "NOTIFICATION_QUEUE_URL": "http://127.0.0.1:1/q.fifo", "SCHEDULE_GROUP": "g", "BID_EXECUTOR_ARN": "arn",
             "SCHEDULER_ROLE_ARN": "arn", "KMS_KEY_ID": "k", "EBAY_SECRET_ID": "s",
-        ].merging(SniperAPI.storefrontNames) { $1 }
+        ].merging(SniperFixture.storefrontPlaceholders) { $1 }
         let handler = try APIHandler(environment: environment, aws: AWSClients(environment: environment))
         let context = TestContext.make(function: "api")
         for route in try Self.documented() where route.signedIn || route.path == "/health" {

@@ -315,4 +315,40 @@ import Testing
         let cart = try await api.call("PUT", "/cart/items/p-absurd", body: #"{"quantity":3}"#)
         #expect(try cart.status == 200 && (cart.decode(StorefrontAPI.CartBody.self)).subtotal == nil)
     }
+
+    @Test func aVendorGetsAPresignedPostForTheirOwnProductOnly() async throws {
+        let api = try await StorefrontAPI.make()
+        let lens = try await api.createProduct("Lens")
+        let path = "/products/\(lens.productId)/images"
+        let jpeg = #"{"contentType":"image/jpeg"}"#
+        #expect(try await api.call("POST", path, body: jpeg).status == 403)
+        #expect(try await api.call("POST", path, body: jpeg, user: "v-other", groups: ["vendor"]).status == 404)
+        let gif = try await api.call(
+            "POST",
+            path,
+            body: #"{"contentType":"image/gif"}"#,
+            user: "v-kit",
+            groups: ["vendor"]
+        )
+        #expect(gif.status == 400 && gif.error?.field == "contentType")
+
+        let answer = try await api.call("POST", path, body: jpeg, user: "v-kit", groups: ["vendor"])
+        #expect(answer.status == 201, "\(answer.body)")
+        struct Upload: Decodable {
+            var url: String
+            var fields: [String: String]
+            var key: String
+            var maxBytes: Int
+        }
+        let upload = try answer.decode(Upload.self)
+        #expect(upload.key.hasPrefix("uploads/\(lens.productId)/") && upload.key.hasSuffix(".jpg"))
+        #expect(upload.url.hasSuffix("/\(api.fixture.bucket)/") && upload.maxBytes == 25 * 1024 * 1024)
+        #expect(upload.fields["key"] == upload.key && upload.fields["Content-Type"] == "image/jpeg")
+        let encoded = try #require(upload.fields["policy"])
+        let policy = String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
+        #expect(
+            policy.contains(#"["content-length-range",1,26214400]"#) && policy.contains(#"{"key":"\#(upload.key)"}"#)
+        )
+        #expect(upload.fields["x-amz-signature"]?.count == 64)
+    }
 }

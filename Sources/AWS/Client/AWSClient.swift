@@ -171,6 +171,20 @@ package struct AWSClient: Sendable {
         return self.baseURL(of: request) + request.path + Self.queryString(signed.request.query)
     }
 
+    /// Signs the S3 POST policy `makePolicy` writes (base64 JSON) from the credential, date and session token it
+    /// must name, with the credentials of now.
+    package func signPostPolicy(
+        _ makePolicy: (_ credential: String, _ date: AmzDate, _ sessionToken: String?, _ unixTime: Int64) -> String
+    ) async throws(AWSError) -> (policy: String, signature: String, credential: String, date: AmzDate, token: String?) {
+        let credentials = try await self.credentials.credentials()
+        let unixTime = self.environment.unixTime()
+        let date = AmzDate(unixTime: unixTime)
+        let credential = self.signer.credential(credentials, date: date)
+        let policy = makePolicy(credential, date, credentials.sessionToken, unixTime)
+        let signed = self.signer.signPolicy(policy, credentials: credentials, date: date)
+        return (policy, signed.signature, credential, date, credentials.sessionToken)
+    }
+
     /// The request as the signer sees it, with the `Host` it goes to and the invocation's trace header.
     private func unsigned(_ request: ServiceRequest, payloadHash: String) -> SigningRequest {
         var headers = [SigningRequest.Header("Host", request.host ?? self.endpoint.host)] + request.headers

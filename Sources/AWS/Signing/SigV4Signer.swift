@@ -119,6 +119,25 @@ package struct SigV4Signer: Sendable {
         return signed
     }
 
+    /// Signs an S3 POST policy (a browser-based upload): the string to sign is the base64 policy itself.
+    /// - Returns: the `x-amz-credential` the policy must name and the `x-amz-signature` of the form.
+    package func signPolicy(
+        _ base64Policy: String,
+        credentials: Credentials,
+        date: AmzDate
+    ) -> (credential: String, signature: String) {
+        let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
+        return (
+            "\(credentials.accessKeyId)/\(self.scope(date))",
+            Digest.hex(key.authenticate(Array(base64Policy.utf8)))
+        )
+    }
+
+    /// The `x-amz-credential` of credentials at `date`: the access key and the scope.
+    package func credential(_ credentials: Credentials, date: AmzDate) -> String {
+        "\(credentials.accessKeyId)/\(self.scope(date))"
+    }
+
     /// The canonical request: method, URI, query, headers, signed header names and payload hash.
     package func canonicalRequest(_ request: SigningRequest) -> String {
         String(decoding: self.canonical(request).bytes, as: UTF8.self)

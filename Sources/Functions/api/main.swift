@@ -4,9 +4,10 @@ import FoundationEssentials
 import GavelCore
 import LambdaRuntime
 
-// The sniper's HTTP API (API Gateway HTTP API, payload 2.0, Cognito JWT authorizer): see APIHandler.
+// The marketplace's HTTP API (API Gateway HTTP API, payload 2.0, Cognito JWT authorizer) and the user pool's
+// post-confirmation trigger: see APIFunction.
 let environment = ProcessInfo.processInfo.environment
 LambdaLogHandler.bootstrap(environment: environment)
 Lambda.run(environment: environment) {
-    try APIHandler(environment: environment, aws: AWSClients(environment: environment))
+    APIFunction(try APIHandler(environment: environment, aws: AWSClients(environment: environment)))
 }

@@ -84,6 +84,10 @@ extension LocalProvisioner {
                     source.type = "schedule"
                     source.expression = p["ScheduleExpression"]?.text
                     source.input = p["Input"]?.text
+                case "Cognito":
+                    // Cognito calls it while confirming a sign-up; LocalSignIn does the same locally.
+                    source.type = "cognito"
+                    source.trigger = p["Trigger"]?.text
                 case "HttpApi":
                     source.type = "http"
                     source.path = p["Path"]?.text

@@ -55,6 +55,18 @@ extension UserStore {
         return try await self.update(userId, update: update, names: [:], values: values)
     }
 
+    /// Records a user who just confirmed their sign-up (Cognito's post-confirmation trigger): creates the row
+    /// with the verified address, or sets the address on a row that exists. Repeating it changes nothing.
+    package func recordSignUp(_ userId: String, email: String?, at nowMs: Int64) async throws -> UserProfile? {
+        var update = "SET signedUpAt = if_not_exists(signedUpAt, :now)"
+        var values: [String: AttributeValue] = [":now": .n(String(nowMs))]
+        if let email {
+            update += ", email = :email"
+            values[":email"] = .s(email)
+        }
+        return try await self.update(userId, update: update, names: [:], values: values)
+    }
+
     /// Forgets the eBay link. Only an existing row is touched (unlinking never creates an empty profile), so
     /// repeating it is harmless.
     package func unlinkEbay(_ userId: String) async throws(AWSError) {

@@ -1,4 +1,5 @@
 import AWS
+import Foundation
 import GavelDev
 import GavelFixtures
 import GavelTesting
@@ -119,5 +120,89 @@ import Testing
         let fetched = try await Moto.transport.send(TransportRequest(method: "GET", url: get))
         #expect(fetched.status == 200)
         #expect(fetched.body == Array("png".utf8))
+    }
+
+    /// AWS's own example of a browser-based upload signed with SigV4 (Amazon S3 API Reference, "Example:
+    /// Browser-based upload using HTTP POST (using AWS Signature Version 4)"): its policy, credentials and
+    /// date give its signature.
+    @Test func aPostPolicyIsSignedAsAWSsExampleIs() {
+        let policy =
+            "eyAiZXhwaXJhdGlvbiI6ICIyMDE1LTEyLTMwVDEyOjAwOjAwLjAwMFoiLA0KICAiY29uZGl0aW9ucyI6IFsNCiAgICB7ImJ1Y2tldCI6"
+            + "ICJzaWd2NGV4YW1wbGVidWNrZXQifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRrZXkiLCAidXNlci91c2VyMS8iXSwNCiAgICB7ImFj"
+            + "bCI6ICJwdWJsaWMtcmVhZCJ9LA0KICAgIHsic3VjY2Vzc19hY3Rpb25fcmVkaXJlY3QiOiAiaHR0cDovL3NpZ3Y0ZXhhbXBsZWJ1Y2tl"
+            + "dC5zMy5hbWF6b25hd3MuY29tL3N1Y2Nlc3NmdWxfdXBsb2FkLmh0bWwifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRDb250ZW50LVR5"
+            + "cGUiLCAiaW1hZ2UvIl0sDQogICAgeyJ4LWFtei1tZXRhLXV1aWQiOiAiMTQzNjUxMjM2NTEyNzQifSwNCiAgICB7IngtYW16LXNlcnZl"
+            + "ci1zaWRlLWVuY3J5cHRpb24iOiAiQUVTMjU2In0sDQogICAgWyJzdGFydHMtd2l0aCIsICIkeC1hbXotbWV0YS10YWciLCAiIl0sDQoN"
+            + "CiAgICB7IngtYW16LWNyZWRlbnRpYWwiOiAiQUtJQUlPU0ZPRE5ON0VYQU1QTEUvMjAxNTEyMjkvdXMtZWFzdC0xL3MzL2F3czRfcmVx"
+            + "dWVzdCJ9LA0KICAgIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1TSEEyNTYifSwNCiAgICB7IngtYW16LWRhdGUiOiAiMjAx"
+            + "NTEyMjlUMDAwMDAwWiIgfQ0KICBdDQp9"
+        let credentials = Credentials(
+            accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+            secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        )
+        let signed = SigV4Signer(region: "us-east-1", service: "s3").signPolicy(
+            policy,
+            credentials: credentials,
+            date: AmzDate(unixTime: 1_451_347_200)  // 2015-12-29T00:00:00Z
+        )
+        #expect(signed.signature == "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e")
+        #expect(signed.credential == "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request")
+    }
+
+    @Test func aPresignedPostUploadsExactlyItsKeyAndSaysSoInItsPolicy() async throws {
+        // moto with signature checks answers any POST form upload with a 500 (its checker reads no
+        // Authorization header and fails); AWS checks the policy's signature, pinned by the test above.
+        let moto = try await Moto.withoutSignatureChecks()
+        let bucket = moto.unique("post")
+        try await moto.createBucket(bucket)
+        let s3 = S3(client: try moto.client(.s3))
+        let key = "uploads/prd_1/0001.png"
+        let post = try await s3.presignedPost(
+            bucket: bucket,
+            key: key,
+            contentType: "image/png",
+            maxBytes: 1000,
+            expiresIn: .seconds(300)
+        )
+        let encoded = try #require(post.fields["policy"])
+        let policy = try #require(Data(base64Encoded: encoded))
+        let document = try #require(try JSONSerialization.jsonObject(with: policy) as? [String: Any])
+        let conditions = try #require(document["conditions"] as? [Any])
+        let equalities = conditions.compactMap { $0 as? [String: String] }.reduce(into: [:]) { $0.merge($1) { $1 } }
+        #expect(equalities["bucket"] == bucket && equalities["key"] == key && equalities["Content-Type"] == "image/png")
+        #expect(equalities["x-amz-credential"] == post.fields["x-amz-credential"])
+        let range = try #require(conditions.compactMap { $0 as? [Any] }.first)
+        #expect(range.first as? String == "content-length-range" && range.last as? Int == 1000)
+        #expect(post.expiresAt.hasSuffix(".000Z") && document["expiration"] as? String == post.expiresAt)
+
+        let form = MultipartForm(fields: post.fields, file: Array("png bytes".utf8), fileContentType: "image/png")
+        let uploaded = try await Moto.transport.send(
+            TransportRequest(
+                method: "POST",
+                url: post.url,
+                headers: [("Content-Type", form.contentType)],
+                body: form.body
+            )
+        )
+        #expect(
+            (200...299).contains(uploaded.status),
+            "\(uploaded.status) \(String(decoding: uploaded.body.prefix(3000), as: UTF8.self))"
+        )
+        let (body, info) = try await s3.getObject(bucket: bucket, key: key, maxBytes: 100)
+        #expect(body == Array("png bytes".utf8) && info.contentType == "image/png")
+    }
+
+    @Test func aPresignedPostForAKeyS3WouldNormaliseIsRefused() async throws {
+        let moto = try await Moto.shared()
+        let s3 = S3(client: try moto.client(.s3))
+        await #expect(throws: AWSError.self) {
+            _ = try await s3.presignedPost(
+                bucket: "b",
+                key: "uploads/../secrets",
+                contentType: "image/png",
+                maxBytes: 10,
+                expiresIn: .seconds(60)
+            )
+        }
     }
 }

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// The S3 object operations Gavel calls (REST-XML). Keys are encoded once and never normalised (curl sends
 /// the path as it is); a key with a `.` or `..` segment is refused before signing, because a proxy or client
 /// that normalises the path would reach another object than the one signed for. Buckets are
@@ -154,5 +156,89 @@ package struct S3: Sendable {
             try self.request("PutObject", "PUT", bucket: bucket, key: key, headers: headers),
             expiresIn: expiresIn
         )
+    }
+
+    /// A browser-based upload (POST with a SigV4-signed policy): the form's `url` and the `fields` to send
+    /// before the `file` field. The policy allows exactly this key and content type, 1 to `maxBytes` bytes,
+    /// until `expiresIn` from now, so the holder can upload one object and nothing else.
+    package struct PresignedPost: Sendable, Equatable, Encodable {
+        package var url: String
+        package var fields: [String: String]
+        /// ISO 8601, as the policy's `expiration`.
+        package var expiresAt: String
+    }
+
+    package func presignedPost(
+        bucket: String,
+        key: String,
+        contentType: String,
+        maxBytes: Int,
+        expiresIn: Duration
+    ) async throws(AWSError) -> PresignedPost {
+        _ = try self.request("PostObject", "POST", bucket: bucket, key: key)  // refuses a key S3 would not
+        // The form goes to the bucket (`…/bucket/` or `https://bucket.s3…/`): the key is a field.
+        let location = self.client.endpoint.s3Location(bucket: bucket, key: key)
+        let url = String(location.url.dropLast(URIEncoding.encode(key, keepingSlashes: true).count))
+        var expiry = ""
+        let signed = try await self.client.signPostPolicy { credential, date, token, unixTime in
+            expiry = Self.policyExpiration(unixTime: unixTime + expiresIn.components.seconds)
+            var conditions: [PolicyCondition] = [
+                .equals("bucket", bucket), .equals("key", key), .equals("Content-Type", contentType),
+                .lengthRange(1, maxBytes), .equals("x-amz-algorithm", SigV4Signer.algorithm),
+                .equals("x-amz-credential", credential), .equals("x-amz-date", date.dateTime),
+            ]
+            if let token { conditions.append(.equals("x-amz-security-token", token)) }
+            let policy = PolicyDocument(expiration: expiry, conditions: conditions)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            let json = (try? encoder.encode(policy)) ?? Data()
+            return json.base64EncodedString()
+        }
+        var fields = [
+            "key": key, "Content-Type": contentType, "x-amz-algorithm": SigV4Signer.algorithm,
+            "x-amz-credential": signed.credential, "x-amz-date": signed.date.dateTime, "policy": signed.policy,
+            "x-amz-signature": signed.signature,
+        ]
+        fields["x-amz-security-token"] = signed.token
+        return PresignedPost(url: url, fields: fields, expiresAt: expiry)
+    }
+
+    /// `2026-12-02T15:04:05.000Z`.
+    static func policyExpiration(unixTime: Int64) -> String {
+        let stamp = AmzDate(unixTime: unixTime).dateTime  // 20261202T150405Z
+        let d = Array(stamp)
+        return
+            "\(String(d[0..<4]))-\(String(d[4..<6]))-\(String(d[6..<8]))T\(String(d[9..<11])):\(String(d[11..<13])):\(String(d[13..<15])).000Z"
+    }
+
+    private struct PolicyDocument: Encodable {
+        var expiration: String
+        var conditions: [PolicyCondition]
+    }
+
+    /// One condition of a POST policy: `{"name": "value"}` or `["content-length-range", min, max]`.
+    private enum PolicyCondition: Encodable {
+        case equals(String, String)
+        case lengthRange(Int, Int)
+
+        private struct Name: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .equals(let name, let value):
+                var container = encoder.container(keyedBy: Name.self)
+                try container.encode(value, forKey: Name(stringValue: name))
+            case .lengthRange(let low, let high):
+                var container = encoder.unkeyedContainer()
+                try container.encode("content-length-range")
+                try container.encode(low)
+                try container.encode(high)
+            }
+        }
     }
 }
