@@ -14,6 +14,8 @@ package struct LocalBackend: Sendable {
         package var layout: ProjectLayout
         package var gatewayPort = 3000
         package var consolePort = 3001
+        /// The CloudFront distribution's stand-in (0: any free port).
+        package var cdnPort = 3002
         /// The console's token for this run (`X-Gavel-Console`).
         package var consoleToken = Console.newToken()
         /// Instances per function (Lambda's concurrency, capped): the bid executor holds one for minutes per
@@ -44,6 +46,8 @@ package struct LocalBackend: Sendable {
         package var consoleToken: String
         package var ebay: String
         package var mailbox: String
+        /// The local CDN, when the template has a distribution.
+        package var cdn: String?
     }
 
     package let stack: LocalStack
@@ -68,26 +72,58 @@ package struct LocalBackend: Sendable {
     package func run(ready: @escaping @Sendable (Endpoints) -> Void) async throws {
         let aws = try AWSClients(environment: self.options.caller)
         let template = try SAMTemplate(path: self.options.layout.template)
+        let cdn = self.stack.cdnBucket.map { LocalCDN(bucket: $0, s3: S3(client: aws.client(.s3))) }
         try await self.ebay.with { ebayURL in
             try await self.mailbox.with { mailURL in
-                let pools = try self.pools(template: template, ebayURL: ebayURL, mailURL: mailURL)
-                let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { name, event in
-                    guard let pool = pools[name] else {
-                        throw LocalError.unknownFunction(name, known: pools.keys.sorted())
-                    }
-                    let result = try await pool.invoke(event)
-                    Self.report(name, result)
-                    return result.outcome
+                try await LoopbackServer.with(
+                    port: cdn == nil ? 0 : self.options.cdnPort,
+                    { request in try await cdn?.respond(to: request) ?? Response(status: .notFound) }
+                ) { cdnPort in
+                    let cdnURL = cdn == nil ? nil : "http://127.0.0.1:\(cdnPort)"
+                    try await self.run(
+                        aws: aws,
+                        template: template,
+                        ebayURL: ebayURL,
+                        mailURL: mailURL,
+                        cdnURL: cdnURL,
+                        ready: ready
+                    )
                 }
-                do {
-                    try await self.serve(aws: aws, invoke: invoke, ebayURL: ebayURL, mailURL: mailURL, ready: ready)
-                } catch {
-                    for pool in pools.values { await pool.shutdown() }
-                    throw error
-                }
-                for pool in pools.values { await pool.shutdown() }
             }
         }
+    }
+
+    private func run(
+        aws: AWSClients,
+        template: SAMTemplate,
+        ebayURL: String,
+        mailURL: String,
+        cdnURL: String?,
+        ready: @escaping @Sendable (Endpoints) -> Void
+    ) async throws {
+        let pools = try self.pools(template: template, ebayURL: ebayURL, mailURL: mailURL, cdnURL: cdnURL)
+        let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { name, event in
+            guard let pool = pools[name] else {
+                throw LocalError.unknownFunction(name, known: pools.keys.sorted())
+            }
+            let result = try await pool.invoke(event)
+            Self.report(name, result)
+            return result.outcome
+        }
+        do {
+            try await self.serve(
+                aws: aws,
+                invoke: invoke,
+                ebayURL: ebayURL,
+                mailURL: mailURL,
+                cdnURL: cdnURL,
+                ready: ready
+            )
+        } catch {
+            for pool in pools.values { await pool.shutdown() }
+            throw error
+        }
+        for pool in pools.values { await pool.shutdown() }
     }
 
     private func serve(
@@ -95,6 +131,7 @@ package struct LocalBackend: Sendable {
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
         ebayURL: String,
         mailURL: String,
+        cdnURL: String?,
         ready: @escaping @Sendable (Endpoints) -> Void
     ) async throws {
         let gateway = LocalAPIGateway(
@@ -123,7 +160,8 @@ package struct LocalBackend: Sendable {
                             console: "http://127.0.0.1:\(consolePort)",
                             consoleToken: self.options.consoleToken,
                             ebay: ebayURL,
-                            mailbox: mailURL
+                            mailbox: mailURL,
+                            cdn: cdnURL
                         )
                     )
                     while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
@@ -173,12 +211,19 @@ package struct LocalBackend: Sendable {
         group.addTask { await runner.run() }
     }
 
-    private func pools(template: SAMTemplate, ebayURL: String, mailURL: String) throws -> [String: FunctionPool] {
+    private func pools(
+        template: SAMTemplate,
+        ebayURL: String,
+        mailURL: String,
+        cdnURL: String?
+    ) throws -> [String: FunctionPool] {
         let width = (self.stack.functions.keys.map(\.count).max() ?? 0)
         var pools: [String: FunctionPool] = [:]
         for (name, function) in self.stack.functions {
             var settings = try template.settings(for: name)
             settings.environment = function.environment
+            // The template's CloudFront domain means nothing locally: thumbnails come from the local CDN.
+            if let cdnURL, settings.environment["CDN_URL"] != nil { settings.environment["CDN_URL"] = cdnURL }
             let padded = name + String(repeating: " ", count: width - name.count)
             pools[name] = FunctionPool(
                 settings: settings,

@@ -16,13 +16,18 @@ package struct LocalSignIn: Sendable {
     package let stack: LocalStack
     private let aws: AWSClients
     private let cognito: AWSClient
-    private let confirm: Invoke?
+    /// In a box: a bare optional async closure property here crashed Swift 6.3.1 on destroying the value.
+    private struct Confirmation: Sendable { var invoke: Invoke }
+    private let confirm: Confirmation?
 
     package init(stack: LocalStack, confirm: Invoke? = nil) throws {
+        // Every throwing step before the first stored property: Swift 6.3.1 crashes destroying a partly
+        // initialised value of this struct when a later `try` throws.
+        let aws = try AWSClients.local(endpoint: stack.endpoint)
         self.stack = stack
-        self.aws = try AWSClients.local(endpoint: stack.endpoint)
-        self.cognito = self.aws.client(.cognitoIdentityProvider)
-        self.confirm = confirm
+        self.aws = aws
+        self.cognito = aws.client(.cognitoIdentityProvider)
+        self.confirm = confirm.map(Confirmation.init)
     }
 
     /// `confirm` through a running `gavel-local dev`'s console (`POST /functions/<name>/invoke`).
@@ -168,7 +173,7 @@ package struct LocalSignIn: Sendable {
             triggerSource: CognitoTriggerEvent.confirmSignUp,
             request: .init(userAttributes: attributes)
         )
-        try await confirm(function, try JSONEncoder().encode(event))
+        try await confirm.invoke(function, try JSONEncoder().encode(event))
     }
 
     /// True when the user was created now, false when it existed.

@@ -71,6 +71,8 @@ package struct LocalStack: Codable, Sendable {
     /// Dead-letter queue name → URL.
     package var deadLetterQueues: [String: String]
     package var demo: Demo?
+    /// The bucket the template's CloudFront distribution serves, if it has one (`gavel-local dev`'s CDN port).
+    package var cdnBucket: String?
 
     /// The function Cognito calls after a user confirms their sign-up, if the template has one.
     package var postConfirmationFunction: String? {

@@ -32,6 +32,9 @@ extension GavelLocalCommand {
         @Option(help: "The console's port on 127.0.0.1 (mail, fake eBay, running functions by hand).")
         var consolePort = 3001
 
+        @Option(help: "The CDN's port on 127.0.0.1 (the CloudFront distribution's thumbnails, from moto).")
+        var cdnPort = 3002
+
         @Option(help: "Instances per function at most (each a bootstrap process, started only when all are busy).")
         var maxInstances = LocalBackend.Options.defaultMaxInstances
 
@@ -54,6 +57,7 @@ extension GavelLocalCommand {
             var options = LocalBackend.Options(layout: layout, caller: caller)
             options.gatewayPort = self.port
             options.consolePort = self.consolePort
+            options.cdnPort = self.cdnPort
             options.maxInstances = self.maxInstances
             options.logFilter = try LogFilter(minimumLevel: self.logLevel, requestId: self.requestId)
             // Next to the stack file, readable by the developer only: curl reads it, web pages cannot.
@@ -125,9 +129,10 @@ extension GavelLocalCommand {
                 │ console                     \(endpoints.console)   mail, fake eBay, run functions by hand
                 │ embedded AWS (moto)         \(stack.endpoint)
                 │ fake eBay                   \(endpoints.ebay)   any authorization code links an account
+                │ CDN (thumbnails)            \(endpoints.cdn ?? "none: the template has no distribution")
                 │ functions                   \(stack.functions.keys.sorted().joined(separator: ", "))
                 │
-                │ token:   TOKEN=$(.build/debug/gavel-local token --user \(user))
+                │ token:   TOKEN=$(.build/debug/gavel-local token --user \(user))   (a vendor: --group vendor)
                 │ call:    curl -H "Authorization: Bearer $TOKEN" \(endpoints.gateway)/me
                 │ console: CONSOLE="X-Gavel-Console: $(cat .build/dev/console-token)"   (a new token every run)
                 │ mail:    curl -H "$CONSOLE" \(endpoints.console)/mail

@@ -76,6 +76,7 @@ import Testing
         var options = LocalBackend.Options(layout: stack.layout, caller: stack.caller)
         options.gatewayPort = 0
         options.consolePort = 0
+        options.cdnPort = 0
         options.functionEnvironment = functionEnvironment
         for name in stack.stack.functions.keys { options.executables[name] = try TestPaths.bootstrap(name) }
         let backend = LocalBackend(stack: stack.stack, options: options)

@@ -29,8 +29,20 @@ extension LocalProvisioner {
             scheduleGroups: refs(of: "AWS::Scheduler::ScheduleGroup"),
             buckets: refs(of: "AWS::S3::Bucket"),
             deadLetterQueues: deadLetterQueues,
-            demo: nil
+            demo: nil,
+            cdnBucket: try self.cdnBucket(included, resolver: resolver)
         )
+    }
+
+    /// The bucket behind the template's CloudFront distribution: its first origin's regional domain
+    /// (`<bucket>.s3.<region>.amazonaws.com`, as the provisioner records `RegionalDomainName`).
+    private func cdnBucket(_ included: [(String, TemplateValue)], resolver: StackResolver) throws -> String? {
+        guard let cdn = included.first(where: { $0.1["Type"]?.string == "AWS::CloudFront::Distribution" })?.1 else {
+            return nil
+        }
+        let p = try resolver.resolve(cdn["Properties"] ?? .map([]))
+        guard let domain = p["DistributionConfig"]?["Origins"]?.list?.first?["DomainName"]?.text else { return nil }
+        return domain.split(separator: ".s3.", maxSplits: 1).first.map(String.init)
     }
 
     /// Each function's environment (its own variables over `Globals.Function`'s) and event sources.

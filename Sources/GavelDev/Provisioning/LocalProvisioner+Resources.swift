@@ -115,7 +115,10 @@ extension LocalProvisioner {
                 struct Client: Decodable { var ClientId: String }
                 var UserPoolClient: Client
             }
-            let input = p.only(["UserPoolId", "ClientName", "ExplicitAuthFlows", "GenerateSecret"])
+            // ReadAttributes decide which attributes moto's ID tokens carry, as Cognito's do.
+            let input = p.only([
+                "UserPoolId", "ClientName", "ExplicitAuthFlows", "GenerateSecret", "ReadAttributes", "WriteAttributes",
+            ])
             stack.refs[name] = try await self.aws.client(.cognitoIdentityProvider).json(
                 "CreateUserPoolClient",
                 input,
@@ -150,6 +153,7 @@ extension LocalProvisioner {
             }
             stack.refs[name] = bucket
             stack.attributes[name + ".Arn"] = "arn:aws:s3:::\(bucket)"
+            stack.attributes[name + ".RegionalDomainName"] = "\(bucket).s3.\(StackResolver.region).amazonaws.com"
         case "AWS::SES::EmailIdentity":
             let _: AWSJSON.NoOutput = try await self.aws.client(.sesV2).restJSON(
                 "CreateEmailIdentity",
@@ -173,6 +177,12 @@ extension LocalProvisioner {
             let function = FunctionSettings.name(forLogicalId: name) ?? name
             stack.refs[name] = function
             stack.attributes[name + ".Arn"] = arn("lambda", "function:\(function)")
+        case "AWS::CloudFront::OriginAccessControl", "AWS::CloudFront::Distribution":
+            // Nothing on moto: `gavel-local dev` serves the distribution's paths on its CDN port and gives the
+            // functions that URL instead of this domain.
+            stack.refs[name] = name
+            stack.attributes[name + ".Id"] = name
+            stack.attributes[name + ".DomainName"] = "\(name.lowercased()).cloudfront.local"
         case "AWS::IAM::Role":
             stack.refs[name] = name
             stack.attributes[name + ".Arn"] = "arn:aws:iam::\(StackResolver.account):role/\(name)"
