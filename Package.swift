@@ -111,8 +111,8 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "Sniper", "Storefront", "APIGatewayEvents", "CognitoEvents",
-                "LambdaRuntime",
+                "AWS", "Catalog", "GavelCore", "Sniper", "Storefront", "LiveAuction", "APIGatewayEvents",
+                "CognitoEvents", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -241,8 +241,8 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Sniper", "Storefront", "Catalog", "GavelCore", "AWS", "GavelFixtures", "GavelTesting",
-                "APIGatewayEvents", "CognitoEvents", "LambdaRuntime",
+                "API", "Sniper", "Storefront", "LiveAuction", "Catalog", "GavelCore", "AWS", "GavelFixtures",
+                "GavelTesting", "APIGatewayEvents", "CognitoEvents", "SQSEvents", "LambdaRuntime",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

@@ -4,6 +4,7 @@ package import Catalog
 import FoundationEssentials
 package import GavelCore
 package import LambdaRuntime
+package import LiveAuction
 import Logging
 package import Sniper
 package import Storefront
@@ -32,6 +33,7 @@ package struct APIHandler: FunctionHandler {
     package let checkout: OrderValidationHandler
     package let marketplace: MarketplaceConfiguration
     package let s3: S3
+    package let live: LiveAuctionStores?
     package var products: ProductStore { self.checkout.products }
     package var cart: CartStore { self.checkout.cart }
     package var orders: OrderStore { self.checkout.orders }
@@ -60,6 +62,18 @@ package struct APIHandler: FunctionHandler {
         self.checkout = try OrderValidationHandler(environment: environment, aws: aws, metrics: orderMetrics)
         self.marketplace = try MarketplaceConfiguration(environment: environment)
         self.s3 = S3(client: aws.client(.s3))
+        self.live = self.marketplace.liveAuction.map { settings in
+            LiveAuctionStores(
+                auctions: AuctionStore(dynamo: dynamo, table: settings.auctionsTable),
+                bids: LiveBidStore(
+                    dynamo: dynamo,
+                    table: settings.bidsHistoryTable,
+                    retentionDays: settings.retentionDays
+                ),
+                scheduler: Scheduler(client: aws.client(.scheduler)),
+                settings: settings
+            )
+        }
     }
 
     /// One request: route, authorise, run, and turn every failure into the error shape.
@@ -134,6 +148,12 @@ package struct APIHandler: FunctionHandler {
             case .listOrders: return try await self.listOrders(call)
             case .getOrder: return try await self.getOrder(call)
             case .vendorOrders: return try await self.vendorOrders(call)
+            case .createAuction: return try await self.createAuction(call)
+            case .listAuctions: return try await self.listAuctions(call)
+            case .getAuction: return try await self.getAuction(call)
+            case .placeLiveBid: return try await self.placeLiveBid(call)
+            case .auctionBids: return try await self.auctionBids(call)
+            case .myLiveBids: return try await self.myLiveBids(call)
             }
         } catch let error as APIError {
             throw error

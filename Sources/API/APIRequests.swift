@@ -1,5 +1,6 @@
 import Catalog
 import GavelCore
+import LiveAuction
 import Sniper
 
 /// The JSON bodies the api accepts. Each refuses unknown fields (StrictJSON) and names the field at fault.
@@ -7,6 +8,8 @@ enum APIRequests {
     /// `{"amount": 125000, "currency": "GBP"}`: whole minor units, an ISO 4217 code.
     struct MoneyInput: Decodable {
         var money: Money
+
+        init(money: Money) { self.money = money }
 
         init(from decoder: any Decoder) throws {
             try StrictJSON.refuseUnknownFields(decoder, allowed: ["amount", "currency"])
@@ -237,6 +240,62 @@ enum APIRequests {
     struct ImageUpload: Decodable {
         var contentType: String
         static let fields: Set<String> = ["contentType"]
+    }
+
+    /// `POST /auctions`: a title, the money in one currency, and how long it runs from now.
+    struct CreateAuction: Decodable {
+        var title: String
+        var currency: String
+        var startingPrice: Int64
+        var reserve: Int64?
+        var minIncrement: Int64
+        var durationSeconds: Int64
+        static let fields: Set<String> = [
+            "title", "currency", "startingPrice", "reserve", "minIncrement", "durationSeconds",
+        ]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.title = try container.decode(String.self, forKey: .title)
+            self.currency = try container.decode(String.self, forKey: .currency)
+            self.startingPrice = try container.integer(.startingPrice)
+            self.reserve = try container.contains(.reserve) ? container.integer(.reserve) : nil
+            self.minIncrement = try container.integer(.minIncrement)
+            self.durationSeconds = try container.integer(.durationSeconds)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case title, currency, startingPrice, reserve, minIncrement, durationSeconds
+        }
+
+        func auction(id: String, sellerId: String, nowMs: Int64) throws(APIError) -> Auction {
+            let title = try APIRequests.text(self.title, field: "title", max: 200) ?? ""
+            let price = try MoneyInput(money: Money(amount: self.startingPrice, currency: self.currency))
+                .validated(field: "startingPrice")
+            let maximum: Int64 = 100_000_000_00
+            guard (1...maximum).contains(self.minIncrement) else {
+                throw .invalid("minIncrement", "must be a whole number of minor units from 1 to 10000000000")
+            }
+            let reserve = self.reserve ?? 0
+            guard (0...maximum).contains(reserve) else {
+                throw .invalid("reserve", "must be a whole number of minor units from 0 to 10000000000")
+            }
+            guard (60...7 * 86_400).contains(self.durationSeconds) else {
+                throw .invalid("durationSeconds", "must be from 60 (a minute) to 604800 (a week)")
+            }
+            return Auction(
+                auctionId: id,
+                sellerId: sellerId,
+                title: title,
+                currency: price.currency,
+                startingPrice: price.amount,
+                reserve: reserve,
+                minIncrement: self.minIncrement,
+                startTime: nowMs,
+                endTime: nowMs + self.durationSeconds * 1000,
+                createdAt: nowMs
+            )
+        }
     }
 
     /// `PUT /cart/items/{productId}`.

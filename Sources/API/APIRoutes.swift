@@ -9,6 +9,7 @@ package enum APIRoute: String, Sendable, CaseIterable {
     case listProducts, getProduct, createProduct, changeProduct, vendorProducts, createImageUpload
     case getCart, putCartItem, deleteCartItem
     case createOrder, listOrders, getOrder, vendorOrders
+    case createAuction, listAuctions, getAuction, placeLiveBid, auctionBids, myLiveBids
 
     /// Who may call a route.
     package enum Access: Sendable, Equatable {
@@ -46,6 +47,12 @@ package enum APIRoute: String, Sendable, CaseIterable {
         ("GET", "/orders", .listOrders, .signedIn),
         ("GET", "/orders/{orderId}", .getOrder, .signedIn),
         ("GET", "/vendor/orders", .vendorOrders, .vendor),
+        ("POST", "/auctions", .createAuction, .vendor),
+        ("GET", "/auctions", .listAuctions, .everyone),
+        ("GET", "/auctions/{auctionId}", .getAuction, .everyone),
+        ("POST", "/auctions/{auctionId}/bids", .placeLiveBid, .signedIn),
+        ("GET", "/auctions/{auctionId}/bids", .auctionBids, .everyone),
+        ("GET", "/me/live-bids", .myLiveBids, .signedIn),
     ]
 
     /// A matched route and its path parameters.

@@ -202,9 +202,19 @@ package struct LocalBackend: Sendable {
                 }
             }
         }
+        let endpoint = self.stack.endpoint
         let runner = ScheduleRunner(
             groups: self.stack.scheduleGroups,
             scheduler: Scheduler(client: aws.client(.scheduler)),
+            send: { arn, body, group in
+                // arn:aws:sqs:<region>:<account>:<name> is <endpoint>/<account>/<name> on moto.
+                let parts = arn.split(separator: ":")
+                let url = endpoint + "/" + parts[4] + "/" + parts[5]
+                // A close or other scheduled message: deduplicated by its content, as the FIFO queue does.
+                let dedup = Digest.hex(Digest.sha256(Array(body.utf8)))
+                let message = SQS.OutgoingMessage(body: body, groupId: group, deduplicationId: dedup)
+                _ = try await sqs.send(message, to: url)
+            },
             invoke: invoke,
             log: Self.log
         )

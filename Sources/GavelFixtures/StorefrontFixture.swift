@@ -23,9 +23,10 @@ package struct StorefrontFixture: Sendable {
     package var jobsTable: String { self.environment["JOBS_TABLE"]! }
     package var bucket: String { self.environment["IMAGES_BUCKET"]! }
 
-    /// Creates everything on the shared (signature-checking) moto, with fresh names.
-    package static func make() async throws -> StorefrontFixture {
-        let moto = try await Moto.shared()
+    /// Creates everything on the shared (signature-checking) moto, or on `moto`, with fresh names.
+    package static func make(on given: Moto.Account? = nil) async throws -> StorefrontFixture {
+        let moto: Moto.Account
+        if let given { moto = given } else { moto = try await Moto.shared() }
         let names = [
             "PRODUCTS_TABLE": moto.unique("Products"), "ORDERS_TABLE": moto.unique("Orders"),
             "CART_TABLE": moto.unique("Cart"), "SESSIONS_TABLE": moto.unique("Sessions"),

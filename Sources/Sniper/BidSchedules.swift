@@ -54,31 +54,10 @@ package struct BidSchedules: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Creates the bid's schedule; the bid id doubles as the idempotency token, so a retried create is one schedule.
-    ///
-    /// Retry-safe where the token is not honoured too: when the client's retry of a create whose reply was
-    /// lost answers ConflictException (the name is taken), the schedule read back, equal to ours, is our own.
+    /// Creates the bid's schedule; the bid id doubles as the idempotency token, so a retried create is one
+    /// schedule (`Scheduler.createOnce`).
     package func create(_ bid: SnipeBid, fireAt: Int64) async throws(AWSError) {
-        let schedule = self.schedule(bid, fireAt: fireAt)
-        guard let conflict = try await self.createOrConflict(schedule, clientToken: bid.bidId) else { return }
-        guard try await self.scheduler.get(name: schedule.name, group: schedule.group) == schedule else {
-            throw conflict
-        }
-    }
-
-    /// Creates `schedule`; the ConflictException when its name is taken.
-    /// (A helper of its own: a typed catch that filters inside an untyped async function crashes Swift 6.3.1.)
-    private func createOrConflict(
-        _ schedule: Scheduler.Schedule,
-        clientToken: String
-    ) async throws(AWSError) -> AWSError? {
-        do {
-            _ = try await self.scheduler.create(schedule, clientToken: clientToken)
-            return nil
-        } catch {
-            if error.context.code == "ConflictException" { return error }
-            throw error
-        }
+        try await self.scheduler.createOnce(self.schedule(bid, fireAt: fireAt), clientToken: bid.bidId)
     }
 
     /// Moves the bid's schedule to `fireAt`.

@@ -8,22 +8,27 @@ import Synchronization
 /// EventBridge Scheduler for the local stack. moto stores schedules but never fires them, so this does:
 /// every second it lists the schedule groups, fires each one-time `at()` schedule that is due at its
 /// target function (an asynchronous invocation: tried up to three times, as Lambda retries an async event
-/// twice), then deletes it, as `ActionAfterCompletion: DELETE` asks. The template's own `ScheduleV2`
+/// twice), or, for an SQS queue target, as a message (in `SqsParameters`' message group), then deletes it, as
+/// `ActionAfterCompletion: DELETE` asks. The template's own `ScheduleV2`
 /// events with `rate(...)` fire at their rate; `cron(...)` ones run on demand (`gavel-local dev` console).
 package struct ScheduleRunner: Sendable {
     package var groups: [String]
     package var scheduler: Scheduler
+    /// Sends an SQS target's message: queue ARN, body, message group.
+    package var send: @Sendable (String, String, String?) async throws -> Void
     package var invoke: @Sendable (String, Data) async throws -> InvocationOutcome
     package var log: @Sendable (String) -> Void
 
     package init(
         groups: [String],
         scheduler: Scheduler,
+        send: @escaping @Sendable (String, String, String?) async throws -> Void,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
         log: @escaping @Sendable (String) -> Void
     ) {
         self.groups = groups
         self.scheduler = scheduler
+        self.send = send
         self.invoke = invoke
         self.log = log
     }
@@ -67,6 +72,19 @@ package struct ScheduleRunner: Sendable {
     }
 
     private func fire(_ schedule: Scheduler.Schedule) async {
+        if schedule.targetARN.hasPrefix("arn:aws:sqs:") {
+            self.log("scheduler: \(schedule.group)/\(schedule.name) sends to \(schedule.targetARN)")
+            for attempt in 1...3 {
+                do {
+                    try await self.send(schedule.targetARN, schedule.input, schedule.messageGroupId)
+                    break
+                } catch {
+                    self.log("scheduler: \(schedule.name): send failed (attempt \(attempt) of 3): \(error)")
+                }
+            }
+            await self.deleteFired(schedule)
+            return
+        }
         let function = String(schedule.targetARN.split(separator: ":").last ?? "")
         self.log("scheduler: \(schedule.group)/\(schedule.name) fires \(function)")
         for attempt in 1...3 {
@@ -74,6 +92,10 @@ package struct ScheduleRunner: Sendable {
             if case .response = outcome { break }
             self.log("scheduler: \(schedule.name): \(function) failed (attempt \(attempt) of 3)")
         }
+        await self.deleteFired(schedule)
+    }
+
+    private func deleteFired(_ schedule: Scheduler.Schedule) async {
         do {
             try await self.scheduler.delete(name: schedule.name, group: schedule.group)
         } catch {

@@ -19,14 +19,25 @@ package struct Scheduler: Sendable {
         package var roleARN: String
         /// The event the target receives, verbatim.
         package var input: String
+        /// For an SQS FIFO queue target: the message group the message goes to.
+        package var messageGroupId: String?
 
-        package init(name: String, group: String, fireAt: Int64, targetARN: String, roleARN: String, input: String) {
+        package init(
+            name: String,
+            group: String,
+            fireAt: Int64,
+            targetARN: String,
+            roleARN: String,
+            input: String,
+            messageGroupId: String? = nil
+        ) {
             self.name = name
             self.group = group
             self.fireAt = fireAt
             self.targetARN = targetARN
             self.roleARN = roleARN
             self.input = input
+            self.messageGroupId = messageGroupId
         }
     }
 
@@ -47,9 +58,11 @@ package struct Scheduler: Sendable {
     private struct Body: Encodable {
         struct Window: Encodable { var Mode = "OFF" }
         struct Target: Encodable {
+            struct SQS: Encodable { var MessageGroupId: String }
             var Arn: String
             var RoleArn: String
             var Input: String
+            var SqsParameters: SQS?
         }
         var GroupName: String
         var ScheduleExpression: String
@@ -62,7 +75,12 @@ package struct Scheduler: Sendable {
         init(_ schedule: Schedule, clientToken: String?) {
             self.GroupName = schedule.group
             self.ScheduleExpression = Scheduler.atExpression(schedule.fireAt)
-            self.Target = .init(Arn: schedule.targetARN, RoleArn: schedule.roleARN, Input: schedule.input)
+            self.Target = .init(
+                Arn: schedule.targetARN,
+                RoleArn: schedule.roleARN,
+                Input: schedule.input,
+                SqsParameters: schedule.messageGroupId.map { .init(MessageGroupId: $0) }
+            )
             self.ClientToken = clientToken
         }
     }
@@ -85,6 +103,26 @@ package struct Scheduler: Sendable {
             input: Body(schedule, clientToken: clientToken),
             as: ARNOutput.self
         ).ScheduleArn
+    }
+
+    /// Creates the schedule, safe to retry: `clientToken` makes a retried create one schedule, and where a
+    /// retry after a lost reply answers ConflictException (the name is taken), the schedule read back, equal to
+    /// ours, is our own.
+    package func createOnce(_ schedule: Schedule, clientToken: String) async throws(AWSError) {
+        guard let conflict = try await self.createOrConflict(schedule, clientToken: clientToken) else { return }
+        guard try await self.get(name: schedule.name, group: schedule.group) == schedule else { throw conflict }
+    }
+
+    /// Creates `schedule`; the ConflictException when its name is taken.
+    /// (A helper of its own: a typed catch that filters inside an untyped async function crashes Swift 6.3.1.)
+    private func createOrConflict(_ schedule: Schedule, clientToken: String) async throws(AWSError) -> AWSError? {
+        do {
+            _ = try await self.create(schedule, clientToken: clientToken)
+            return nil
+        } catch {
+            if error.context.code == "ConflictException" { return error }
+            throw error
+        }
     }
 
     /// Replaces the schedule's time, target and input (UpdateSchedule replaces every field).
@@ -114,9 +152,11 @@ package struct Scheduler: Sendable {
 
     private struct GetOutput: Decodable {
         struct Target: Decodable {
+            struct SQS: Decodable { var MessageGroupId: String? }
             var Arn: String
             var RoleArn: String
             var Input: String?
+            var SqsParameters: SQS?
         }
         var Name: String
         var GroupName: String?
@@ -150,7 +190,8 @@ package struct Scheduler: Sendable {
             fireAt: fireAt,
             targetARN: output.Target.Arn,
             roleARN: output.Target.RoleArn,
-            input: output.Target.Input ?? ""
+            input: output.Target.Input ?? "",
+            messageGroupId: output.Target.SqsParameters?.MessageGroupId
         )
     }
 
