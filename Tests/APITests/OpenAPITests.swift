@@ -28,13 +28,12 @@ import Yams
         for (path, operations) in paths {
             for (method, operation) in operations where ["get", "put", "post", "patch", "delete"].contains(method) {
                 let security = (operation as? [String: Any])?["security"] as? [Any]
-                let responses = (operation as? [String: Any])?["responses"] as? [AnyHashable: Any] ?? [:]
                 routes.insert(
                     Route(
                         method: method.uppercased(),
                         path: path,
                         signedIn: security?.isEmpty != true,
-                        forVendors: responses["403"] != nil || responses[403] != nil
+                        forVendors: (operation as? [String: Any])?["x-gavel-role"] as? String == "vendor"
                     )
                 )
             }

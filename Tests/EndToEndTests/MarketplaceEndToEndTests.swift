@@ -140,4 +140,65 @@ import Testing
             }
         }
     }
+
+    /// A live auction through `gavel-local dev`: two bidders, the outbid email, and the close at the end
+    /// time (the local scheduler sends the close message into the auction's group) with one winner and one
+    /// loser told.
+    @Test(.timeLimit(.minutes(5)))
+    func aLiveAuctionRunsToItsCloseWithTwoBidders() async throws {
+        try await Local.withStack("live-auction") { local in
+            try await Local.withBackend(local) { backend, urls in
+                let api = urls.gateway
+                let signIn = try LocalSignIn(
+                    stack: local.stack,
+                    confirm: LocalSignIn.console(url: urls.console, token: urls.consoleToken, transport: Moto.transport)
+                )
+                let seller = try await signIn.idToken(user: "lot-seller", groups: ["vendor"])
+                let ada = try await signIn.idToken(user: "ada-bidder")
+                let bob = try await signIn.idToken(user: "bob-bidder")
+                let opened = try await Local.http(
+                    "POST",
+                    api + "/auctions",
+                    body:
+                        #"{"title":"Brass telescope","currency":"GBP","startingPrice":1000,"minIncrement":100,"durationSeconds":60}"#,
+                    token: seller
+                )
+                #expect(opened.status == 201, "\(opened.text)")
+                struct Opened: Decodable { var auctionId: String }
+                let id = try JSONDecoder().decode(Opened.self, from: Data(opened.text.utf8)).auctionId
+                let bid = { (token: String, amount: Int) in
+                    try await Local.http(
+                        "POST",
+                        api + "/auctions/\(id)/bids",
+                        body: #"{"amount":\#(amount),"currency":"GBP"}"#,
+                        token: token
+                    )
+                }
+                #expect(try await bid(ada, 10_00).status == 201)
+                #expect(try await bid(seller, 20_00).status == 403)
+                #expect(try await bid(bob, 10_50).status == 409)
+                #expect(try await bid(bob, 11_00).status == 201)
+
+                let to = { (user: String, prefix: String) in
+                    backend.mailbox.emails.contains { $0.To == "\(user)@gavel.example" && $0.Subject.hasPrefix(prefix) }
+                }
+                #expect(try await Local.eventually(30) { to("ada-bidder", "Outbid live") }, "the outbid email")
+                #expect(
+                    try await Local.eventually(120) {
+                        to("bob-bidder", "You won") && to("ada-bidder", "Auction ended")
+                    },
+                    "close emails: \(backend.mailbox.emails.map { "\($0.To): \($0.Subject)" })"
+                )
+                let closed = try await Local.http("GET", api + "/auctions/\(id)")
+                #expect(closed.text.contains(#""status":"CLOSED""#), "\(closed.text)")
+                let bids = try await Local.http("GET", api + "/auctions/\(id)/bids")
+                #expect(
+                    bids.text.components(separatedBy: #""bidId""#).count == 3,
+                    "both bids in bids_history: \(bids.text)"
+                )
+                let wins = backend.mailbox.emails.filter { $0.Subject.hasPrefix("You won") }
+                #expect(wins.count == 1)
+            }
+        }
+    }
 }
