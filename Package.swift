@@ -178,7 +178,7 @@ let package = Package(
             dependencies: [
                 "AWS", "Catalog", "GavelCore", "GavelDev", "GavelFixtures", "GavelTesting", "Imaging",
                 "APIGatewayEvents", "LambdaRuntime",
-                "API", "Sniper", "Storefront",
+                "API", "Sniper", "Storefront", "LiveAuction",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -155,6 +155,7 @@ extension APIHandler {
             throw APIError(404, "not_found", "no such auction")
         }
         let now = WallClock.nowMs()
+        try await self.limit(RateLimits.liveBids, userId: call.userId, nowMs: now)
         let bid = LiveBid(
             auctionId: id,
             userId: call.userId,

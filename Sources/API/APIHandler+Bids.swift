@@ -22,7 +22,20 @@ extension APIHandler {
         guard user?.ebayRefreshToken != nil else {
             throw APIError(409, "ebay_not_linked", "link your eBay account (POST /me/ebay) before scheduling bids")
         }
-        let item = try await self.liveItem(itemId, maxBid: maxBid)
+        let open = try await self.bids.bids(
+            of: call.userId,
+            status: .scheduled,
+            after: nil,
+            limit: RateLimits.openSnipes
+        )
+        guard open.items.count < RateLimits.openSnipes else {
+            throw APIError(
+                409,
+                "too_many_snipes",
+                "at most \(RateLimits.openSnipes) snipes can be scheduled at once; cancel one or wait for one to run"
+            )
+        }
+        let item = try await self.liveItem(itemId, maxBid: maxBid, userId: call.userId)
         let now = WallClock.nowMs()
         var bid = SnipeBid(
             userId: call.userId,
@@ -63,9 +76,18 @@ extension APIHandler {
         "the auction ends too soon to schedule a snipe (Scheduler needs about three minutes' notice)"
     )
 
-    /// The item, checked to be an auction still running in `maxBid`'s currency below `maxBid`.
-    private func liveItem(_ itemId: String, maxBid: Money) async throws -> EbayItem {
-        let item = try await self.ebay.item(itemId)
+    /// The item, checked to be an auction still running in `maxBid`'s currency below `maxBid`: from the
+    /// 30-second cache, or from eBay within the user's lookup limit.
+    private func liveItem(_ itemId: String, maxBid: Money, userId: String) async throws -> EbayItem {
+        let now = WallClock.nowMs()
+        let item: EbayItem
+        if let cached = self.itemCache.item(itemId, nowMs: now) {
+            item = cached
+        } else {
+            try await self.limit(RateLimits.itemLookups, userId: userId, nowMs: now)
+            item = try await self.ebay.item(itemId)
+            self.itemCache.store(item, for: itemId, nowMs: now)
+        }
         guard item.isAuction else {
             throw APIError(400, "not_an_auction", "the item is not an auction", field: "itemId")
         }
@@ -111,7 +133,7 @@ extension APIHandler {
         }
         if input.leadSeconds != nil { bid.leadSeconds = try APIRequests.leadSeconds(input.leadSeconds) }
         guard old.status == .scheduled else { throw Self.notScheduled(old) }
-        let item = try await self.liveItem(bid.itemId, maxBid: bid.maxBid)
+        let item = try await self.liveItem(bid.itemId, maxBid: bid.maxBid, userId: call.userId)
         let now = WallClock.nowMs()
         bid.auctionEndTime = item.endTime  // eBay may have extended it
         bid.updatedAt = now

@@ -34,6 +34,9 @@ package struct APIHandler: FunctionHandler {
     package let marketplace: MarketplaceConfiguration
     package let s3: S3
     package let live: LiveAuctionStores?
+    /// Per-user limits (`RATE_LIMITS_TABLE`); without the table they are not enforced.
+    package let limits: RateLimits?
+    package let itemCache = ItemCache<EbayItem>()
     package var products: ProductStore { self.checkout.products }
     package var cart: CartStore { self.checkout.cart }
     package var orders: OrderStore { self.checkout.orders }
@@ -62,6 +65,9 @@ package struct APIHandler: FunctionHandler {
         self.checkout = try OrderValidationHandler(environment: environment, aws: aws, metrics: orderMetrics)
         self.marketplace = try MarketplaceConfiguration(environment: environment)
         self.s3 = S3(client: aws.client(.s3))
+        self.limits = environment["RATE_LIMITS_TABLE"].flatMap {
+            $0.isEmpty ? nil : RateLimits(dynamo: dynamo, table: $0)
+        }
         self.live = self.marketplace.liveAuction.map { settings in
             LiveAuctionStores(
                 auctions: AuctionStore(dynamo: dynamo, table: settings.auctionsTable),
@@ -194,6 +200,19 @@ package struct APIHandler: FunctionHandler {
                 throw .invalid(error)
             }
         }
+    }
+
+    /// Counts a hit of `rule`; 429 with `Retry-After` (the seconds left in the window) when the user is over it.
+    func limit(_ rule: RateLimits.Rule, userId: String, nowMs: Int64) async throws {
+        guard let limits = self.limits, !(try await limits.allow(rule, userId: userId, nowMs: nowMs)) else { return }
+        let retryAfter = rule.windowSeconds - (nowMs / 1000) % rule.windowSeconds
+        var error = APIError(
+            429,
+            "rate_limited",
+            "at most \(rule.limit) \(rule.noun) a minute; try again in \(retryAfter) s"
+        )
+        error.headers["retry-after"] = String(retryAfter)
+        throw error
     }
 
     /// The groups of a `cognito:groups` claim: API Gateway passes the list as `[admin vendor]`; a single

@@ -31,6 +31,8 @@ package struct SniperFixture: Sendable {
         try await moto.createTable("UsersTable", named: users)
         try await moto.createTable("BidsTable", named: bids)
         try await moto.createTable("BidHistoryTable", named: history)
+        let limits = moto.unique("RateLimits")
+        try await moto.createTable("RateLimitsTable", named: limits)
         let queueURL = try await moto.createQueue(moto.unique("notification-queue") + ".fifo")
         let group = moto.unique("bid-schedules")
         try await moto.createScheduleGroup(group)
@@ -38,7 +40,7 @@ package struct SniperFixture: Sendable {
         try await moto.createSecret(secret, value: FakeEbay.secretJSON)
         var environment = moto.environment
         environment.merge([
-            "USERS_TABLE": users, "BIDS_TABLE": bids, "BID_HISTORY_TABLE": history,
+            "USERS_TABLE": users, "BIDS_TABLE": bids, "BID_HISTORY_TABLE": history, "RATE_LIMITS_TABLE": limits,
             "NOTIFICATION_QUEUE_URL": queueURL, "SCHEDULE_GROUP": group,
             "BID_EXECUTOR_ARN": "arn:aws:lambda:us-east-1:123456789012:function:bid-executor",
             "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/scheduler",

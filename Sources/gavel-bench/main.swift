@@ -51,6 +51,9 @@ case ("thumbnail-rss", 3):
 case ("storefront", _):
     try await benchmarkStorefront()
     exit(0)
+case ("marketplace", _):
+    try await benchmarkMarketplace()
+    exit(0)
 default:
     break
 }

@@ -447,4 +447,70 @@ import Testing
             #expect(try await api.call("GET", "/bids").decode(SniperAPI.Listing<SniperAPI.Bid>.self).items.isEmpty)
         }
     }
+
+    @Test func oneUserCannotHoldMoreThanFiftyOpenSnipesNorSpendTheLookupQuota() async throws {
+        try await Self.with { api, ebay in
+            let store = BidStore(
+                dynamo: try api.fixture.dynamo(),
+                configuration: try SniperConfiguration(environment: api.fixture.environment)
+            )
+            let hour = WallClock.nowMs() + 3_600_000
+            for n in 0..<RateLimits.openSnipes {
+                try await store.create(
+                    SnipeBid(
+                        userId: "u-bob",
+                        bidId: SnipeBid.newId(nowMs: WallClock.nowMs() + Int64(n)),
+                        itemId: "v1|100|0",
+                        itemTitle: "Leica M6",
+                        maxBid: Money(amount: 50_00, currency: "USD"),
+                        leadSeconds: 5,
+                        auctionEndTime: hour,
+                        status: .scheduled,
+                        createdAt: WallClock.nowMs()
+                    )
+                )
+            }
+            let capped = try await api.call(
+                "POST",
+                "/bids",
+                body: #"{"itemId":"v1|100|0","maxBid":{"amount":7500,"currency":"USD"}}"#,
+                user: "u-bob",
+                email: "bob@example.com"
+            )
+            #expect(capped.status == 409 && capped.error?.code == "too_many_snipes", "\(capped.body)")
+
+            // A looked-up item is cached for 30 s: eBay's later title is not asked for again.
+            let first = try await api.createBid("v1|200|0")
+            ebay.addItem("v1|200|0", .init(title: "Renamed", price: 30_00, endMs: hour))
+            let second = try await api.createBid("v1|200|0")
+            #expect(first.itemTitle == "Rolleiflex" && second.itemTitle == "Rolleiflex")
+
+            // Distinct items: the 21st lookup in a minute is refused (window permitting).
+            let second0 = WallClock.nowMs() / 1000 % 60
+            if second0 > 40 { try await Task.sleep(for: .seconds(61 - second0)) }
+            for n in 0..<RateLimits.itemLookups.limit {
+                ebay.addItem("v1|9\(n)|0", .init(title: "Item \(n)", price: 10_00, endMs: hour))
+            }
+            ebay.addItem("v1|999|0", .init(title: "One too many", price: 10_00, endMs: hour))
+            var statuses: [Int] = []
+            for n in 0..<RateLimits.itemLookups.limit {
+                statuses.append(
+                    try await api.call(
+                        "POST",
+                        "/bids",
+                        body: #"{"itemId":"v1|9\#(n)|0","maxBid":{"amount":7500,"currency":"USD"}}"#
+                    ).status
+                )
+            }
+            let refused = try await api.call(
+                "POST",
+                "/bids",
+                body: #"{"itemId":"v1|999|0","maxBid":{"amount":7500,"currency":"USD"}}"#
+            )
+            #expect(
+                refused.status == 429 && refused.headers["retry-after"] != nil,
+                "after \(statuses): \(refused.body)"
+            )
+        }
+    }
 }

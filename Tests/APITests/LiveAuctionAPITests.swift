@@ -39,6 +39,8 @@ import Testing
             try await moto.createScheduleGroup(environment["AUCTION_SCHEDULE_GROUP"]!)
             environment["AUCTION_SCHEDULER_ROLE_ARN"] = "arn:aws:iam::123456789012:role/auction-closes"
             environment["DEAD_LETTER_QUEUE_URL"] = try await moto.createQueue(moto.unique("bp-dlq") + ".fifo")
+            environment["RATE_LIMITS_TABLE"] = moto.unique("RateLimits")
+            try await moto.createTable("RateLimitsTable", named: environment["RATE_LIMITS_TABLE"]!)
             var apiEnvironment = environment
             if let override { apiEnvironment["BID_PERSISTENCE_QUEUE_URL"] = override }
             return Setup(api: try StorefrontAPI(fixture, environment: apiEnvironment), environment: environment)
@@ -252,5 +254,21 @@ import Testing
         #expect(kinds.sorted() == ["auction_lost u-ada", "auction_won u-bob"])
         // A bid after the end is refused.
         #expect(try await setup.bid(auction.auctionId, 50_00, user: "u-cy").error?.code == "auction_not_open")
+    }
+
+    @Test func oneUserMakesAtMostThirtyLiveBidsAMinute() async throws {
+        let setup = try await Setup.make()
+        let auction = try await setup.auction(endingIn: 600)
+        // Stay inside one minute's window: start just after a boundary when close to the next.
+        let second = WallClock.nowMs() / 1000 % 60
+        if second > 40 { try await Task.sleep(for: .seconds(61 - second)) }
+        for n in 0..<30 {
+            let answer = try await setup.bid(auction.auctionId, 10_00 + Int64(n) * 1_00, user: "u-ada")
+            #expect(answer.status == 201, "bid \(n): \(answer.body)")
+        }
+        let refused = try await setup.bid(auction.auctionId, 50_00, user: "u-ada")
+        #expect(refused.status == 429 && refused.error?.code == "rate_limited", "\(refused.body)")
+        #expect(Int(refused.headers["retry-after"] ?? "").map { (1...60).contains($0) } == true)
+        #expect(try await setup.bid(auction.auctionId, 50_00, user: "u-bob").status == 201, "others still bid")
     }
 }
