@@ -128,8 +128,12 @@ extension APIHandler {
         }
         var after: Auction?
         if let cursor = call.query["cursor"] {
-            guard let id = try? Self.auctionId(cursor), let auction = try await live.auctions.auction(id) else {
+            guard let id = try? Self.auctionId(cursor) else {
                 throw APIError.invalid("cursor", "is not a cursor this API returned")
+            }
+            // A cursor whose auction is gone has nothing after it that we can find: an empty last page.
+            guard let auction = try await live.auctions.auction(id) else {
+                return .json(200, Listing<AuctionView>(items: [], nextCursor: nil))
             }
             after = auction
         }

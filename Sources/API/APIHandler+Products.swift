@@ -50,15 +50,19 @@ extension APIHandler {
     func listProducts(_ call: Call) async throws -> APIGatewayResponse {
         let limit = try Self.limit(call.query)
         var listing = ProductStore.Listing.all
-        switch (call.query["category"], call.query["vendor"]) {
-        case (let category?, nil): listing = .category(try APIRequests.category(category))
-        case (nil, let vendor?):
+        if let vendor = call.query["vendor"] {
             guard APIRequests.isToken(vendor, maxLength: 128) else {
                 throw APIError.invalid("vendor", "must be a vendor id")
             }
             listing = .vendor(vendor)
-        case (nil, nil): break
-        case (_?, _?): throw APIError.invalid("vendor", "filter by category or by vendor, not both")
+        }
+        if let category = call.query["category"] {
+            let category = try APIRequests.category(category)
+            if case .vendor(let vendor) = listing {
+                listing = .vendorInCategory(vendor, category)
+            } else {
+                listing = .category(category)
+            }
         }
         let cursor = try Self.productCursor(call.query)
         let page = try await self.products.products(listing, activeOnly: true, after: cursor, limit: limit)

@@ -85,7 +85,9 @@ extension APIHandler {
     /// stack's KMS key, bound to the user by the encryption context.
     func linkEbay(_ call: Call) async throws -> APIGatewayResponse {
         let input = try call.decode(APIRequests.LinkEbay.self, fields: APIRequests.LinkEbay.fields)
-        guard !input.code.isEmpty, input.code.utf8.count <= 2048 else {
+        // eBay's codes are printable ASCII (`v^1.1#i^1#...`); anything else is not one, and is not sent on.
+        guard (1...2048).contains(input.code.utf8.count), input.code.utf8.allSatisfy({ (33...126).contains($0) })
+        else {
             throw APIError.invalid("code", "must be the authorization code eBay returned")
         }
         let grant: Ebay.UserGrant

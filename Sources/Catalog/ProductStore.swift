@@ -19,12 +19,14 @@ package struct ProductStore: Sendable {
         }
     }
 
-    /// Which products a listing reads: every one (a Scan), one category's (`category-index`) or one vendor's
-    /// (`vendor-index`).
+    /// Which products a listing reads: every one (a Scan), one category's (`category-index`), one vendor's
+    /// (`vendor-index`), or one vendor's in one category (`category-index`, filtered by vendor: a category
+    /// holds fewer products than a vendor may).
     package enum Listing: Sendable, Equatable {
         case all
         case category(String)
         case vendor(String)
+        case vendorInCategory(String, String)
     }
 
     /// One page of `listing`'s products (only the ACTIVE ones when `activeOnly`), `limit` at a time, after the
@@ -61,6 +63,14 @@ package struct ProductStore: Sendable {
             read.keyCondition = "vendor_id = :key"
             values[":key"] = .s(vendorId)
             start?["vendor_id"] = .s(vendorId)
+        case .vendorInCategory(let vendorId, let category):
+            read.index = "category-index"
+            read.keyCondition = "#category = :key"
+            names["#category"] = "category"
+            values[":key"] = .s(category)
+            values[":vendor"] = .s(vendorId)
+            read.filter = [read.filter, "vendor_id = :vendor"].compactMap { $0 }.joined(separator: " AND ")
+            start?["category"] = .s(category)
         }
         read.names = names
         read.values = values

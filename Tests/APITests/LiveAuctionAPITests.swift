@@ -42,7 +42,11 @@ import Testing
             environment["RATE_LIMITS_TABLE"] = moto.unique("RateLimits")
             try await moto.createTable("RateLimitsTable", named: environment["RATE_LIMITS_TABLE"]!)
             var apiEnvironment = environment
-            if let override { apiEnvironment["BID_PERSISTENCE_QUEUE_URL"] = override }
+            if let override {
+                apiEnvironment["BID_PERSISTENCE_QUEUE_URL"] = override
+                // One attempt: the unreachable queue fails at once instead of after the client's retries.
+                apiEnvironment["AWS_MAX_ATTEMPTS"] = "1"
+            }
             return Setup(api: try StorefrontAPI(fixture, environment: apiEnvironment), environment: environment)
         }
 
@@ -225,14 +229,7 @@ import Testing
     @Test func aBidAcceptedByAProcessThatDiedBeforeQueueingItIsWrittenByTheClose() async throws {
         // The api's queue is unreachable: as if it died right after the accepting write.
         let setup = try await Setup.make(queueURL: "http://127.0.0.1:9/000000000000/gone.fifo")
-        let auction = try await setup.auction(endingIn: 3)
-        let answer = try await setup.bid(auction.auctionId, 12_00, user: "u-ada")
-        #expect(answer.status == 201, "accepted: the outbox holds it")
-        #expect(try await setup.bid(auction.auctionId, 13_00, user: "u-bob").status == 201)
-        let row = try #require(try await setup.auctions.auction(auction.auctionId, consistent: true))
-        #expect(row.outbox?.count == 2)
-        #expect(try await setup.history().isEmpty)
-
+        let auction = try await setup.auction(endingIn: 6)
         // Too early: the close comes back.
         let close = SQSEvent.Record(
             messageId: "close-1",
@@ -240,7 +237,15 @@ import Testing
             groupId: auction.auctionId
         )
         #expect(try await setup.persist([close]).batchItemFailures.map(\.itemIdentifier) == ["close-1"])
-        try await Task.sleep(for: .seconds(3))
+        let answer = try await setup.bid(auction.auctionId, 12_00, user: "u-ada")
+        #expect(answer.status == 201, "accepted: the outbox holds it")
+        #expect(try await setup.bid(auction.auctionId, 13_00, user: "u-bob").status == 201)
+        let row = try #require(try await setup.auctions.auction(auction.auctionId, consistent: true))
+        #expect(row.outbox?.count == 2)
+        #expect(try await setup.history().isEmpty)
+
+        let left = auction.endTime - WallClock.nowMs()
+        if left > 0 { try await Task.sleep(for: .milliseconds(left + 200)) }
         #expect(try await setup.persist([close]).batchItemFailures.isEmpty)
         #expect(try await setup.history().count == 2, "both stranded bids written by the close")
         let closed = try #require(try await setup.auctions.auction(auction.auctionId, consistent: true))

@@ -191,8 +191,23 @@ import Testing
         let all = try await api.call("GET", "/products", query: ["limit": "100"], user: nil)
         #expect(try all.decode(SniperAPI.Listing<StorefrontAPI.ProductBody>.self).items.count == 6)
 
-        let both = try await api.call("GET", "/products", query: ["category": "cameras", "vendor": "v-kit"], user: nil)
-        #expect(both.status == 400)
+        let both = try await api.call(
+            "GET",
+            "/products",
+            query: ["category": "cameras", "vendor": "v-other"],
+            user: nil
+        )
+        #expect(
+            try both.decode(SniperAPI.Listing<StorefrontAPI.ProductBody>.self).items.isEmpty,
+            "v-other sells straps"
+        )
+        let kitCameras = try await api.call(
+            "GET",
+            "/products",
+            query: ["category": "cameras", "vendor": "v-kit"],
+            user: nil
+        )
+        #expect(try kitCameras.decode(SniperAPI.Listing<StorefrontAPI.ProductBody>.self).items.count == 5)
         let badCursor = try await api.call("GET", "/products", query: ["cursor": "{\"product_id\":1}"], user: nil)
         #expect(badCursor.status == 400 && badCursor.error?.field == "cursor")
         let badCategory = try await api.call("GET", "/products", query: ["category": "Cameras!"], user: nil)

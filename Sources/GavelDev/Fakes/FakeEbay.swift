@@ -1,3 +1,4 @@
+import AWS
 import Foundation  // test helper only: percent-decoding of form bodies
 import GavelCore
 import Hummingbird
@@ -93,7 +94,7 @@ package final class FakeEbay: Sendable {
         }
     }
 
-    /// Makes every authorization code valid, each yielding `refresh-<code>` (`gavel-local dev`: the developer
+    /// Makes every authorization code valid, each yielding `refresh-<hash of the code>` (`gavel-local dev`: the developer
     /// links eBay with any code, as after a real consent screen).
     package func allowAnyCode() { self.state.withLock { $0.anyCode = true } }
 
@@ -184,8 +185,10 @@ package final class FakeEbay: Sendable {
             switch grant {
             case "authorization_code":
                 if state.anyCode, let code = form["code"], state.codes[code] == nil {
-                    state.codes[code] = "refresh-\(code)"
-                    state.refreshTokens.insert("refresh-\(code)")
+                    // Derived, not copied: a code holding a quote must not break the JSON answer below.
+                    let refresh = "refresh-" + Digest.hex(Array(Digest.sha256(Array(code.utf8)).prefix(12)))
+                    state.codes[code] = refresh
+                    state.refreshTokens.insert(refresh)
                 }
                 guard let code = form["code"], let refresh = state.codes.removeValue(forKey: code),
                     form["redirect_uri"] == "Gavel-RuName"
