@@ -41,7 +41,8 @@ package struct Money: Codable, Sendable, Hashable {
         var scale: Int64 = 1
         for _ in 0..<decimals { scale *= 10 }
         let (scaled, overflow) = whole.multipliedReportingOverflow(by: scale)
-        guard !overflow else { return nil }
-        self.amount = scaled + (Int64(fraction) ?? 0)
+        let (amount, sumOverflow) = scaled.addingReportingOverflow(Int64(fraction) ?? 0)
+        guard !overflow, !sumOverflow else { return nil }
+        self.amount = amount
     }
 }
