@@ -72,7 +72,10 @@ extension APIHandler {
         }
         let status =
             switch first.code {
-            case .invalidRequest, .invalidQuantity, .tooManyLines: 400
+            // A quantity is checked after a product's lines are added up, so a request whose every line is
+            // well formed can still exceed 99 of one product: that is a refusal of the order (409), not a
+            // malformed request.
+            case .invalidRequest, .tooManyLines: 400
             default: 409
             }
         var error = APIError(status, first.code.rawValue, first.message, field: first.productId.map { _ in "items" })

@@ -326,7 +326,7 @@ import Testing
             body: #"{"items":[{"productId":"p-absurd","quantity":3}]}"#,
             headers: ["idempotency-key": "absurd"]
         )
-        #expect(answer.status == 400 && answer.error?.code == "invalid_quantity", "\(answer.body)")
+        #expect(answer.status == 409 && answer.error?.code == "invalid_quantity", "\(answer.body)")
         let cart = try await api.call("PUT", "/cart/items/p-absurd", body: #"{"quantity":3}"#)
         #expect(try cart.status == 200 && (cart.decode(StorefrontAPI.CartBody.self)).subtotal == nil)
     }
