@@ -112,8 +112,12 @@ extension APIHandler {
             messageGroupId: auction.auctionId
         )
         try await live.scheduler.createOnce(close, clientToken: auction.auctionId)
-        guard try await live.auctions.create(auction) else {
-            throw APIError(409, "conflict", "an auction with this id exists; try again")
+        if try await !live.auctions.create(auction) {
+            // The id is taken: by our own put whose reply was lost (the client's retry found it), or not ours.
+            guard let existing = try await live.auctions.auction(auction.auctionId, consistent: true),
+                existing.sellerId == call.userId, existing.createdAt == auction.createdAt
+            else { throw APIError(409, "conflict", "an auction with this id exists; try again") }
+            auction = existing
         }
         call.logger.info("auction created", metadata: ["auctionId": "\(auction.auctionId)"])
         return .json(201, Self.view(auction), headers: ["location": "/auctions/\(auction.auctionId)"])

@@ -276,4 +276,24 @@ import Testing
         #expect(Int(refused.headers["retry-after"] ?? "").map { (1...60).contains($0) } == true)
         #expect(try await setup.bid(auction.auctionId, 50_00, user: "u-bob").status == 201, "others still bid")
     }
+
+    @Test func aBidWhoseAcceptingReplyWasLostIsStillAccepted() async throws {
+        let setup = try await Setup.make()
+        let auction = try await setup.auction(endingIn: 600)
+        let proxy = FaultProxy(upstream: setup.moto.endpoint, operation: "UpdateItem", count: 1, fault: .lostReply)
+        try await proxy.with { endpoint in
+            var environment = setup.environment
+            environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+            let faulty = try StorefrontAPI(setup.api.fixture, environment: environment)
+            let answer = try await faulty.call(
+                "POST",
+                "/auctions/\(auction.auctionId)/bids",
+                body: #"{"amount":1500,"currency":"GBP"}"#,
+                user: "u-ada"
+            )
+            #expect(answer.status == 201, "the retry refused by the condition is recognised: \(answer.body)")
+        }
+        let row = try #require(try await setup.auctions.auction(auction.auctionId, consistent: true))
+        #expect(row.highBid == 15_00 && row.highBidder == "u-ada" && row.bidCount == 1)
+    }
 }

@@ -86,6 +86,11 @@ package struct AuctionStore: Sendable {
         if let old { return try DynamoDBDecoder().decode(Auction.self, from: old) }
         // Refused: say why from the row as it is now.
         guard let current = try await self.auction(bid.auctionId, consistent: true) else { throw Refusal.noSuchAuction }
+        // Our own write, whose reply was lost and whose retry the condition then refused: the bid is the high
+        // bid (or still in the outbox). The row before it is gone, so no one is told they were outbid.
+        if current.outbox?[bidId] != nil || (current.highBidder == bid.userId && current.highBid == bid.amount) {
+            return current
+        }
         if current.status != Auction.open || nowMs < current.startTime || nowMs >= current.endTime {
             throw Refusal.notOpen
         }
