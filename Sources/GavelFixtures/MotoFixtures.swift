@@ -107,15 +107,13 @@ extension Moto.Account {
         }
         var seen: Set<String> = []
         attributes = attributes.filter { seen.insert($0.AttributeName).inserted }
-        _ = try await self.client(.dynamoDB).json(
-            "CreateTable",
+        try await self.client(.dynamoDB).createTable(
             Input(
                 TableName: name,
                 AttributeDefinitions: attributes,
                 KeySchema: keys,
                 GlobalSecondaryIndexes: globalIndexes.isEmpty ? nil : globalIndexes
-            ),
-            as: AWSJSON.NoOutput.self
+            )
         )
     }
 

@@ -209,7 +209,7 @@ extension LocalProvisioner {
             )
         }
         let dynamo = self.aws.client(.dynamoDB)
-        let _: AWSJSON.NoOutput = try await dynamo.json("CreateTable", input)
+        try await dynamo.createTable(input)
         if let ttl = p["TimeToLiveSpecification"], ttl["Enabled"] == .bool(true) {
             let _: AWSJSON.NoOutput = try await dynamo.json(
                 "UpdateTimeToLive",

@@ -82,3 +82,17 @@ extension AWSClients {
         try AWSClients(environment: LocalAWS.environment([:], endpoint: endpoint))
     }
 }
+
+extension AWSClient {
+    /// DynamoDB CreateTable that recognises its own effect: when a reply is lost (moto is slow under a full
+    /// test run) the client sends the call again and the table made by the first attempt answers
+    /// `ResourceInUseException`. Every name created here is new (a fresh moto, or a test's unique name), so an
+    /// existing table is the one this call made.
+    package func createTable(_ input: some Encodable) async throws {
+        do {
+            let _: AWSJSON.NoOutput = try await self.json("CreateTable", input)
+        } catch let error where error.context.code == "ResourceInUseException" {
+            return
+        }
+    }
+}
