@@ -42,7 +42,7 @@ package final class FaultProxy: Sendable {
     }
 
     private enum Plan {
-        case first(operation: String, fault: Fault)
+        case first(operation: String, containing: String?, fault: Fault)
         case random(rate: Double)
     }
 
@@ -66,9 +66,10 @@ package final class FaultProxy: Sendable {
         self.init(upstream: upstream, operation: operation, count: count, fault: .throttle(code: code))
     }
 
-    package init(upstream: String, operation: String, count: Int, fault: Fault) {
+    /// - Parameter containing: when set, only requests whose body holds this text (a table's name) count.
+    package init(upstream: String, operation: String, containing: String? = nil, count: Int, fault: Fault) {
         self.upstream = upstream
-        self.plan = .first(operation: operation, fault: fault)
+        self.plan = .first(operation: operation, containing: containing, fault: fault)
         self.remaining = Mutex(count)
         self.random = Mutex(SplitMix64(seed: 0))
     }
@@ -95,13 +96,14 @@ package final class FaultProxy: Sendable {
     }
 
     /// The fault `request` meets, if any.
-    private func fault(for request: Request, target: String) -> Fault? {
+    private func fault(for request: Request, target: String, body: [UInt8]) -> Fault? {
         switch self.plan {
-        case .first(let operation, let fault):
+        case .first(let operation, let containing, let fault):
             let rest = "\(request.method.rawValue) \(request.uri.path)"
             guard target.hasSuffix("." + operation) || (operation.contains(" ") && rest.hasPrefix(operation)) else {
                 return nil
             }
+            if let containing, !String(decoding: body, as: UTF8.self).contains(containing) { return nil }
             self.seen.withLock { $0 += 1 }
             return self.remaining.withLock { remaining in
                 defer { remaining -= 1 }
@@ -118,7 +120,10 @@ package final class FaultProxy: Sendable {
 
     private func answer(_ request: Request) async throws -> Response {
         let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
-        guard let fault = self.fault(for: request, target: target) else { return try await self.forward(request) }
+        let body = Array(buffer: try await request.body.collect(upTo: 16 << 20))
+        guard let fault = self.fault(for: request, target: target, body: body) else {
+            return try await self.forward(request, body: body)
+        }
         self.faulted.withLock { $0[fault.name, default: 0] += 1 }
         switch fault {
         case .throttle(let code) where !target.isEmpty:
@@ -142,24 +147,23 @@ package final class FaultProxy: Sendable {
         case .reset:
             return LoopbackServer.droppedReply()
         case .lostReply:
-            _ = try await self.forward(request)
+            _ = try await self.forward(request, body: body)
             return LoopbackServer.droppedReply()
         case .slowReply(let delay):
-            let response = try await self.forward(request)
+            let response = try await self.forward(request, body: body)
             try await Task.sleep(for: delay)
             return response
         }
     }
 
-    private func forward(_ request: Request) async throws -> Response {
-        let body = try await request.body.collect(upTo: 16 << 20)
+    private func forward(_ request: Request, body: [UInt8]) async throws -> Response {
         let forwarded = try await Moto.transport.send(
             TransportRequest(
                 method: request.method.rawValue,
                 url: self.upstream + request.uri.description,
                 // HTTPTypes keeps Host as the authority, outside the header fields: put it back, it is signed.
                 headers: [("Host", request.head.authority ?? "")] + request.headers.map { ($0.name.rawName, $0.value) },
-                body: Array(buffer: body)
+                body: body
             )
         )
         var headers = HTTPFields()
@@ -172,22 +176,4 @@ package final class FaultProxy: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: forwarded.body))
         )
     }
-}
-
-/// A small seeded generator (SplitMix64): the same seed gives the same faults.
-private struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform number in [0, 1).
-    mutating func unit() -> Double { Double(self.next() >> 11) / Double(1 << 53) }
 }

@@ -12,7 +12,8 @@ package enum Lambda {
     /// Builds the handler and serves invocations until Lambda stops the process. Never returns.
     ///
     /// A failure in `makeHandler` is reported to `/runtime/init/error` and the process exits 1; a failed or
-    /// unreachable Runtime API ends the process with exit code 1; SIGTERM ends it with exit code 0.
+    /// unreachable Runtime API ends the process with exit code 1; SIGTERM ends it with exit code 0 once the
+    /// invocations in flight have answered or been reported failed (`Termination`).
     /// - Parameter environment: the process environment; `AWS_LAMBDA_RUNTIME_API` is required.
     package static func run(
         environment: [String: String],
@@ -24,7 +25,7 @@ package enum Lambda {
             logger.critical("\(RuntimeError.missingEnvironment("AWS_LAMBDA_RUNTIME_API"))")
             exit(1)
         }
-        Termination.install()
+        Termination.install(endpoint: endpoint, logger: logger)
         if function.maxConcurrency > 1 {
             self.runConcurrently(endpoint: endpoint, function: function, logger: logger, makeHandler)
         }

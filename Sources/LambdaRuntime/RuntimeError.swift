@@ -4,7 +4,7 @@
 package struct RuntimeError: Error, CustomStringConvertible, CustomDebugStringConvertible {
     private enum Code: String {
         case missingEnvironment, runtimeAPIUnreachable, runtimeAPIFailed, rejectedReport, invocationTimedOut
-        case malformedInvocation, handlerPastDeadline
+        case malformedInvocation, handlerPastDeadline, shutDown
         case invalidEvent, unencodableResponse, responseTooLarge
     }
 
@@ -53,6 +53,12 @@ package struct RuntimeError: Error, CustomStringConvertible, CustomDebugStringCo
     package static let handlerPastDeadline = Self(
         .handlerPastDeadline,
         "the handler was still running past the invocation's deadline (it does not stop when cancelled)"
+    )
+
+    /// SIGTERM ended the runtime while the handler was still running (past `Termination.drainBudgetMs`).
+    package static let shutDown = Self(
+        .shutDown,
+        "the runtime was shut down (SIGTERM) before the handler finished"
     )
 
     /// A `next` response lacked a header Lambda always sends, or carried an unreadable one.

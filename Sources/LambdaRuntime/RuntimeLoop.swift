@@ -67,6 +67,7 @@ package struct RuntimeLoop {
         context: LambdaContext
     ) throws(RuntimeError) {
         let (reply, attempt) = (invocation.requestId, invocation.invocationId)
+        defer { InFlight.end(reply) }
         do throws(RuntimeError) {
             switch outcome {
             case .success(let body) where body.count > RuntimeAPI.maxResponseBytes:
@@ -108,6 +109,8 @@ package struct InvocationRunner: Sendable {
         _ invocation: Invocation,
         handler: any LambdaByteHandler
     ) async -> (LambdaContext, Result<Data, any Error>) {
+        // In flight until its report is sent (`RuntimeLoop.report`): what SIGTERM waits for.
+        InFlight.begin(invocation)
         let context = LambdaContext(invocation: invocation, function: self.function, logger: self.logger)
         for defect in invocation.defects { context.logger.warning("the Runtime API sent \(defect)") }
         // Lambda's SDKs read the trace header from here; it is set only while this invocation runs.

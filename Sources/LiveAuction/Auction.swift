@@ -26,6 +26,12 @@ package struct Auction: Codable, Sendable, Equatable {
     package var status: String
     package var highBid: Int64?
     package var highBidder: String?
+    /// The high bid's id (its bids_history sort key): how a retried accept knows the high bid is its own.
+    package var highBidId: String?
+    /// Who held the high bid before the current one ("" when no one did), and at what amount, written by the
+    /// accepting write itself: what a retried accept whose reply was lost tells the outbid bidder from.
+    package var previousHighBidder: String?
+    package var previousHighBid: Int64?
     package var bidCount: Int64
     /// The lowest acceptable next bid: the starting price, then the high bid plus the increment. Kept on the
     /// row so the acceptance condition is one comparison DynamoDB can make.
@@ -92,6 +98,24 @@ package struct Auction: Codable, Sendable, Equatable {
         return self.highBidder
     }
 
+    /// The row as the accepting write of `bidId` found it, rebuilt from this later read of it, when that
+    /// write took effect: its bid is the high bid (the previous high bidder is on the row), or another bid has
+    /// replaced it while it is still in the outbox (then who it outbid is no longer known: nil). Nil when
+    /// the row shows no sign of the write.
+    package func asFoundBy(_ bidId: String) -> Auction? {
+        var before = self
+        if self.highBidId == bidId {
+            before.highBidder = self.previousHighBidder.flatMap { $0.isEmpty ? nil : $0 }
+            before.highBid = before.highBidder == nil ? nil : self.previousHighBid
+        } else if self.outbox?[bidId] != nil {
+            before.highBidder = nil
+            before.highBid = nil
+        } else {
+            return nil
+        }
+        return before
+    }
+
     /// The bid as bid-persistence reads it from the queue.
     package func liveBid(_ entry: OutboxEntry) -> LiveBid {
         LiveBid(
@@ -107,7 +131,9 @@ package struct Auction: Codable, Sendable, Equatable {
         case auctionId = "auction_id", sellerId = "seller_id", title, currency
         case startingPrice = "starting_price", reserve, minIncrement = "min_increment"
         case startTime = "start_time", endTime = "end_time", status
-        case highBid = "high_bid", highBidder = "high_bidder", bidCount = "bid_count", minNextBid = "min_next_bid"
+        case highBid = "high_bid", highBidder = "high_bidder", highBidId = "high_bid_id"
+        case previousHighBidder = "previous_high_bidder", previousHighBid = "previous_high_bid"
+        case bidCount = "bid_count", minNextBid = "min_next_bid"
         case outbox, winnerId = "winner_id", closedAt = "closed_at", createdAt = "created_at"
     }
 }

@@ -128,6 +128,17 @@ let codableNs = measure(count: max(count / 10, 100)) {
     sink &+= back.stock
 }
 
+// Reading the item's JSON alone (what every DynamoDB reply costs), side by side: Foundation's JSONDecoder
+// through AttributeValue's Decodable, then JSONReader straight from the bytes.
+let itemJSON = Array(try jsonEncoder.encode(itemEncoder.encode(listing)))
+let decoderReadNs = measure(count: max(count / 10, 100)) {
+    sink &+= try! jsonDecoder.decode([String: AttributeValue].self, from: Data(itemJSON)).count
+}
+let readerReadNs = measure(count: max(count / 10, 100)) {
+    var reader = JSONReader(itemJSON)
+    sink &+= try! AttributeValue.readItem(from: &reader).count
+}
+
 // Whole client calls (sign, send, parse) to a loopback stub over one kept-alive connection.
 let stub = StubServer(body: #"{"Item":{"userId":{"S":"u-1"},"bidId":{"S":"b-1"},"status":{"S":"SCHEDULED"}}}"#)
 let dynamo = DynamoDB(
@@ -160,6 +171,8 @@ print("| SHA-256 of the 110-byte PutItem body | \(Int(hashNs)) ns | \(Int(1e9 / 
 print(
     "| AttributeValue encode + decode, \(itemBytes)-byte item (value → JSON → value) | \(Int(codableNs)) ns | \(Int(1e9 / codableNs)) |"
 )
+print("| JSON → AttributeValues, same item, JSONDecoder | \(Int(decoderReadNs)) ns | \(Int(1e9 / decoderReadNs)) |")
+print("| JSON → AttributeValues, same item, JSONReader | \(Int(readerReadNs)) ns | \(Int(1e9 / readerReadNs)) |")
 print(
     "| DynamoDB GetItem to a loopback stub, one kept-alive connection (sign, send, parse) | \(Int(callNs / 1000)) µs | \(Int(1e9 / callNs)) |"
 )

@@ -277,10 +277,18 @@ import Testing
         #expect(try await setup.bid(auction.auctionId, 50_00, user: "u-bob").status == 201, "others still bid")
     }
 
-    @Test func aBidWhoseAcceptingReplyWasLostIsStillAccepted() async throws {
+    @Test func aBidWhoseAcceptingReplyWasLostIsStillAcceptedAndTheOutbidBidderTold() async throws {
         let setup = try await Setup.make()
         let auction = try await setup.auction(endingIn: 600)
-        let proxy = FaultProxy(upstream: setup.moto.endpoint, operation: "UpdateItem", count: 1, fault: .lostReply)
+        #expect(try await setup.bid(auction.auctionId, 10_00, user: "u-bob").status == 201)
+        // The accepting write itself (not the rate limit's UpdateItem before it) loses its reply.
+        let proxy = FaultProxy(
+            upstream: setup.moto.endpoint,
+            operation: "UpdateItem",
+            containing: "high_bid_id",
+            count: 1,
+            fault: .lostReply
+        )
         try await proxy.with { endpoint in
             var environment = setup.environment
             environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
@@ -293,7 +301,42 @@ import Testing
             )
             #expect(answer.status == 201, "the retry refused by the condition is recognised: \(answer.body)")
         }
+        #expect(proxy.attempts == 2, "the accept was sent again after its reply was lost")
         let row = try #require(try await setup.auctions.auction(auction.auctionId, consistent: true))
-        #expect(row.highBid == 15_00 && row.highBidder == "u-ada" && row.bidCount == 1)
+        #expect(row.highBid == 15_00 && row.highBidder == "u-ada" && row.bidCount == 2)
+        // The reply that named Bob as the high bidder was lost; the row itself still says who it was.
+        let notes = try await setup.moto.drain(setup.api.fixture.queueURL, expecting: 1)
+        let told = try notes.map { try JSONDecoder().decode(Notification.self, from: Data($0.body.utf8)) }
+        #expect(told.map(\.kind) == [.liveOutbid] && told.first?.userId == "u-bob")
+        #expect(try await setup.queued(expecting: 2).count == 2, "both bids on their way to bids_history")
+    }
+
+    @Test func anAuctionWhosePutReplyWasLostIsCreatedOnce() async throws {
+        let setup = try await Setup.make(unchecked: true)
+        let proxy = FaultProxy(
+            upstream: setup.moto.endpoint,
+            operation: "PutItem",
+            containing: setup.auctionsTable,
+            count: 1,
+            fault: .lostReply
+        )
+        let created = try await proxy.with { endpoint in
+            var environment = setup.environment
+            environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+            let faulty = try StorefrontAPI(setup.api.fixture, environment: environment)
+            return try await faulty.call(
+                "POST",
+                "/auctions",
+                body:
+                    #"{"title":"Brass telescope","currency":"GBP","startingPrice":1000,"minIncrement":100,"durationSeconds":600}"#,
+                user: "v-kit",
+                groups: ["vendor"]
+            )
+        }
+        #expect(created.status == 201, "the retry refused by the condition is recognised: \(created.body)")
+        #expect(proxy.attempts == 2, "the put was sent again after its reply was lost")
+        let auction = try created.decode(AuctionBody.self)
+        let rows = try await setup.api.fixture.dynamo().all(.init(table: setup.auctionsTable, consistentRead: true))
+        #expect(rows.map { $0["auction_id"] } == [.s(auction.auctionId)])
     }
 }

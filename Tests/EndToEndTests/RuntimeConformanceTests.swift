@@ -294,4 +294,28 @@ import Testing
             #expect(log.contains("ignores cancellation; this loop goes on without it"))
         }
     }
+
+    /// SIGTERM with invocations in flight (Managed Instances retiring a process): the one that finishes within
+    /// the shutdown budget answers, the one that would not is reported failed, and the process exits 0.
+    @Test func sigtermLetsInFlightInvocationsFinishAndReportsTheRest() async throws {
+        try await self.withProbe(timeout: 30, concurrency: 4, environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON"]) {
+            function,
+            logPath in
+            _ = try await function.invoke(Data(#"{"action":"ping"}"#.utf8))
+            let started = ContinuousClock.now
+            async let quick = function.invoke(Data(#"{"action":"sleep","message":"quick","options":{"ms":150}}"#.utf8))
+            async let slow = function.invoke(Data(#"{"action":"sleep","options":{"ms":20000}}"#.utf8))
+            try await Task.sleep(for: .milliseconds(60))
+            #expect(await function.terminate() == "exit status 0")
+            let (quickResult, slowResult) = try await (quick, slow)
+            #expect(ContinuousClock.now - started < .seconds(3), "the shutdown waited 250 ms, not for the sleeper")
+            #expect(try self.decode(quickResult.outcome).message == "quick")
+            let report = try self.report(slowResult.outcome)
+            #expect(report.errorType == "RuntimeError" && report.errorMessage.contains("shut down (SIGTERM)"))
+            let log = try String(contentsOfFile: logPath, encoding: .utf8)
+            #expect(log.contains("SIGTERM received"))
+            let line = log.split(separator: "\n").first { $0.contains("before the handler finished") }
+            #expect(line?.contains(#""requestId":"\#(slowResult.requestId)""#) == true, "\(log)")
+        }
+    }
 }

@@ -57,6 +57,23 @@ package enum AWSJSON {
         }
     }
 
+    /// Reads a JSON response body as `Output` with `JSONReader`; an empty body reads as `{}`.
+    /// - Throws: `AWSError.invalidResponse` naming the byte where the body stopped matching.
+    package static func output<Output: JSONReadable>(
+        _ type: Output.Type,
+        from body: [UInt8],
+        context: AWSError.Context
+    ) throws(AWSError) -> Output {
+        var reader = JSONReader(body.isEmpty ? Array("{}".utf8) : body)
+        do {
+            let output = try Output(reading: &reader)
+            try reader.finish()
+            return output
+        } catch {
+            throw .invalidResponse(context, "the response does not match \(type): \(error)", underlying: error)
+        }
+    }
+
     private static func describe(_ error: DecodingError) -> String {
         switch error {
         case .keyNotFound(let key, let context): "\(AttributePath.describe(context.codingPath + [key])) is missing"
@@ -67,7 +84,36 @@ package enum AWSJSON {
     }
 }
 
+/// An output read straight from the reply's bytes rather than through `JSONDecoder`, for replies large
+/// enough for the difference to count (DynamoDB's items). Unknown members must be skipped, not refused:
+/// AWS adds output fields without notice.
+package protocol JSONReadable {
+    init(reading reader: inout JSONReader) throws(JSONReader.Failure)
+}
+
 extension AWSClient {
+    /// Calls a JSON-RPC operation: encodes `input`, sends it with retries, reads the output.
+    package func json<Input: Encodable, Output: JSONReadable>(
+        _ operation: String,
+        _ input: Input,
+        as output: Output.Type = Output.self,
+        timeout: Duration = .seconds(10),
+        deadline: ContinuousClock.Instant? = nil
+    ) async throws(AWSError) -> Output {
+        let request = try AWSJSON.request(self.service, operation: operation, input: input)
+        let response = try await self.send(request, timeout: timeout, deadline: deadline)
+        return try AWSJSON.output(
+            output,
+            from: response.body,
+            context: .init(
+                service: self.service.signingName,
+                operation: operation,
+                status: response.status,
+                requestId: response.headers["x-amzn-requestid"]
+            )
+        )
+    }
+
     /// Calls a JSON-RPC operation: encodes `input`, sends it with retries, decodes the output.
     package func json<Input: Encodable, Output: Decodable>(
         _ operation: String,

@@ -86,11 +86,8 @@ package struct AuctionStore: Sendable {
         if let old { return try DynamoDBDecoder().decode(Auction.self, from: old) }
         // Refused: say why from the row as it is now.
         guard let current = try await self.auction(bid.auctionId, consistent: true) else { throw Refusal.noSuchAuction }
-        // Our own write, whose reply was lost and whose retry the condition then refused: the bid is the high
-        // bid (or still in the outbox). The row before it is gone, so no one is told they were outbid.
-        if current.outbox?[bidId] != nil || (current.highBidder == bid.userId && current.highBid == bid.amount) {
-            return current
-        }
+        // Our own write, whose reply was lost and whose retry the condition then refused.
+        if let before = current.asFoundBy(bidId) { return before }
         if current.status != Auction.open || nowMs < current.startTime || nowMs >= current.endTime {
             throw Refusal.notOpen
         }
@@ -111,11 +108,15 @@ package struct AuctionStore: Sendable {
             return try await self.dynamo.updateItem(
                 table: self.table,
                 key: Self.key(bid.auctionId),
-                update: "SET high_bid = :amount, high_bidder = :user, min_next_bid = :next,"
+                // Operands read the row before the write, so previous_* get the high bid this one replaces.
+                update: "SET high_bid = :amount, high_bidder = :user, high_bid_id = :bid, min_next_bid = :next,"
+                    + " previous_high_bidder = if_not_exists(high_bidder, :nobody),"
+                    + " previous_high_bid = if_not_exists(high_bid, :zero),"
                     + " bid_count = bid_count + :one, outbox.#bid = :entry",
                 names: ["#status": "status", "#bid": bidId],
                 values: [
                     ":amount": .n(String(bid.amount)), ":user": .s(bid.userId), ":next": .n(String(next)),
+                    ":bid": .s(bidId), ":nobody": .s(""), ":zero": .n("0"),
                     ":one": .n("1"), ":entry": entry, ":open": .s(Auction.open), ":now": .n(String(nowMs)),
                     ":currency": .s(bid.currency),
                 ],

@@ -15,7 +15,7 @@ extension DynamoDB {
     /// Chunks in flight at once.
     private static let concurrentChunks = 4
 
-    private struct GetRequest: Codable {
+    private struct GetRequest: Encodable {
         var Keys: [[String: AttributeValue]]
         var ConsistentRead: Bool?
     }
@@ -24,9 +24,36 @@ extension DynamoDB {
         var RequestItems: [String: GetRequest]
     }
 
-    private struct GetOutput: Decodable {
-        var Responses: [String: [[String: AttributeValue]]]?
-        var UnprocessedKeys: [String: GetRequest]?
+    /// The items of one table and the keys it left unprocessed.
+    private struct GetOutput: JSONReadable {
+        var items: [[String: AttributeValue]] = []
+        var unprocessedKeys: [[String: AttributeValue]] = []
+
+        init(reading reader: inout JSONReader) throws(JSONReader.Failure) {
+            var items: [[String: AttributeValue]] = []
+            var unprocessed: [[String: AttributeValue]] = []
+            try reader.readObject { (reader, name) throws(JSONReader.Failure) in
+                switch name {
+                case "Responses":
+                    try reader.readObject { (reader, _) throws(JSONReader.Failure) in
+                        items += try AttributeValue.readItems(from: &reader)
+                    }
+                case "UnprocessedKeys":
+                    try reader.readObject { (reader, _) throws(JSONReader.Failure) in
+                        try reader.readObject { (reader, name) throws(JSONReader.Failure) in
+                            if name == "Keys" {
+                                unprocessed += try AttributeValue.readItems(from: &reader)
+                            } else {
+                                try reader.skipValue()
+                            }
+                        }
+                    }
+                default: try reader.skipValue()
+                }
+            }
+            self.items = items
+            self.unprocessedKeys = unprocessed
+        }
     }
 
     /// The items with `keys` (missing ones are simply absent), in no particular order.
@@ -47,8 +74,9 @@ extension DynamoDB {
                     GetInput(RequestItems: [table: request]),
                     as: GetOutput.self
                 )
-                items += output.Responses?[table] ?? []
-                pending = output.UnprocessedKeys?[table]?.Keys ?? []
+                // One table per request, so every response and unprocessed key is this table's.
+                items += output.items
+                pending = output.unprocessedKeys
                 round += 1
             }
             return items

@@ -63,9 +63,23 @@ extension DynamoDB {
         var TotalSegments: Int?
     }
 
-    private struct ReadOutput: Decodable {
+    private struct ReadOutput: JSONReadable {
         var Items: [[String: AttributeValue]]?
         var LastEvaluatedKey: [String: AttributeValue]?
+
+        init(reading reader: inout JSONReader) throws(JSONReader.Failure) {
+            var items: [[String: AttributeValue]]?
+            var lastKey: [String: AttributeValue]?
+            try reader.readObject { (reader, name) throws(JSONReader.Failure) in
+                switch name {
+                case "Items": items = try AttributeValue.readItems(from: &reader)
+                case "LastEvaluatedKey": lastKey = try AttributeValue.readItem(from: &reader)
+                default: try reader.skipValue()
+                }
+            }
+            self.Items = items
+            self.LastEvaluatedKey = lastKey
+        }
     }
 
     /// One page of a Query (when `read.keyCondition` is set) or a Scan, starting after `startKey`.

@@ -41,8 +41,16 @@ package struct DynamoDB: Sendable {
         var ExpressionAttributeNames: [String: String]?
     }
 
-    private struct ItemOutput: Decodable {
+    private struct ItemOutput: JSONReadable {
         var Item: [String: AttributeValue]?
+
+        init(reading reader: inout JSONReader) throws(JSONReader.Failure) {
+            var item: [String: AttributeValue]?
+            try reader.readObject { (reader, name) throws(JSONReader.Failure) in
+                if name == "Item" { item = try AttributeValue.readItem(from: &reader) } else { try reader.skipValue() }
+            }
+            self.Item = item
+        }
     }
 
     /// The item with `key`, or nil when there is none.
@@ -96,8 +104,20 @@ package struct DynamoDB: Sendable {
         }
     }
 
-    private struct AttributesOutput: Decodable {
+    private struct AttributesOutput: JSONReadable {
         var Attributes: [String: AttributeValue]?
+
+        init(reading reader: inout JSONReader) throws(JSONReader.Failure) {
+            var attributes: [String: AttributeValue]?
+            try reader.readObject { (reader, name) throws(JSONReader.Failure) in
+                if name == "Attributes" {
+                    attributes = try AttributeValue.readItem(from: &reader)
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            self.Attributes = attributes
+        }
     }
 
     /// Writes `item`, replacing any item with its key, when `condition` holds.
