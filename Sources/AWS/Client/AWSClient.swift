@@ -32,6 +32,7 @@ package struct AWSClient: Sendable {
 
     package let service: Service
     package let endpoint: EndpointResolver.Endpoint
+    package let region: String
     private let signer: SigV4Signer
     private let transport: any HTTPTransport
     private let credentials: any CredentialsProvider
@@ -50,6 +51,7 @@ package struct AWSClient: Sendable {
     ) {
         self.service = service
         self.endpoint = endpoints.endpoint(for: service)
+        self.region = endpoints.region
         self.signer = SigV4Signer(
             region: endpoints.region,
             service: service.signingName,
@@ -137,7 +139,8 @@ package struct AWSClient: Sendable {
                     headers: signed.headers.map { ($0.name, $0.value) },
                     body: body,
                     timeout: timeout,
-                    maxResponseBytes: maxResponseBytes
+                    maxResponseBytes: maxResponseBytes,
+                    awsCall: .init(service: self.service.serviceId, operation: context.operation, region: self.region)
                 )
             )
         } catch  where error.isResponseTooLarge {

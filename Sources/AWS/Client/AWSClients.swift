@@ -2,7 +2,8 @@
 /// (one connection pool), the endpoints, the credentials and the retry token bucket.
 ///
 /// Environment: see `EndpointResolver` (region, endpoint overrides), `CredentialsChain` (credentials),
-/// `RetryPolicy` (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`) and `CurlTransport.Configuration.defaultCAFile`.
+/// `RetryPolicy` (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`), `CurlTransport.Configuration.defaultCAFile` and
+/// `XRayDaemon` (`AWS_XRAY_DAEMON_ADDRESS`: each request of a sampled invocation becomes a subsegment).
 package struct AWSClients: Sendable {
     package let endpoints: EndpointResolver
     package let transport: any HTTPTransport
@@ -18,7 +19,9 @@ package struct AWSClients: Sendable {
                 configuration: .init(caFile: CurlTransport.Configuration.defaultCAFile(environment: environment))
             )
         self.endpoints = try EndpointResolver(environment: environment)
-        self.transport = transport
+        // Traced when Lambda runs an X-Ray daemon beside the function; credential fetches are not traced.
+        self.transport =
+            XRayDaemon(environment: environment).map { TracingTransport(transport, daemon: $0) } ?? transport
         self.credentials = try CredentialsChain.resolve(environment: environment, transport: transport)
         self.retry = RetryPolicy(environment: environment)
     }

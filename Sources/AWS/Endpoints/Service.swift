@@ -18,6 +18,20 @@ package enum Service: String, Sendable, CaseIterable {
         }
     }
 
+    /// The service id, as the SDKs name the service (and X-Ray names its subsegments).
+    package var serviceId: String {
+        switch self {
+        case .dynamoDB: "DynamoDB"
+        case .sqs: "SQS"
+        case .s3: "S3"
+        case .secretsManager: "Secrets Manager"
+        case .kms: "KMS"
+        case .scheduler: "Scheduler"
+        case .sesV2: "SESv2"
+        case .cognitoIdentityProvider: "Cognito Identity Provider"
+        }
+    }
+
     /// The first label of the service's regional host name.
     package var hostPrefix: String {
         switch self {

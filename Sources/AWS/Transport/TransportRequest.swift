@@ -9,6 +9,22 @@ package struct TransportRequest: Sendable {
     package var timeout: Duration
     /// A response body larger than this fails with `TransportError.responseTooLarge` (S3 GetObject's limit).
     package var maxResponseBytes: Int?
+    /// The AWS call this request is an attempt at, which names its X-Ray subsegment; nil for other hosts
+    /// (eBay, Postmark), whose subsegments are named after the host.
+    package var awsCall: AWSCall?
+
+    /// An AWS service, operation and region.
+    package struct AWSCall: Sendable {
+        package var service: String
+        package var operation: String
+        package var region: String
+
+        package init(service: String, operation: String, region: String) {
+            self.service = service
+            self.operation = operation
+            self.region = region
+        }
+    }
 
     package init(
         method: String,
@@ -16,7 +32,8 @@ package struct TransportRequest: Sendable {
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
         timeout: Duration = .seconds(30),
-        maxResponseBytes: Int? = nil
+        maxResponseBytes: Int? = nil,
+        awsCall: AWSCall? = nil
     ) {
         self.method = method
         self.url = url
@@ -24,6 +41,7 @@ package struct TransportRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
+        self.awsCall = awsCall
     }
 }
 
