@@ -19,6 +19,8 @@ import NIOCore
 ///     POST /functions/<name>/invoke    the body is the event; answers the function's response
 ///     POST /functions/<name>/schedule  fires the function's template schedule (its Input) now
 ///     POST /email/feedback             {"userId","type":"bounce"|"complaint"}: SES reports the user's address
+///     GET  /traces                     the X-Ray traces the functions sent, newest first, with their calls
+///     GET  /traces/<root>              one trace's subsegments (`1-…` from a log line's traceId)
 package struct Console: Sendable {
     package var ebay: FakeEbay
     package var mailbox: FakePostmark
@@ -27,6 +29,8 @@ package struct Console: Sendable {
     package var invoke: @Sendable (String, Data) async throws -> InvocationOutcome
     /// Writes SES's reports to the feedback queue; nil when the template has none.
     package var feedback: EmailFeedbackInjector?
+    /// The local X-Ray daemon the functions send their subsegments to; nil when none runs.
+    package var xray: LocalXRayDaemon?
 
     package init(
         ebay: FakeEbay,
@@ -34,6 +38,7 @@ package struct Console: Sendable {
         schedules: [String: String],
         token: String,
         feedback: EmailFeedbackInjector? = nil,
+        xray: LocalXRayDaemon? = nil,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
     ) {
         self.ebay = ebay
@@ -41,6 +46,7 @@ package struct Console: Sendable {
         self.schedules = schedules
         self.token = token
         self.feedback = feedback
+        self.xray = xray
         self.invoke = invoke
     }
 
@@ -120,6 +126,19 @@ package struct Console: Sendable {
         var body: String
     }
 
+    /// A trace in one line per call: `DynamoDB GetItem 200 3.1 ms`.
+    private struct TraceSummary: Encodable {
+        var traceId: String
+        var calls: [String]
+
+        static func call(_ segment: LocalXRayDaemon.Segment) -> String {
+            let what = [segment.name, segment.operation].compactMap { $0 }.joined(separator: " ")
+            let outcome = segment.status.map(String.init) ?? "no answer"
+            let ms = Int(((segment.endTime - segment.startTime) * 10_000).rounded())
+            return "\(what) \(outcome) \(ms / 10).\(ms % 10) ms"
+        }
+    }
+
     package func respond(to request: Request) async throws -> Response {
         let parts = request.uri.path.split(separator: "/").map(String.init)
         let body = Data(Array(buffer: try await request.body.collect(upTo: 6 << 20)))
@@ -153,6 +172,18 @@ package struct Console: Sendable {
                 )
             )
             return Self.json(.created, CreatedItem(itemId: id, endTime: end))
+        case (.get, 1, "traces"):
+            let xray = self.xray
+            let traces = (xray?.recentTraces ?? []).prefix(50).map { root in
+                TraceSummary(traceId: root, calls: (xray?.segments(of: root) ?? []).map(TraceSummary.call))
+            }
+            return Self.json(.ok, Array(traces))
+        case (.get, 2, "traces"):
+            let segments = self.xray?.segments(of: parts[1]) ?? []
+            guard !segments.isEmpty else {
+                return Self.text(.notFound, #"{"message":"no trace \#(parts[1]) was received"}"# + "\n")
+            }
+            return Self.json(.ok, segments)
         case (.post, 2, "email") where parts[1] == "feedback":
             guard let feedback = self.feedback else {
                 return Self.text(.notFound, #"{"message":"the template has no email feedback queue"}"# + "\n")
@@ -202,6 +233,8 @@ package struct Console: Sendable {
           POST /functions/<name>/invoke    the request body is the event
           POST /functions/<name>/schedule  fires the function's template schedule now (cleanup, bid-executor)
           POST /email/feedback             {"userId","type":"bounce"|"complaint"}: SES reports the user's address
+          GET  /traces                     X-Ray traces the functions sent, newest first: each call, status, ms
+          GET  /traces/<root>              one trace's subsegments (the 1-… Root of a log line's traceId)
 
         """
 

@@ -48,6 +48,8 @@ package struct LocalBackend: Sendable {
         package var mailbox: String
         /// The local CDN, when the template has a distribution.
         package var cdn: String?
+        /// The local X-Ray daemon (`udp:127.0.0.1:<port> …`), which traced functions send their calls to.
+        package var xray: String
     }
 
     package let stack: LocalStack
@@ -101,7 +103,15 @@ package struct LocalBackend: Sendable {
         cdnURL: String?,
         ready: @escaping @Sendable (Endpoints) -> Void
     ) async throws {
-        let pools = try self.pools(template: template, ebayURL: ebayURL, mailURL: mailURL, cdnURL: cdnURL)
+        let xray = try LocalXRayDaemon()
+        defer { xray.stop() }
+        let pools = try self.pools(
+            template: template,
+            ebayURL: ebayURL,
+            mailURL: mailURL,
+            cdnURL: cdnURL,
+            xray: xray.address
+        )
         let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { name, event in
             guard let pool = pools[name] else {
                 throw LocalError.unknownFunction(name, known: pools.keys.sorted())
@@ -113,6 +123,7 @@ package struct LocalBackend: Sendable {
         do {
             try await self.serve(
                 aws: aws,
+                xray: xray,
                 invoke: invoke,
                 ebayURL: ebayURL,
                 mailURL: mailURL,
@@ -128,6 +139,7 @@ package struct LocalBackend: Sendable {
 
     private func serve(
         aws: AWSClients,
+        xray: LocalXRayDaemon,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
         ebayURL: String,
         mailURL: String,
@@ -146,6 +158,7 @@ package struct LocalBackend: Sendable {
             schedules: self.scheduleInputs,
             token: self.options.consoleToken,
             feedback: EmailFeedbackInjector(stack: self.stack, aws: aws),
+            xray: xray,
             invoke: invoke
         )
         try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) {
@@ -161,7 +174,8 @@ package struct LocalBackend: Sendable {
                             consoleToken: self.options.consoleToken,
                             ebay: ebayURL,
                             mailbox: mailURL,
-                            cdn: cdnURL
+                            cdn: cdnURL,
+                            xray: xray.address
                         )
                     )
                     while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
@@ -225,7 +239,8 @@ package struct LocalBackend: Sendable {
         template: SAMTemplate,
         ebayURL: String,
         mailURL: String,
-        cdnURL: String?
+        cdnURL: String?,
+        xray: String
     ) throws -> [String: FunctionPool] {
         let width = (self.stack.functions.keys.map(\.count).max() ?? 0)
         var pools: [String: FunctionPool] = [:]
@@ -244,6 +259,8 @@ package struct LocalBackend: Sendable {
                     "EBAY_API_URL": ebayURL,
                     "POSTMARK_URL": mailURL,
                     "TEMPLATES_DIR": self.options.layout.root + "/Templates/notifications",
+                    // As Lambda sets it; only functions with `Tracing: Active` sample their invocations.
+                    "AWS_XRAY_DAEMON_ADDRESS": xray,
                 ].merging(self.options.functionEnvironment) { $1 },
                 output: .prefixed("\(padded) | ", filter: self.options.logFilter),
                 maxInstances: self.options.maxInstances

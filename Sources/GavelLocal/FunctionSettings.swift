@@ -15,6 +15,9 @@ package struct FunctionSettings: Sendable, Equatable {
     /// Invocations one process serves at once, as on Lambda Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY`);
     /// 1 is the classic one at a time.
     package var maxConcurrency: Int = 1
+    /// `Tracing: Active`: every invocation's trace header says `Sampled=1`, so the function sends its calls
+    /// to the X-Ray daemon as subsegments.
+    package var tracing = false
 
     package init(name: String) {
         self.name = name

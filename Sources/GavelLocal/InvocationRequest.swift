@@ -19,6 +19,7 @@ package struct InvocationRequest: Sendable {
         deadlineMs: Int64,
         invokedFunctionArn: String,
         traceId: String? = nil,
+        sampled: Bool = false,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
         tenantId: String? = nil
@@ -28,7 +29,7 @@ package struct InvocationRequest: Sendable {
         self.event = event
         self.deadlineMs = deadlineMs
         self.invokedFunctionArn = invokedFunctionArn
-        self.traceId = traceId ?? RandomIdentifier.traceId(unixSeconds: deadlineMs / 1000)
+        self.traceId = traceId ?? RandomIdentifier.traceId(unixSeconds: deadlineMs / 1000, sampled: sampled)
         self.clientContext = clientContext
         self.cognitoIdentity = cognitoIdentity
         self.tenantId = tenantId
@@ -56,10 +57,11 @@ package enum RandomIdentifier {
         return parts.joined(separator: "-")
     }
 
-    /// An X-Ray trace header: `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
-    package static func traceId(unixSeconds: Int64) -> String {
+    /// An X-Ray trace header: `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0` (or 1 when `sampled`).
+    package static func traceId(unixSeconds: Int64, sampled: Bool = false) -> String {
         let random = { (count: Int) in self.hex((0..<count).map { _ in UInt8.random(in: 0...255) }) }
-        return "Root=1-\(String(unixSeconds, radix: 16))-\(random(12));Parent=\(random(8));Sampled=0"
+        let root = "Root=1-\(String(unixSeconds, radix: 16))-\(random(12))"
+        return root + ";Parent=\(random(8));Sampled=\(sampled ? 1 : 0)"
     }
 
     /// `count` random lower-case hex digits' worth of bytes.

@@ -148,6 +148,8 @@ package actor LocalFunction {
             invokedFunctionArn:
                 "arn:aws:lambda:\(self.environment["AWS_REGION"] ?? "us-east-1"):000000000000:function:\(self.settings.name)",
             traceId: traceId,
+            // Sampled as Lambda samples an active function's invocations, when there is a daemon to send to.
+            sampled: self.settings.tracing && self.environment["AWS_XRAY_DAEMON_ADDRESS"] != nil,
             clientContext: clientContext,
             cognitoIdentity: cognitoIdentity,
             tenantId: tenantId

@@ -176,4 +176,8 @@ print("| JSON → AttributeValues, same item, JSONReader | \(Int(readerReadNs)) 
 print(
     "| DynamoDB GetItem to a loopback stub, one kept-alive connection (sign, send, parse) | \(Int(callNs / 1000)) µs | \(Int(1e9 / callNs)) |"
 )
+print("")
+print("| X-Ray in the AWS client (release), median of 7 rounds | CPU | over no trace |")
+print("|---|---|---|")
+for row in try await benchmarkTracing(calls: max(count / 25, 200)) { print(row) }
 if sink == 42 { print("") }  // keeps the work observable to the optimiser

@@ -130,12 +130,14 @@ extension GavelLocalCommand {
                 │ embedded AWS (moto)         \(stack.endpoint)
                 │ fake eBay                   \(endpoints.ebay)   any authorization code links an account
                 │ CDN (thumbnails)            \(endpoints.cdn ?? "none: the template has no distribution")
+                │ X-Ray daemon                \(endpoints.xray)   traces: GET /traces on the console
                 │ functions                   \(stack.functions.keys.sorted().joined(separator: ", "))
                 │
                 │ token:   TOKEN=$(.build/debug/gavel-local token --user \(user))   (a vendor: --group vendor)
                 │ call:    curl -H "Authorization: Bearer $TOKEN" \(endpoints.gateway)/me
                 │ console: CONSOLE="X-Gavel-Console: $(cat .build/dev/console-token)"   (a new token every run)
                 │ mail:    curl -H "$CONSOLE" \(endpoints.console)/mail
+                │ traces:  curl -H "$CONSOLE" \(endpoints.console)/traces   (each function call's AWS and eBay calls)
                 │ bounce:  curl -H "$CONSOLE" -H 'Content-Type: application/json' -d '{"userId":"\(stack.demo?.userId ?? "USER_ID")","type":"bounce"}' \(endpoints.console)/email/feedback
                 │ logs:    below, each line after its function's name; REPORT lines per invocation
                 │ stop:    Ctrl-C (stops every process this started)

@@ -240,6 +240,25 @@ import Testing
         )
         let arrival = try #require(backend.ebay.bids.first { $0.itemId == itemId }).arrivalMs
         #expect(abs(arrival - (endMs - 5_000)) < 1_000, "bid arrived \(arrival - endMs) ms from the end")
+        // Every function is `Tracing: Active`: the api's POST /bids and the executor's snipe each show their
+        // calls as subsegments of their invocation's trace, eBay's among them (the fake eBay's host).
+        struct Trace: Decodable {
+            var traceId: String
+            var calls: [String]
+        }
+        var traces: [Trace] = []
+        #expect(
+            try await Self.eventually(10) {
+                let listed = try await Self.http("GET", console + "/traces", headers: pass)
+                traces = try JSONDecoder().decode([Trace].self, from: Data(listed.text.utf8))
+                let snipe = traces.contains { trace in
+                    trace.calls.contains { $0.hasPrefix("127.0.0.1 2") }
+                        && trace.calls.contains { $0.hasPrefix("DynamoDB ") }
+                }
+                return snipe && traces.contains { $0.calls.contains { $0.hasPrefix("Scheduler CreateSchedule 200") } }
+            },
+            "traces: \(traces.prefix(5).map { "\($0.traceId): \($0.calls)" })"
+        )
         #expect(
             try await Self.eventually(20) {
                 try await Self.http("GET", api + "/bids?status=PLACED", token: token).text.contains(itemId)

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -20,7 +22,9 @@ package struct TracingTransport: HTTPTransport {
     }
 
     package func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
-        guard let header = InvocationTrace.current, let trace = XRayTrace(header: header), trace.sampled else {
+        guard let header = InvocationTrace.current, XRayTrace.isSampled(header), let trace = XRayTrace(header: header),
+            trace.sampled
+        else {
             return try await self.wrapped.send(request)
         }
         let start = Self.epochSeconds()
@@ -37,54 +41,82 @@ package struct TracingTransport: HTTPTransport {
         }
     }
 
-    /// The subsegment document of one request.
-    static func subsegment(
+    /// The subsegment document of one request, written as bytes: a traced call pays for it on every attempt.
+    package static func subsegment(
         _ request: TransportRequest,
         _ outcome: Result<TransportResponse, TransportError>,
         trace: XRayTrace,
         start: String,
         end: String
-    ) -> String {
-        var document = #"{"type":"subsegment","id":""# + XRayTrace.newId()
-        document += #"","trace_id":""# + trace.root + #"","parent_id":""# + trace.parent
-        document += #"","start_time":"# + start + #","end_time":"# + end
-        if let call = request.awsCall {
-            document += #","name":""# + Self.safe(call.service) + #"","namespace":"aws","aws":{"operation":""#
-            document += Self.safe(call.operation) + #"","region":""# + Self.safe(call.region) + "\""
-            if case .success(let response) = outcome, let id = response.headers["x-amzn-requestid"] {
-                document += #","request_id":""# + Self.safe(id) + "\""
-            }
-            document += "}"
-        } else {
-            document += #","name":""# + Self.safe(Self.host(of: request.url)) + #"","namespace":"remote""#
+    ) -> [UInt8] {
+        var document: [UInt8] = []
+        document.reserveCapacity(512)
+        func append(_ text: String) { document.append(contentsOf: text.utf8) }
+        /// Only bytes that need no JSON escape and say nothing private: ids, names, hosts.
+        func appendSafe(_ text: some StringProtocol) {
+            for byte in text.utf8 where Self.isSafe(byte) { document.append(byte) }
         }
-        document += #","http":{"request":{"method":""# + Self.safe(request.method) + "\"}"
+        append(#"{"type":"subsegment","id":""#)
+        append(XRayTrace.newId())
+        append(#"","trace_id":""#)
+        append(trace.root)
+        append(#"","parent_id":""#)
+        append(trace.parent)
+        append(#"","start_time":"#)
+        append(start)
+        append(#","end_time":"#)
+        append(end)
+        append(#","name":""#)
+        if let call = request.awsCall {
+            appendSafe(call.service)
+            append(#"","namespace":"aws","aws":{"operation":""#)
+            appendSafe(call.operation)
+            append(#"","region":""#)
+            appendSafe(call.region)
+            append("\"")
+            if case .success(let response) = outcome, let id = response.headers["x-amzn-requestid"] {
+                append(#","request_id":""#)
+                appendSafe(id)
+                append("\"")
+            }
+            append("}")
+        } else {
+            appendSafe(Self.host(of: request.url))
+            append(#"","namespace":"remote""#)
+        }
+        append(#","http":{"request":{"method":""#)
+        appendSafe(request.method)
+        append("\"}")
         switch outcome {
         case .success(let response):
-            document += #","response":{"status":"# + String(response.status) + "}}"
+            append(#","response":{"status":"#)
+            append(String(response.status))
+            append("}}")
             if response.status == 429 {
-                document += #","throttle":true,"error":true"#
+                append(#","throttle":true,"error":true"#)
             } else if (400..<500).contains(response.status) {
-                document += #","error":true"#
+                append(#","error":true"#)
             } else if response.status >= 500 {
-                document += #","fault":true"#
+                append(#","fault":true"#)
             }
         case .failure:
             // No answer came: a fault on the remote side as X-Ray counts it (the SDKs mark it the same way).
-            document += #"},"fault":true"#
+            append(#"},"fault":true"#)
         }
-        return document + "}"
+        append("}")
+        return document
     }
 
-    /// Only characters that need no JSON escape and say nothing private: ids, names, hosts.
-    private static func safe(_ text: some StringProtocol) -> String {
-        String(
-            text.unicodeScalars.lazy.filter {
-                $0.isASCII
-                    && ($0.properties.isAlphabetic || $0.properties.numericType != nil
-                        || "-_.:/ ".unicodeScalars.contains($0))
-            }.map(Character.init)
-        )
+    private static func isSafe(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "/"),
+            UInt8(ascii: " "):
+            true
+        default: false
+        }
     }
 
     private static func host(of url: String) -> Substring {
@@ -93,7 +125,7 @@ package struct TracingTransport: HTTPTransport {
     }
 
     /// Now, as X-Ray wants it: seconds since the epoch with microseconds.
-    static func epochSeconds() -> String {
+    package static func epochSeconds() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let micros = String(now.tv_nsec / 1_000)
@@ -109,25 +141,28 @@ package struct XRayTrace: Sendable, Equatable {
 
     /// Nil when the header lacks a root or a parent, or either is not X-Ray's shape.
     package init?(header: String) {
-        var root: String?
-        var parent: String?
+        var root: Substring?
+        var parent: Substring?
         var sampled = false
-        for field in header.split(separator: ";") {
-            let pair = field.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { continue }
-            switch pair[0].trimmingPrefix(" ") {
-            case "Root": root = String(pair[1])
-            case "Parent": parent = String(pair[1])
-            case "Sampled": sampled = pair[1] == "1"
-            default: continue
+        // Read once per AWS call: fields split by hand, no arrays.
+        var rest = Substring(header)
+        while !rest.isEmpty {
+            let field = rest.prefix { $0 != ";" }
+            rest = rest.dropFirst(field.count + 1)
+            let trimmed = field.drop { $0 == " " }
+            if trimmed.hasPrefix("Root=") {
+                root = trimmed.dropFirst(5)
+            } else if trimmed.hasPrefix("Parent=") {
+                parent = trimmed.dropFirst(7)
+            } else if trimmed.hasPrefix("Sampled=") {
+                sampled = trimmed.dropFirst(8) == "1"
             }
         }
-        guard let root, root.utf8.count == 35, root.hasPrefix("1-"),
-            let parent, parent.utf8.count == 16,
-            (root + parent).utf8.allSatisfy({ Self.isHex($0) || $0 == UInt8(ascii: "-") })
+        guard let root, root.utf8.count == 35, root.hasPrefix("1-"), let parent, parent.utf8.count == 16,
+            root.utf8.allSatisfy({ Self.isHex($0) || $0 == UInt8(ascii: "-") }), parent.utf8.allSatisfy(Self.isHex)
         else { return nil }
-        self.root = root
-        self.parent = parent
+        self.root = String(root)
+        self.parent = String(parent)
         self.sampled = sampled
     }
 
@@ -135,9 +170,22 @@ package struct XRayTrace: Sendable, Equatable {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
+    /// Whether `header` asks for sampling, checked before anything is parsed: most calls are not sampled.
+    static func isSampled(_ header: String) -> Bool {
+        header.utf8.count >= 9 && header.contains("Sampled=1")
+    }
+
+    /// Ids need to be unique, not secret: a random start per process, then SplitMix64 over a counter,
+    /// with no system call per id.
+    private static let seed = UInt64.random(in: 0...UInt64.max)
+    private static let counter = Atomic<UInt64>(0)
+
     /// A new segment id: 16 lower-case hex digits.
     static func newId() -> String {
-        let hex = String(UInt64.random(in: 1...UInt64.max), radix: 16)
+        var z = Self.seed &+ Self.counter.add(1, ordering: .relaxed).newValue &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        let hex = String(z ^ (z >> 31), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

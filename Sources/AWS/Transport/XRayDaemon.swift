@@ -15,7 +15,7 @@ package final class XRayDaemon: Sendable {
     private let port: UInt16
 
     /// X-Ray's datagram header, which comes before each document.
-    private static let header = #"{"format":"json","version":1}"# + "\n"
+    private static let header = Array((#"{"format":"json","version":1}"# + "\n").utf8)
 
     package init?(environment: [String: String]) {
         guard let setting = environment["AWS_XRAY_DAEMON_ADDRESS"],
@@ -41,24 +41,28 @@ package final class XRayDaemon: Sendable {
         return parts.count == 1 && !setting.contains("tcp:") ? parts[0] : nil
     }
 
-    /// Sends one segment document (a JSON object).
-    package func send(_ document: String) {
-        var datagram = Self.header + document
+    /// Sends one segment document (a JSON object) after X-Ray's header line, in one datagram gathered from
+    /// both buffers (`sendmsg`), so the document is not copied.
+    package func send(_ document: [UInt8]) {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = self.port.bigEndian
         address.sin_addr.s_addr = self.host
-        datagram.withUTF8 { bytes in
-            withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    _ = sendto(
-                        self.descriptor,
-                        bytes.baseAddress,
-                        bytes.count,
-                        Int32(MSG_DONTWAIT),
-                        socketAddress,
-                        socklen_t(MemoryLayout<sockaddr_in>.size)
-                    )
+        Self.header.withUnsafeBytes { header in
+            document.withUnsafeBytes { body in
+                var parts = [
+                    iovec(iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress), iov_len: header.count),
+                    iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress), iov_len: body.count),
+                ]
+                withUnsafeMutablePointer(to: &address) { socketAddress in
+                    parts.withUnsafeMutableBufferPointer { vectors in
+                        var message = msghdr()
+                        message.msg_name = UnsafeMutableRawPointer(socketAddress)
+                        message.msg_namelen = socklen_t(MemoryLayout<sockaddr_in>.size)
+                        message.msg_iov = vectors.baseAddress
+                        message.msg_iovlen = vectors.count
+                        _ = sendmsg(self.descriptor, &message, Int32(MSG_DONTWAIT))
+                    }
                 }
             }
         }

@@ -87,6 +87,7 @@ package struct SAMTemplate: Sendable {
         }
         if let handler = properties["Handler"]?.string { settings.handler = handler }
         if let format = properties["LoggingConfig"]?["LogFormat"]?.string { settings.logFormat = format }
+        if let tracing = properties["Tracing"]?.string { settings.tracing = tracing == "Active" }
         for (key, value) in properties["Environment"]?["Variables"]?.entries ?? [] {
             // An intrinsic (`!Ref`, `!Sub`, ...) names a value only the stack can resolve (`gavel-local dev`).
             guard let text = value.string else { continue }
