@@ -1,8 +1,10 @@
 package import FoundationEssentials
 package import GavelLocal
 
-/// The warm instances of one function, as Lambda keeps them: an invocation takes an idle instance, or starts
-/// a new one (a cold start) while fewer than `maxInstances` run, or waits for one to come free.
+/// The warm instances of one function, as Lambda keeps them: an invocation takes an instance with room, or
+/// starts a new one (a cold start) while fewer than `maxInstances` run, or waits for room. An instance has
+/// room for one invocation, or for `settings.maxConcurrency` at once when it runs as Lambda Managed Instances
+/// do (one process, N loops).
 ///
 /// Each instance is a bootstrap process behind its own local Runtime API (`LocalFunction`), started on first
 /// use. The bid executor needs this: each invocation waits minutes for its auction's last seconds.
@@ -14,7 +16,8 @@ package actor FunctionPool {
     private let overrides: [String: String]
     private let output: ChildProcess.Output
     private let maxInstances: Int
-    private var idle: [LocalFunction] = []
+    /// The instances serving, with how many invocations each has in flight.
+    private var running: [(function: LocalFunction, active: Int)] = []
     private var started = 0
     private var waiting: [CheckedContinuation<LocalFunction, Never>] = []
     private var stops: [AsyncStream<Void>.Continuation] = []
@@ -52,11 +55,19 @@ package actor FunctionPool {
         self.instances = []
     }
 
+    /// Invocations one instance takes at once.
+    private var capacity: Int { max(1, self.settings.maxConcurrency) }
+
     private func acquire() async throws -> LocalFunction {
-        if let instance = self.idle.popLast() { return instance }
+        if let index = self.running.firstIndex(where: { $0.active < self.capacity }) {
+            self.running[index].active += 1
+            return self.running[index].function
+        }
         if self.started < self.maxInstances {
             self.started += 1
-            return try await self.startInstance()
+            let instance = try await self.startInstance()
+            self.running.append((instance, 1))
+            return instance
         }
         // Lambda would start another instance: say so, since a waiting snipe may miss its auction.
         FileHandleWriter.standardError(
@@ -67,10 +78,11 @@ package actor FunctionPool {
     }
 
     private func release(_ instance: LocalFunction) {
-        if self.waiting.isEmpty {
-            self.idle.append(instance)
-        } else {
+        if !self.waiting.isEmpty {
+            // The freed room goes straight to the longest waiter.
             self.waiting.removeFirst().resume(returning: instance)
+        } else if let index = self.running.firstIndex(where: { $0.function === instance }) {
+            self.running[index].active -= 1
         }
     }
 

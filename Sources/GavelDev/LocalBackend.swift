@@ -23,6 +23,9 @@ package struct LocalBackend: Sendable {
         package var maxInstances = Self.defaultMaxInstances
         /// Enough for every snipe of a busy minute; Lambda's own default is 1,000 per account.
         package static let defaultMaxInstances = 32
+        /// Invocations each instance serves at once (`AWS_LAMBDA_MAX_CONCURRENCY`), as on Lambda Managed
+        /// Instances; 1 is Lambda's classic one at a time.
+        package var concurrency = 1
         /// The caller's environment: credentials and `AWS_ENDPOINT_URL` for moto.
         package var caller: [String: String]
         /// Bootstraps to run instead of `.build/lambda/<name>/bootstrap`.
@@ -247,6 +250,7 @@ package struct LocalBackend: Sendable {
         for (name, function) in self.stack.functions {
             var settings = try template.settings(for: name)
             settings.environment = function.environment
+            settings.maxConcurrency = self.options.concurrency
             // The template's CloudFront domain means nothing locally: thumbnails come from the local CDN.
             if let cdnURL, settings.environment["CDN_URL"] != nil { settings.environment["CDN_URL"] = cdnURL }
             let padded = name + String(repeating: " ", count: width - name.count)

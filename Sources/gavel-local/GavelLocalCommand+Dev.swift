@@ -38,6 +38,12 @@ extension GavelLocalCommand {
         @Option(help: "Instances per function at most (each a bootstrap process, started only when all are busy).")
         var maxInstances = LocalBackend.Options.defaultMaxInstances
 
+        @Option(
+            help:
+                "Invocations each instance serves at once, as Lambda Managed Instances do (AWS_LAMBDA_MAX_CONCURRENCY)."
+        )
+        var concurrency = 1
+
         @Option(help: "Show function log lines at this level and above only (TRACE, DEBUG, INFO, WARN, ERROR, FATAL).")
         var logLevel: String?
 
@@ -59,6 +65,10 @@ extension GavelLocalCommand {
             options.consolePort = self.consolePort
             options.cdnPort = self.cdnPort
             options.maxInstances = self.maxInstances
+            guard (1...1024).contains(self.concurrency) else {
+                throw ValidationError("--concurrency must be 1 to 1024 (Lambda's limit per execution environment)")
+            }
+            options.concurrency = self.concurrency
             options.logFilter = try LogFilter(minimumLevel: self.logLevel, requestId: self.requestId)
             // Next to the stack file, readable by the developer only: curl reads it, web pages cannot.
             let stackPath = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
