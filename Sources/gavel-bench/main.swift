@@ -139,6 +139,17 @@ let readerReadNs = measure(count: max(count / 10, 100)) {
     sink &+= try! AttributeValue.readItem(from: &reader).count
 }
 
+// And writing it, side by side: JSONEncoder through AttributeValue's Encodable, then JSONWriter.
+let itemAttributes = try itemEncoder.encode(listing)
+let encoderWriteNs = measure(count: max(count / 10, 100)) {
+    sink &+= try! jsonEncoder.encode(itemAttributes).count
+}
+let writerWriteNs = measure(count: max(count / 10, 100)) {
+    var writer = JSONWriter(capacity: 2048)
+    AttributeValue.write(itemAttributes, to: &writer)
+    sink &+= writer.bytes.count
+}
+
 // Whole client calls (sign, send, parse) to a loopback stub over one kept-alive connection.
 let stub = StubServer(body: #"{"Item":{"userId":{"S":"u-1"},"bidId":{"S":"b-1"},"status":{"S":"SCHEDULED"}}}"#)
 let dynamo = DynamoDB(
@@ -173,6 +184,8 @@ print(
 )
 print("| JSON → AttributeValues, same item, JSONDecoder | \(Int(decoderReadNs)) ns | \(Int(1e9 / decoderReadNs)) |")
 print("| JSON → AttributeValues, same item, JSONReader | \(Int(readerReadNs)) ns | \(Int(1e9 / readerReadNs)) |")
+print("| AttributeValues → JSON, same item, JSONEncoder | \(Int(encoderWriteNs)) ns | \(Int(1e9 / encoderWriteNs)) |")
+print("| AttributeValues → JSON, same item, JSONWriter | \(Int(writerWriteNs)) ns | \(Int(1e9 / writerWriteNs)) |")
 print(
     "| DynamoDB GetItem to a loopback stub, one kept-alive connection (sign, send, parse) | \(Int(callNs / 1000)) µs | \(Int(1e9 / callNs)) |"
 )

@@ -14,8 +14,27 @@ package enum AWSJSON {
         input: Input
     ) throws(AWSError) -> ServiceRequest {
         let context = AWSError.Context(service: service.signingName, operation: operation)
+        return try Self.request(service, operation: operation, body: try Self.body(input, context: context))
+    }
+
+    /// The request for `operation` with `input` written by `JSONWriter`.
+    package static func request<Input: JSONWritable>(
+        _ service: Service,
+        operation: String,
+        input: Input
+    ) throws(AWSError) -> ServiceRequest {
+        var writer = JSONWriter()
+        input.write(to: &writer)
+        return try Self.request(service, operation: operation, body: writer.bytes)
+    }
+
+    private static func request(_ service: Service, operation: String, body: [UInt8]) throws(AWSError) -> ServiceRequest
+    {
         guard let target = service.jsonTarget else {
-            throw .configuration(context, "\(service.signingName) does not speak the JSON-RPC protocol")
+            throw .configuration(
+                AWSError.Context(service: service.signingName, operation: operation),
+                "\(service.signingName) does not speak the JSON-RPC protocol"
+            )
         }
         return ServiceRequest(
             operation: operation,
@@ -23,7 +42,7 @@ package enum AWSJSON {
             headers: [
                 .init("Content-Type", target.contentType), .init("X-Amz-Target", "\(target.prefix).\(operation)"),
             ],
-            body: try Self.body(input, context: context)
+            body: body
         )
     }
 
@@ -92,6 +111,20 @@ package protocol JSONReadable {
 }
 
 extension AWSClient {
+    /// Calls a JSON-RPC operation: writes `input`, sends it with retries, reads the output: no `Codable` on
+    /// either side.
+    package func json<Input: JSONWritable, Output: JSONReadable>(
+        _ operation: String,
+        _ input: Input,
+        as output: Output.Type = Output.self,
+        timeout: Duration = .seconds(10),
+        deadline: ContinuousClock.Instant? = nil
+    ) async throws(AWSError) -> Output {
+        let request = try AWSJSON.request(self.service, operation: operation, input: input)
+        let (body, context) = try await self.exchange(request, timeout: timeout, deadline: deadline)
+        return try AWSJSON.output(output, from: body, context: context)
+    }
+
     /// Calls a JSON-RPC operation: encodes `input`, sends it with retries, reads the output.
     package func json<Input: Encodable, Output: JSONReadable>(
         _ operation: String,
@@ -101,17 +134,8 @@ extension AWSClient {
         deadline: ContinuousClock.Instant? = nil
     ) async throws(AWSError) -> Output {
         let request = try AWSJSON.request(self.service, operation: operation, input: input)
-        let response = try await self.send(request, timeout: timeout, deadline: deadline)
-        return try AWSJSON.output(
-            output,
-            from: response.body,
-            context: .init(
-                service: self.service.signingName,
-                operation: operation,
-                status: response.status,
-                requestId: response.headers["x-amzn-requestid"]
-            )
-        )
+        let (body, context) = try await self.exchange(request, timeout: timeout, deadline: deadline)
+        return try AWSJSON.output(output, from: body, context: context)
     }
 
     /// Calls a JSON-RPC operation: encodes `input`, sends it with retries, decodes the output.
@@ -123,16 +147,23 @@ extension AWSClient {
         deadline: ContinuousClock.Instant? = nil
     ) async throws(AWSError) -> Output {
         let request = try AWSJSON.request(self.service, operation: operation, input: input)
+        let (body, context) = try await self.exchange(request, timeout: timeout, deadline: deadline)
+        return try AWSJSON.output(output, from: body, context: context)
+    }
+
+    /// Sends `request` with retries; the 2xx body, and the context its decoding errors name.
+    private func exchange(
+        _ request: ServiceRequest,
+        timeout: Duration,
+        deadline: ContinuousClock.Instant?
+    ) async throws(AWSError) -> (body: [UInt8], context: AWSError.Context) {
         let response = try await self.send(request, timeout: timeout, deadline: deadline)
-        return try AWSJSON.output(
-            output,
-            from: response.body,
-            context: .init(
-                service: self.service.signingName,
-                operation: operation,
-                status: response.status,
-                requestId: response.headers["x-amzn-requestid"]
-            )
+        let context = AWSError.Context(
+            service: self.service.signingName,
+            operation: request.operation,
+            status: response.status,
+            requestId: response.headers["x-amzn-requestid"]
         )
+        return (response.body, context)
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 import GavelTesting
 import Testing
 
-/// Items read by `AttributeValue.readItem` are the items `JSONDecoder` reads through `Decodable`, over
-/// generated items of every type and nesting, and malformed values are refused.
+/// Items read by `AttributeValue.readItem` are the items `JSONDecoder` reads through `Decodable`, items
+/// written by `JSONWriter` are the items `JSONDecoder` reads back, over generated items of every type and
+/// nesting (strings with quotes, backslashes, control characters, non-ASCII), and malformed values are refused.
 @Suite struct AttributeValueJSONTests {
     static func string(_ random: inout SplitMix64) -> String {
         let alphabet = Array("abcXYZ09 _-\"\\/\n\t\u{0}\u{1F}é€😀")
@@ -57,6 +58,18 @@ import Testing
             try reader.finish()
             #expect(read == item)
             #expect(try JSONDecoder().decode([String: AttributeValue].self, from: json) == read)
+        }
+    }
+
+    @Test func generatedItemsWrittenByJSONWriterReadBackAsTheyWere() throws {
+        var random = SplitMix64(seed: 1802)
+        for _ in 0..<500 {
+            let item = Self.item(&random, depth: 0)
+            var writer = JSONWriter()
+            AttributeValue.write(item, to: &writer)
+            #expect(try JSONDecoder().decode([String: AttributeValue].self, from: Data(writer.bytes)) == item)
+            var reader = JSONReader(writer.bytes)
+            #expect(try AttributeValue.readItem(from: &reader) == item)
         }
     }
 

@@ -77,3 +77,48 @@ extension AttributeValue {
         return data
     }
 }
+
+/// DynamoDB's JSON for attribute values written straight to bytes (`JSONWriter`).
+extension AttributeValue {
+    /// Writes the value (`{"S":"text"}`).
+    package func write(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member(self.typeName) { writer in
+                switch self {
+                case .s(let text), .n(let text): writer.string(text)
+                case .b(let data): writer.string(data.base64EncodedString())
+                case .bool(let flag): writer.bool(flag)
+                case .null: writer.bool(true)
+                case .m(let item): Self.write(item, to: &writer)
+                case .l(let values):
+                    writer.array { writer in
+                        for value in values { writer.element { value.write(to: &$0) } }
+                    }
+                case .ss(let texts), .ns(let texts):
+                    writer.array { writer in
+                        for text in texts { writer.element { $0.string(text) } }
+                    }
+                case .bs(let values):
+                    writer.array { writer in
+                        for data in values { writer.element { $0.string(data.base64EncodedString()) } }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes an item: an object of attribute names and values.
+    package static func write(_ item: [String: AttributeValue], to writer: inout JSONWriter) {
+        writer.object { writer in
+            for (name, value) in item { writer.member(name) { value.write(to: &$0) } }
+        }
+    }
+}
+
+extension JSONWriter {
+    /// A member whose value is an item (`Key`, `Item`, `ExpressionAttributeValues`), left out when nil.
+    package mutating func member(_ key: String, item: [String: AttributeValue]?) {
+        guard let item else { return }
+        self.member(key) { AttributeValue.write(item, to: &$0) }
+    }
+}

@@ -47,7 +47,7 @@ extension DynamoDB {
         package var lastEvaluatedKey: [String: AttributeValue]?
     }
 
-    private struct ReadInput: Encodable {
+    private struct ReadInput: JSONWritable {
         var TableName: String
         var IndexName: String?
         var KeyConditionExpression: String?
@@ -61,6 +61,24 @@ extension DynamoDB {
         var ExclusiveStartKey: [String: AttributeValue]?
         var Segment: Int?
         var TotalSegments: Int?
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { writer in
+                writer.member("TableName", string: self.TableName)
+                writer.member("IndexName", string: self.IndexName)
+                writer.member("KeyConditionExpression", string: self.KeyConditionExpression)
+                writer.member("FilterExpression", string: self.FilterExpression)
+                writer.member("ProjectionExpression", string: self.ProjectionExpression)
+                writer.member("ExpressionAttributeNames", strings: self.ExpressionAttributeNames)
+                writer.member("ExpressionAttributeValues", item: self.ExpressionAttributeValues)
+                writer.member("ScanIndexForward", bool: self.ScanIndexForward)
+                writer.member("Limit", integer: self.Limit)
+                writer.member("ConsistentRead", bool: self.ConsistentRead)
+                writer.member("ExclusiveStartKey", item: self.ExclusiveStartKey)
+                writer.member("Segment", integer: self.Segment)
+                writer.member("TotalSegments", integer: self.TotalSegments)
+            }
+        }
     }
 
     private struct ReadOutput: JSONReadable {

@@ -33,12 +33,22 @@ package struct DynamoDB: Sendable {
     }
 
     // The wire shapes use AWS's own field names, so they read against the API reference line by line.
-    private struct KeyInput: Encodable {
+    private struct KeyInput: JSONWritable {
         var TableName: String
         var Key: [String: AttributeValue]
         var ConsistentRead: Bool?
         var ProjectionExpression: String?
         var ExpressionAttributeNames: [String: String]?
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { writer in
+                writer.member("TableName", string: self.TableName)
+                writer.member("Key", item: self.Key)
+                writer.member("ConsistentRead", bool: self.ConsistentRead)
+                writer.member("ProjectionExpression", string: self.ProjectionExpression)
+                writer.member("ExpressionAttributeNames", strings: self.ExpressionAttributeNames)
+            }
+        }
     }
 
     private struct ItemOutput: JSONReadable {
@@ -73,7 +83,7 @@ package struct DynamoDB: Sendable {
 
     /// The wire shape of a single-item write; TransactWriteItems' Put, Update, Delete and ConditionCheck
     /// entries are the same shape without ReturnValues.
-    struct WriteInput: Encodable {
+    struct WriteInput: JSONWritable {
         var TableName: String
         var Item: [String: AttributeValue]?
         var Key: [String: AttributeValue]?
@@ -101,6 +111,19 @@ package struct DynamoDB: Sendable {
             self.ExpressionAttributeNames = names.isEmpty ? nil : names
             self.ExpressionAttributeValues = values.isEmpty ? nil : values
             self.ReturnValues = returnValues == .none ? nil : returnValues
+        }
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { writer in
+                writer.member("TableName", string: self.TableName)
+                writer.member("Item", item: self.Item)
+                writer.member("Key", item: self.Key)
+                writer.member("UpdateExpression", string: self.UpdateExpression)
+                writer.member("ConditionExpression", string: self.ConditionExpression)
+                writer.member("ExpressionAttributeNames", strings: self.ExpressionAttributeNames)
+                writer.member("ExpressionAttributeValues", item: self.ExpressionAttributeValues)
+                writer.member("ReturnValues", string: self.ReturnValues?.rawValue)
+            }
         }
     }
 

@@ -1,0 +1,122 @@
+/// JSON text written straight to bytes, the counterpart of `JSONReader`: for inputs whose encoding through
+/// `JSONEncoder` (a tree of every value, then the text) costs more than the call around it, DynamoDB's
+/// items above all. Members and elements are written in order, commas where they belong.
+///
+/// LambdaRuntime's `JSONText` escapes strings the same way for log lines; the modules share no base, so
+/// each keeps its own few lines.
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
+    /// Per open container, whether anything was written in it yet (the next member needs a comma).
+    private var written: [Bool] = []
+
+    package init(capacity: Int = 256) {
+        self.bytes.reserveCapacity(capacity)
+    }
+
+    package mutating func object(_ members: (inout JSONWriter) -> Void) {
+        self.open(UInt8(ascii: "{"))
+        members(&self)
+        self.close(UInt8(ascii: "}"))
+    }
+
+    package mutating func array(_ elements: (inout JSONWriter) -> Void) {
+        self.open(UInt8(ascii: "["))
+        elements(&self)
+        self.close(UInt8(ascii: "]"))
+    }
+
+    /// One member of the open object: `"key":` and the value `value` writes.
+    package mutating func member(_ key: String, _ value: (inout JSONWriter) -> Void) {
+        self.separate()
+        self.string(key)
+        self.bytes.append(UInt8(ascii: ":"))
+        value(&self)
+    }
+
+    /// One element of the open array.
+    package mutating func element(_ value: (inout JSONWriter) -> Void) {
+        self.separate()
+        value(&self)
+    }
+
+    /// A member whose value is a string, left out when nil (as `JSONEncoder` leaves out a nil optional).
+    package mutating func member(_ key: String, string value: String?) {
+        guard let value else { return }
+        self.member(key) { $0.string(value) }
+    }
+
+    package mutating func member(_ key: String, bool value: Bool?) {
+        guard let value else { return }
+        self.member(key) { $0.bool(value) }
+    }
+
+    package mutating func member(_ key: String, integer value: Int?) {
+        guard let value else { return }
+        self.member(key) { $0.bytes.append(contentsOf: String(value).utf8) }
+    }
+
+    /// A member whose value is an object of strings (`ExpressionAttributeNames`), left out when nil.
+    package mutating func member(_ key: String, strings value: [String: String]?) {
+        guard let value else { return }
+        self.member(key) { writer in
+            writer.object { writer in
+                for (name, text) in value { writer.member(name, string: text) }
+            }
+        }
+    }
+
+    package mutating func bool(_ value: Bool) {
+        self.bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    /// `value` quoted and escaped: `"`, `\` and control characters; everything else as its UTF-8.
+    package mutating func string(_ value: String) {
+        self.bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            // The common case, nothing to escape: one copy.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                self.bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
+                case UInt8(ascii: "\\"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
+                case 0x0A: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case ..<0x20:
+                    let digits = Array("0123456789abcdef".utf8)
+                    self.bytes.append(contentsOf: Array("\\u00".utf8))
+                    self.bytes.append(digits[Int(byte >> 4)])
+                    self.bytes.append(digits[Int(byte & 0x0F)])
+                default: self.bytes.append(byte)
+                }
+            }
+        }
+        self.bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func open(_ byte: UInt8) {
+        self.bytes.append(byte)
+        self.written.append(false)
+    }
+
+    private mutating func close(_ byte: UInt8) {
+        self.written.removeLast()
+        self.bytes.append(byte)
+    }
+
+    private mutating func separate() {
+        guard let last = self.written.indices.last else { return }
+        if self.written[last] { self.bytes.append(UInt8(ascii: ",")) }
+        self.written[last] = true
+    }
+}
+
+/// An input written with `JSONWriter` rather than `JSONEncoder`. It stays `Encodable` (what tests and
+/// composite inputs use), and where both apply the client takes this, the more specific.
+package protocol JSONWritable: Encodable {
+    func write(to writer: inout JSONWriter)
+}
