@@ -21,6 +21,7 @@ import NIOCore
 ///     POST /email/feedback             {"userId","type":"bounce"|"complaint"}: SES reports the user's address
 ///     GET  /traces                     the X-Ray traces the functions sent, newest first, with their calls
 ///     GET  /traces/<root>              one trace's subsegments (`1-…` from a log line's traceId)
+///     GET  /logs/<function>?after=N    the function's recent output lines numbered above N (`gavel-local logs`)
 package struct Console: Sendable {
     package var ebay: FakeEbay
     package var mailbox: FakePostmark
@@ -31,6 +32,8 @@ package struct Console: Sendable {
     package var feedback: EmailFeedbackInjector?
     /// The local X-Ray daemon the functions send their subsegments to; nil when none runs.
     package var xray: LocalXRayDaemon?
+    /// The functions' recent output lines.
+    package var logs: LogBook?
 
     package init(
         ebay: FakeEbay,
@@ -39,6 +42,7 @@ package struct Console: Sendable {
         token: String,
         feedback: EmailFeedbackInjector? = nil,
         xray: LocalXRayDaemon? = nil,
+        logs: LogBook? = nil,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
     ) {
         self.ebay = ebay
@@ -47,6 +51,7 @@ package struct Console: Sendable {
         self.token = token
         self.feedback = feedback
         self.xray = xray
+        self.logs = logs
         self.invoke = invoke
     }
 
@@ -184,6 +189,9 @@ package struct Console: Sendable {
                 return Self.text(.notFound, #"{"message":"no trace \#(parts[1]) was received"}"# + "\n")
             }
             return Self.json(.ok, segments)
+        case (.get, 2, "logs"):
+            let after = request.uri.queryParameters["after"].flatMap { Int($0) } ?? 0
+            return Self.json(.ok, self.logs?.lines(of: parts[1], after: after) ?? [])
         case (.post, 2, "email") where parts[1] == "feedback":
             guard let feedback = self.feedback else {
                 return Self.text(.notFound, #"{"message":"the template has no email feedback queue"}"# + "\n")
@@ -235,6 +243,7 @@ package struct Console: Sendable {
           POST /email/feedback             {"userId","type":"bounce"|"complaint"}: SES reports the user's address
           GET  /traces                     X-Ray traces the functions sent, newest first: each call, status, ms
           GET  /traces/<root>              one trace's subsegments (the 1-… Root of a log line's traceId)
+          GET  /logs/<function>?after=N    the function's recent output lines numbered above N
 
         """
 

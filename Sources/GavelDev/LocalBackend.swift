@@ -59,6 +59,8 @@ package struct LocalBackend: Sendable {
     package let options: Options
     package let ebay: FakeEbay
     package let mailbox: FakePostmark
+    /// Every function's recent output lines, for `gavel-local logs` (through the console).
+    package let logs = LogBook()
 
     package init(
         stack: LocalStack,
@@ -162,6 +164,7 @@ package struct LocalBackend: Sendable {
             token: self.options.consoleToken,
             feedback: EmailFeedbackInjector(stack: self.stack, aws: aws),
             xray: xray,
+            logs: self.logs,
             invoke: invoke
         )
         try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) {
@@ -266,7 +269,7 @@ package struct LocalBackend: Sendable {
                     // As Lambda sets it; only functions with `Tracing: Active` sample their invocations.
                     "AWS_XRAY_DAEMON_ADDRESS": xray,
                 ].merging(self.options.functionEnvironment) { $1 },
-                output: .prefixed("\(padded) | ", filter: self.options.logFilter),
+                output: .prefixed("\(padded) | ", filter: self.options.logFilter, book: (self.logs, name)),
                 maxInstances: self.options.maxInstances
             )
         }

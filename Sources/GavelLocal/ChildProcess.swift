@@ -18,8 +18,8 @@ package final class ChildProcess: Sendable {
         /// Each to its own file, truncated first.
         case separate(output: String, error: String)
         /// Both to our standard error line by line, each line after `prefix` (the function's name), the
-        /// lines `filter` refuses left out.
-        case prefixed(String, filter: LogFilter = .all)
+        /// lines `filter` refuses left out; every line also kept in `book` under the function's name.
+        case prefixed(String, filter: LogFilter = .all, book: (LogBook, function: String)? = nil)
     }
 
     /// Starts `executable` with exactly `environment`.
@@ -75,10 +75,10 @@ package final class ChildProcess: Sendable {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        if case .prefixed(let prefix, let filter) = output {
+        if case .prefixed(let prefix, let filter, let book) = output {
             close(pipe[1])
             if status == 0 {
-                LineForwarder.start(reading: pipe[0], prefix: prefix, filter: filter)
+                LineForwarder.start(reading: pipe[0], prefix: prefix, filter: filter, book: book)
             } else {
                 close(pipe[0])
             }

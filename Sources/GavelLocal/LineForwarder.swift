@@ -12,16 +12,19 @@ final class LineForwarder: Sendable {
     private let descriptor: Int32
     private let prefix: [UInt8]
     private let filter: LogFilter
+    private let book: (LogBook, function: String)?
 
-    private init(descriptor: Int32, prefix: String, filter: LogFilter) {
+    private init(descriptor: Int32, prefix: String, filter: LogFilter, book: (LogBook, function: String)?) {
         self.descriptor = descriptor
         self.prefix = Array(prefix.utf8)
         self.filter = filter
+        self.book = book
     }
 
     /// Starts forwarding; the thread closes `descriptor` at end of file.
-    static func start(reading descriptor: Int32, prefix: String, filter: LogFilter) {
-        let forwarder = LineForwarder(descriptor: descriptor, prefix: prefix, filter: filter)
+    static func start(reading descriptor: Int32, prefix: String, filter: LogFilter, book: (LogBook, function: String)?)
+    {
+        let forwarder = LineForwarder(descriptor: descriptor, prefix: prefix, filter: filter, book: book)
         if !DetachedThread.start({ forwarder.run() }) { close(descriptor) }
     }
 
@@ -43,7 +46,11 @@ final class LineForwarder: Sendable {
     }
 
     /// One write per line, so lines of different functions never interleave mid-line.
+    /// The book keeps every line, whatever the terminal's filter hides.
     private func emit(_ line: ArraySlice<UInt8>) {
+        if let (book, function) = self.book {
+            book.append(String(decoding: line.dropLast(), as: UTF8.self), of: function)
+        }
         if !self.filter.isEmpty, !self.filter.accepts(String(decoding: line.dropLast(), as: UTF8.self)) { return }
         FileHandleWriter.write(self.prefix + line, to: STDERR_FILENO)
     }

@@ -149,7 +149,8 @@ extension GavelLocalCommand {
                 │ mail:    curl -H "$CONSOLE" \(endpoints.console)/mail
                 │ traces:  curl -H "$CONSOLE" \(endpoints.console)/traces   (each function call's AWS and eBay calls)
                 │ bounce:  curl -H "$CONSOLE" -H 'Content-Type: application/json' -d '{"userId":"\(stack.demo?.userId ?? "USER_ID")","type":"bounce"}' \(endpoints.console)/email/feedback
-                │ logs:    below, each line after its function's name; REPORT lines per invocation
+                │ logs:    below, each line after its function's name; REPORT lines per invocation;
+                │          one function's: .build/debug/gavel-local logs api --follow
                 │ stop:    Ctrl-C (stops every process this started)
                 └────────────────────────────────────────────────────────────────────────────────────────
 

@@ -6,6 +6,6 @@ struct GavelLocalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gavel-local",
         abstract: "Run Gavel's Lambda functions locally, as Lambda runs them.",
-        subcommands: [Dev.self, AWS.self, Token.self, Invoke.self, Bench.self]
+        subcommands: [Dev.self, AWS.self, Token.self, Invoke.self, Logs.self, Bench.self]
     )
 }

@@ -172,6 +172,23 @@ import Testing
             token: token
         )
         #expect(created.status == 201 && created.text.contains(#""status":"SCHEDULED""#), "\(created.text)")
+        // One function's lines, as `gavel-local logs api` reads them from the console.
+        struct LogLine: Decodable {
+            var number: Int
+            var text: String
+        }
+        var apiLines: [LogLine] = []
+        #expect(
+            try await Self.eventually(10) {
+                let logs = try await Self.http("GET", console + "/logs/api", headers: pass)
+                apiLines = try JSONDecoder().decode([LogLine].self, from: Data(logs.text.utf8))
+                return apiLines.contains { $0.text.contains("bid scheduled") }
+            },
+            "api lines: \(apiLines.suffix(5).map(\.text))"
+        )
+        let after = try #require(apiLines.last?.number)
+        let later = try await Self.http("GET", console + "/logs/api?after=\(after)", headers: pass)
+        #expect(try JSONDecoder().decode([LogLine].self, from: Data(later.text.utf8)).allSatisfy { $0.number > after })
 
         // Meanwhile: a live bid through bid-persistence into bids_history.
         let liveAt = WallClock.nowMs()

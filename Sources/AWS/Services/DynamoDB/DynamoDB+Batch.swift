@@ -83,41 +83,77 @@ extension DynamoDB {
         }
     }
 
-    private struct WriteRequest: Codable {
-        struct Put: Codable { var Item: [String: AttributeValue] }
-        struct Delete: Codable { var Key: [String: AttributeValue] }
-        var PutRequest: Put?
-        var DeleteRequest: Delete?
+    private struct BatchWriteInput: JSONWritable {
+        var table: String
+        var writes: [Write]
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { writer in
+                writer.member("RequestItems") { writer in
+                    writer.object { writer in
+                        writer.member(self.table) { writer in
+                            writer.array { writer in
+                                for write in self.writes { writer.element { Self.write(write, to: &$0) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        static func write(_ write: Write, to writer: inout JSONWriter) {
+            writer.object { writer in
+                switch write {
+                case .put(let item): writer.member("PutRequest") { $0.object { $0.member("Item", item: item) } }
+                case .delete(let key): writer.member("DeleteRequest") { $0.object { $0.member("Key", item: key) } }
+                }
+            }
+        }
     }
 
-    private struct BatchWriteInput: Encodable {
-        var RequestItems: [String: [WriteRequest]]
-    }
+    /// The writes of one table DynamoDB left unprocessed.
+    private struct WriteOutput: JSONReadable {
+        var unprocessed: [Write] = []
 
-    private struct WriteOutput: Decodable {
-        var UnprocessedItems: [String: [WriteRequest]]?
+        init(reading reader: inout JSONReader) throws(JSONReader.Failure) {
+            var unprocessed: [Write] = []
+            try reader.readObject { (reader, name) throws(JSONReader.Failure) in
+                guard name == "UnprocessedItems" else { return try reader.skipValue() }
+                try reader.readObject { (reader, _) throws(JSONReader.Failure) in
+                    try reader.readArray { reader throws(JSONReader.Failure) in
+                        try reader.readObject { (reader, kind) throws(JSONReader.Failure) in
+                            try reader.readObject { (reader, field) throws(JSONReader.Failure) in
+                                switch (kind, field) {
+                                case ("PutRequest", "Item"):
+                                    unprocessed.append(.put(try AttributeValue.readItem(from: &reader)))
+                                case ("DeleteRequest", "Key"):
+                                    unprocessed.append(.delete(key: try AttributeValue.readItem(from: &reader)))
+                                default: try reader.skipValue()
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            self.unprocessed = unprocessed
+        }
     }
 
     /// Applies every write; returns when all are done.
     /// - Throws: the first `AWSError`; `.deadline` when unprocessed writes remain as time runs out.
     package func batchWrite(table: String, _ writes: [Write]) async throws(AWSError) {
-        let requests = writes.map { write in
-            switch write {
-            case .put(let item): WriteRequest(PutRequest: .init(Item: item))
-            case .delete(let key): WriteRequest(DeleteRequest: .init(Key: key))
-            }
-        }
-        _ = try await self.inChunks(requests, of: Self.batchWriteLimit) { chunk throws(AWSError) -> [Never] in
+        _ = try await self.inChunks(writes, of: Self.batchWriteLimit) { chunk throws(AWSError) -> [Never] in
             var pending = chunk
             var round = 0
             while !pending.isEmpty {
                 if round > 0 { try await self.backOff(round: round, left: pending.count, operation: "BatchWriteItem") }
                 let output = try await self.client.json(
                     "BatchWriteItem",
-                    BatchWriteInput(RequestItems: [table: pending]),
+                    BatchWriteInput(table: table, writes: pending),
                     as: WriteOutput.self
                 )
-                pending = output.UnprocessedItems?[table] ?? []
+                // One table per request, so every unprocessed write is this table's.
+                pending = output.unprocessed
                 round += 1
             }
             return []

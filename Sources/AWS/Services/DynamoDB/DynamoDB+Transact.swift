@@ -17,16 +17,28 @@ extension DynamoDB {
         case conditionCheck(table: String, key: [String: AttributeValue], condition: Condition)
     }
 
-    private struct Item: Encodable {
-        var Put: WriteInput?
-        var Update: WriteInput?
-        var Delete: WriteInput?
-        var ConditionCheck: WriteInput?
+    /// One entry of `TransactItems`: the write's kind and its single-item shape.
+    private struct Item {
+        var kind: String
+        var write: WriteInput
     }
 
-    private struct Input: Encodable {
+    private struct Input: JSONWritable {
         var TransactItems: [Item]
         var ClientRequestToken: String?
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { writer in
+                writer.member("TransactItems") { writer in
+                    writer.array { writer in
+                        for item in self.TransactItems {
+                            writer.element { $0.object { $0.member(item.kind) { item.write.write(to: &$0) } } }
+                        }
+                    }
+                }
+                writer.member("ClientRequestToken", string: self.ClientRequestToken)
+            }
+        }
     }
 
     private struct Cancelled: Decodable {
@@ -43,10 +55,14 @@ extension DynamoDB {
         let items = writes.map { write -> Item in
             switch write {
             case .put(let table, let item, let condition):
-                Item(Put: WriteInput(table: table, item: item, condition: condition, returnValues: .none))
+                Item(
+                    kind: "Put",
+                    write: WriteInput(table: table, item: item, condition: condition, returnValues: .none)
+                )
             case .update(let table, let key, let update, let names, let values, let condition):
                 Item(
-                    Update: WriteInput(
+                    kind: "Update",
+                    write: WriteInput(
                         table: table,
                         key: key,
                         update: (update, names, values),
@@ -55,16 +71,22 @@ extension DynamoDB {
                     )
                 )
             case .delete(let table, let key, let condition):
-                Item(Delete: WriteInput(table: table, key: key, condition: condition, returnValues: .none))
+                Item(
+                    kind: "Delete",
+                    write: WriteInput(table: table, key: key, condition: condition, returnValues: .none)
+                )
             case .conditionCheck(let table, let key, let condition):
-                Item(ConditionCheck: WriteInput(table: table, key: key, condition: condition, returnValues: .none))
+                Item(
+                    kind: "ConditionCheck",
+                    write: WriteInput(table: table, key: key, condition: condition, returnValues: .none)
+                )
             }
         }
         do throws(AWSError) {
             _ = try await self.client.json(
                 "TransactWriteItems",
                 Input(TransactItems: items, ClientRequestToken: token),
-                as: AWSJSON.NoOutput.self
+                as: IgnoredOutput.self
             )
         } catch  where error.context.code == "TransactionCanceledException" {
             let reasons = error.body
