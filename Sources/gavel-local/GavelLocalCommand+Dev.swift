@@ -177,21 +177,16 @@ extension GavelLocalCommand {
         var stack = ".build/dev/stack.json"
 
         func run() async throws {
-            let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
-            let path = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
-            // A running `gavel-local dev` left its console's address and token next to the stack file.
-            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+            let running = try RunningDev(stack: self.stack)
             var confirm: LocalSignIn.Invoke?
-            if let url = try? String(contentsOfFile: directory + "/console-url", encoding: .utf8),
-                let token = try? String(contentsOfFile: directory + "/console-token", encoding: .utf8)
-            {
+            if let console = running.console {
                 confirm = LocalSignIn.console(
-                    url: url,
-                    token: token,
+                    url: console.url,
+                    token: console.token,
                     transport: CurlTransport(configuration: .init(caFile: nil))
                 )
             }
-            let token = try await LocalSignIn(stack: try LocalStack(path: path), confirm: confirm).idToken(
+            let token = try await LocalSignIn(stack: try LocalStack(path: running.stackPath), confirm: confirm).idToken(
                 user: self.user,
                 groups: self.groups
             )
@@ -239,6 +234,25 @@ extension GavelLocalCommand {
             for await _ in stopped {}
             signals.forEach { $0.cancel() }
             await aws.stop()
+        }
+    }
+}
+
+/// What a running `gavel-local dev` leaves for the other commands: its stack file, and next to it its
+/// console's address and token (`console-url`, `console-token`).
+struct RunningDev {
+    var stackPath: String
+    var console: (url: String, token: String)?
+
+    /// - Parameter stack: the stack file's path, relative to the checkout unless absolute.
+    init(stack: String) throws {
+        let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
+        self.stackPath = stack.hasPrefix("/") ? stack : layout.root + "/" + stack
+        let directory = String(self.stackPath[..<(self.stackPath.lastIndex(of: "/") ?? self.stackPath.endIndex)])
+        if let url = try? String(contentsOfFile: directory + "/console-url", encoding: .utf8),
+            let token = try? String(contentsOfFile: directory + "/console-token", encoding: .utf8)
+        {
+            self.console = (url, token)
         }
     }
 }

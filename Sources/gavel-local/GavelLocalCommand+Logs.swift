@@ -31,17 +31,13 @@ extension GavelLocalCommand {
         var stack = ".build/dev/stack.json"
 
         func run() async throws {
-            let layout = try ProjectLayout(searchingUpFrom: FileManager.default.currentDirectoryPath)
-            let path = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
-            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-            guard let url = try? String(contentsOfFile: directory + "/console-url", encoding: .utf8),
-                let token = try? String(contentsOfFile: directory + "/console-token", encoding: .utf8)
-            else {
+            let running = try RunningDev(stack: self.stack)
+            guard let (url, token) = running.console else {
                 throw LocalError.dev(
-                    "no running `gavel-local dev` found (no console-url or console-token in \(directory))"
+                    "no running `gavel-local dev` found (no console-url or console-token beside \(running.stackPath))"
                 )
             }
-            let functions = try LocalStack(path: path).functions.keys.sorted()
+            let functions = try LocalStack(path: running.stackPath).functions.keys.sorted()
             guard functions.contains(self.function) else {
                 throw ValidationError(
                     "no function \(self.function); the stack has \(functions.joined(separator: ", "))"
