@@ -46,6 +46,12 @@ package actor LocalFunction {
     /// The running process, if any: tests read its memory from `/proc`.
     package var pid: Int32? { self.process?.pid }
 
+    /// The process's Runtime API calls waiting in `next` now: a test knows its events were taken when this
+    /// drops.
+    package var loopsWaiting: Int {
+        get async { await self.broker.waitingRuntimeCount }
+    }
+
     fileprivate init(
         settings: FunctionSettings,
         executable: String,

@@ -302,10 +302,13 @@ import Testing
             function,
             logPath in
             _ = try await function.invoke(Data(#"{"action":"ping"}"#.utf8))
+            // Wait on the Runtime API, not the clock: a loaded machine can take longer than any sleep to
+            // hand the events over (a CI run sent SIGTERM before they were taken).
+            try await Self.until { await function.loopsWaiting == 4 }
             let started = ContinuousClock.now
-            async let quick = function.invoke(Data(#"{"action":"sleep","message":"quick","options":{"ms":150}}"#.utf8))
+            async let quick = function.invoke(Data(#"{"action":"sleep","message":"quick","options":{"ms":50}}"#.utf8))
             async let slow = function.invoke(Data(#"{"action":"sleep","options":{"ms":20000}}"#.utf8))
-            try await Task.sleep(for: .milliseconds(60))
+            try await Self.until { await function.loopsWaiting == 2 }
             #expect(await function.terminate() == "exit status 0")
             let (quickResult, slowResult) = try await (quick, slow)
             #expect(ContinuousClock.now - started < .seconds(3), "the shutdown waited 250 ms, not for the sleeper")
@@ -316,6 +319,15 @@ import Testing
             #expect(log.contains("SIGTERM received"))
             let line = log.split(separator: "\n").first { $0.contains("before the handler finished") }
             #expect(line?.contains(#""requestId":"\#(slowResult.requestId)""#) == true, "\(log)")
+        }
+    }
+
+    /// Polls `condition` every 5 ms for up to 10 s.
+    private static func until(_ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await !condition() {
+            guard ContinuousClock.now < deadline else { throw MissingPrerequisite("the condition never held") }
+            try await Task.sleep(for: .milliseconds(5))
         }
     }
 }
