@@ -48,10 +48,10 @@ final class LineForwarder: Sendable {
     /// One write per line, so lines of different functions never interleave mid-line.
     /// The book keeps every line, whatever the terminal's filter hides.
     private func emit(_ line: ArraySlice<UInt8>) {
-        if let (book, function) = self.book {
-            book.append(String(decoding: line.dropLast(), as: UTF8.self), of: function)
-        }
-        if !self.filter.isEmpty, !self.filter.accepts(String(decoding: line.dropLast(), as: UTF8.self)) { return }
+        // Decoded once, and only when the book or the filter reads it.
+        let text = self.book == nil && self.filter.isEmpty ? nil : String(decoding: line.dropLast(), as: UTF8.self)
+        if let (book, function) = self.book, let text { book.append(text, of: function) }
+        if !self.filter.isEmpty, let text, !self.filter.accepts(text) { return }
         FileHandleWriter.write(self.prefix + line, to: STDERR_FILENO)
     }
 }

@@ -8,6 +8,7 @@ package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
     /// Per open container, whether anything was written in it yet (the next member needs a comma).
     private var written: [Bool] = []
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     package init(capacity: Int = 256) {
         self.bytes.reserveCapacity(capacity)
@@ -66,7 +67,7 @@ package struct JSONWriter {
     }
 
     package mutating func bool(_ value: Bool) {
-        self.bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        self.bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
     }
 
     /// `value` quoted and escaped: `"`, `\` and control characters; everything else as its UTF-8.
@@ -87,10 +88,9 @@ package struct JSONWriter {
                 case 0x0D: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
                 case 0x09: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
                 case ..<0x20:
-                    let digits = Array("0123456789abcdef".utf8)
-                    self.bytes.append(contentsOf: Array("\\u00".utf8))
-                    self.bytes.append(digits[Int(byte >> 4)])
-                    self.bytes.append(digits[Int(byte & 0x0F)])
+                    self.bytes.append(contentsOf: "\\u00".utf8)
+                    self.bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    self.bytes.append(Self.hexDigits[Int(byte & 0x0F)])
                 default: self.bytes.append(byte)
                 }
             }
