@@ -53,6 +53,7 @@ enum ConcurrentRuntime {
         while true {
             do throws(RuntimeError) {
                 let invocation = try client.nextInvocation()
+                InFlight.begin(invocation)  // before the hand-off to a task: see `RuntimeLoop.run`
                 let done = DispatchSemaphore(value: 0)
                 let box = OutcomeBox()
                 let task = Task {

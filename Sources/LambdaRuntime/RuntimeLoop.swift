@@ -49,6 +49,9 @@ package struct RuntimeLoop {
     package func run(handler: any LambdaByteHandler) async throws(RuntimeError) {
         while true {
             let invocation = try self.client.nextInvocation()
+            // In flight from the moment `next` answers until its report is sent (`report`): what SIGTERM
+            // waits for. Any later (in the handler's task) and a SIGTERM in between finds nothing to wait for.
+            InFlight.begin(invocation)
             try await self.serve(invocation, handler: handler)
         }
     }
@@ -109,8 +112,6 @@ package struct InvocationRunner: Sendable {
         _ invocation: Invocation,
         handler: any LambdaByteHandler
     ) async -> (LambdaContext, Result<Data, any Error>) {
-        // In flight until its report is sent (`RuntimeLoop.report`): what SIGTERM waits for.
-        InFlight.begin(invocation)
         let context = LambdaContext(invocation: invocation, function: self.function, logger: self.logger)
         for defect in invocation.defects { context.logger.warning("the Runtime API sent \(defect)") }
         // Lambda's SDKs read the trace header from here; it is set only while this invocation runs.
