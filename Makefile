@@ -32,5 +32,9 @@ build-ImageProcessingFunction:
 build-CleanupFunction:
 	$(call copy-bootstrap,cleanup)
 
+build-BidExportFunction:
+	$(call copy-bootstrap,bid-export)
+
 .PHONY: build-RuntimeProbeFunction build-BidPersistenceFunction build-NotificationsFunction build-ApiFunction \
-	build-BidExecutorFunction build-OrderValidationFunction build-ImageProcessingFunction build-CleanupFunction
+	build-BidExecutorFunction build-OrderValidationFunction build-ImageProcessingFunction build-CleanupFunction \
+	build-BidExportFunction

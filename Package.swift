@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // HTTP parts with trailers, for gavel-local's Runtime API (Hummingbird already depends on it).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         // Tests only: the reference our own Mustache renderer is checked against (it imports full Foundation).
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
@@ -118,6 +120,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         function("api", ["AWS", "API", "LambdaRuntime"]),
+        // RS256 signature checks with libcrypto (already in every bootstrap through libcurl), and the JWT
+        // authorizer on them: gavel-local's API gateway runs it, and bid-export, behind a Function URL with no
+        // authorizer of its own, checks its callers' tokens with it.
+        .target(name: "CJWTSignature", linkerSettings: [.linkedLibrary("crypto")]),
+        .target(name: "Identity", dependencies: ["AWS", "CJWTSignature", "GavelCore"], swiftSettings: swiftSettings),
+        // A signed-in user's live bids as CSV, streamed through a Function URL (response streaming).
+        .target(
+            name: "BidExport",
+            dependencies: [
+                "AWS", "APIGatewayEvents", "GavelCore", "Identity", "LiveAuction", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        function("bid-export", ["AWS", "BidExport", "LambdaRuntime"]),
         // libjpeg-turbo and libpng (Debian's static archives in a static build), linked only by image-processing.
         // A C target, not a system library: both report errors by longjmp, which must stay on the C side.
         .target(
@@ -143,18 +160,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
-        // RS256 signature checks for the local API gateway's JWT authorizer, with the system's libcrypto
-        // (gavel-local only; the bootstraps never verify tokens).
-        .target(name: "CJWTSignature", linkerSettings: [.linkedLibrary("crypto")]),
+
         // The whole backend locally (`gavel-local dev`): API gateway, event wiring, fake eBay and mailbox.
         .target(
             name: "GavelDev",
             dependencies: [
-                "AWS", "Catalog", "CJWTSignature", "GavelCore", "GavelLocal", "APIGatewayEvents", "SQSEvents",
+                "AWS", "Catalog", "GavelCore", "GavelLocal", "Identity", "APIGatewayEvents", "SQSEvents",
                 "SchedulerEvents", "CognitoEvents", "LambdaRuntime", "Sniper",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -290,7 +306,7 @@ let package = Package(
             name: "GavelDevTests",
             dependencies: [
                 "GavelCore", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting", "APIGatewayEvents", "AWS",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Identity", .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

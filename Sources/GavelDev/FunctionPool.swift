@@ -40,11 +40,28 @@ package actor FunctionPool {
         self.maxInstances = max(1, maxInstances)
     }
 
-    /// Delivers `event` to a free instance and returns its result.
-    package func invoke(_ event: Data) async throws -> LocalFunction.Result {
+    /// Delivers `event` to a free instance and returns its result; with `acceptsStream`, a streamed answer
+    /// returns as it starts, and the instance stays taken until the stream ends.
+    package func invoke(_ event: Data, acceptsStream: Bool = false) async throws -> LocalFunction.Result {
         let instance = try await self.acquire()
-        defer { self.release(instance) }
-        return try await instance.invoke(event)
+        let result: LocalFunction.Result
+        do {
+            result = try await instance.invoke(event, acceptsStream: acceptsStream)
+        } catch {
+            self.release(instance)
+            throw error
+        }
+        if case .streamed(let stream) = result.outcome {
+            // The stream outlives this call (the Function URL writes it after answering), so its release waits
+            // in a task of its own, as each instance already runs in one (`instances`).
+            Task {
+                await stream.ended()
+                await self.release(instance)
+            }
+        } else {
+            self.release(instance)
+        }
+        return result
     }
 
     /// Stops every instance (SIGTERM, as Lambda does) and its Runtime API.

@@ -2,6 +2,7 @@ import AWS
 import FoundationEssentials
 package import GavelLocal
 import Hummingbird
+import Identity
 import LambdaRuntime
 import Synchronization
 
@@ -16,6 +17,8 @@ package struct LocalBackend: Sendable {
         package var consolePort = 3001
         /// The CloudFront distribution's stand-in (0: any free port).
         package var cdnPort = 3002
+        /// The first Function URL's port, the next ones' following it (0: any free ports).
+        package var functionURLPort = 3003
         /// The console's token for this run (`X-Gavel-Console`).
         package var consoleToken = Console.newToken()
         /// Instances per function (Lambda's concurrency, capped): the bid executor holds one for minutes per
@@ -53,6 +56,8 @@ package struct LocalBackend: Sendable {
         package var cdn: String?
         /// The local X-Ray daemon (`udp:127.0.0.1:<port> …`), which traced functions send their calls to.
         package var xray: String
+        /// Each Function URL's base URL, by function.
+        package var functionURLs: [String: String] = [:]
     }
 
     package let stack: LocalStack
@@ -117,19 +122,21 @@ package struct LocalBackend: Sendable {
             cdnURL: cdnURL,
             xray: xray.address
         )
-        let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { name, event in
+        let invokeURL: @Sendable (String, Data, Bool) async throws -> InvocationOutcome = { name, event, streams in
             guard let pool = pools[name] else {
                 throw LocalError.unknownFunction(name, known: pools.keys.sorted())
             }
-            let result = try await pool.invoke(event)
+            let result = try await pool.invoke(event, acceptsStream: streams)
             Self.report(name, result)
             return result.outcome
         }
+        let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { try await invokeURL($0, $1, false) }
         do {
             try await self.serve(
                 aws: aws,
                 xray: xray,
                 invoke: invoke,
+                invokeURL: invokeURL,
                 ebayURL: ebayURL,
                 mailURL: mailURL,
                 cdnURL: cdnURL,
@@ -146,11 +153,17 @@ package struct LocalBackend: Sendable {
         aws: AWSClients,
         xray: LocalXRayDaemon,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
+        invokeURL: @escaping @Sendable (String, Data, Bool) async throws -> InvocationOutcome,
         ebayURL: String,
         mailURL: String,
         cdnURL: String?,
         ready: @escaping @Sendable (Endpoints) -> Void
     ) async throws {
+        let functionURLs = self.stack.functions.keys.sorted().compactMap { name in
+            self.stack.functions[name]?.url.map { url in
+                LocalFunctionURL(function: name, url: url) { try await invokeURL(name, $0, $1) }
+            }
+        }
         let gateway = LocalAPIGateway(
             routes: self.routes,
             cors: self.stack.httpApi?.cors,
@@ -171,23 +184,42 @@ package struct LocalBackend: Sendable {
             gatewayPort in
             try await LoopbackServer.with(port: self.options.consolePort, { try await console.respond(to: $0) }) {
                 consolePort in
-                await withDiscardingTaskGroup { group in
-                    self.wireEvents(into: &group, aws: aws, invoke: invoke)
-                    ready(
-                        Endpoints(
-                            gateway: "http://127.0.0.1:\(gatewayPort)",
-                            console: "http://127.0.0.1:\(consolePort)",
-                            consoleToken: self.options.consoleToken,
-                            ebay: ebayURL,
-                            mailbox: mailURL,
-                            cdn: cdnURL,
-                            xray: xray.address
+                try await Self.serve(functionURLs[...], firstPort: self.options.functionURLPort) { urls in
+                    await withDiscardingTaskGroup { group in
+                        self.wireEvents(into: &group, aws: aws, invoke: invoke)
+                        ready(
+                            Endpoints(
+                                gateway: "http://127.0.0.1:\(gatewayPort)",
+                                console: "http://127.0.0.1:\(consolePort)",
+                                consoleToken: self.options.consoleToken,
+                                ebay: ebayURL,
+                                mailbox: mailURL,
+                                cdn: cdnURL,
+                                xray: xray.address,
+                                functionURLs: urls
+                            )
                         )
-                    )
-                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                    group.cancelAll()
+                        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                        group.cancelAll()
+                    }
                 }
             }
+        }
+    }
+
+    /// Serves each Function URL on a port of its own (`firstPort`, the next, ...; 0: any free ones) while
+    /// `body` runs; `body` gets their base URLs by function.
+    private static func serve(
+        _ urls: ArraySlice<LocalFunctionURL>,
+        firstPort: Int,
+        served: [String: String] = [:],
+        _ body: @escaping @Sendable ([String: String]) async throws -> Void
+    ) async throws {
+        guard let url = urls.first else { return try await body(served) }
+        try await LoopbackServer.with(port: firstPort, { try await url.respond(to: $0) }) { port in
+            var served = served
+            served[url.function] = "http://127.0.0.1:\(port)"
+            try await self.serve(urls.dropFirst(), firstPort: firstPort == 0 ? 0 : firstPort + 1, served: served, body)
         }
     }
 

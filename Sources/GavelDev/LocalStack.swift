@@ -8,6 +8,17 @@ package struct LocalStack: Codable, Sendable {
         package var logicalId: String
         package var environment: [String: String]
         package var events: [EventSource]
+        /// The function's `FunctionUrlConfig`, if it has one.
+        package var url: FunctionURL?
+    }
+
+    /// A Function URL: served on a port of its own, as each has a host of its own on AWS.
+    package struct FunctionURL: Codable, Sendable {
+        /// `NONE` or `AWS_IAM` (not checked locally: the template's only URL is `NONE`).
+        package var authType: String
+        /// `RESPONSE_STREAM` streams the response as the function writes it; `BUFFERED` takes it whole.
+        package var streams: Bool
+        package var cors: HTTPAPI.CORS?
     }
 
     /// An `Events` entry of a function, as gavel-local delivers it.

@@ -8,7 +8,9 @@ package import LambdaRuntime
 package actor InvocationBroker {
     private var queued: [InvocationRequest] = []
     private var waitingRuntimes: [CheckedContinuation<InvocationRequest?, Never>] = []
-    private var callers: [String: (invocationId: String, caller: CheckedContinuation<InvocationOutcome, Never>)] = [:]
+    private var callers:
+        [String: (invocationId: String, acceptsStream: Bool, caller: CheckedContinuation<InvocationOutcome, Never>)] =
+            [:]
     /// Requests that timed out (the newest 1,000): a late answer to one is told 410 Gone, as Lambda does.
     private var timedOut: [String] = []
     /// The error the runtime reported from `/init/error`, until the next process starts.
@@ -22,7 +24,7 @@ package actor InvocationBroker {
     /// Queues an event and waits until it ends.
     package func invoke(_ request: InvocationRequest) async -> InvocationOutcome {
         await withCheckedContinuation { continuation in
-            self.callers[request.requestId] = (request.invocationId, continuation)
+            self.callers[request.requestId] = (request.invocationId, request.acceptsStream, continuation)
             if self.waitingRuntimes.isEmpty {
                 self.queued.append(request)
             } else {
@@ -62,6 +64,29 @@ package actor InvocationBroker {
         self.queued.removeAll { $0.requestId == requestId }
         pending.caller.resume(returning: outcome)
         return .accepted
+    }
+
+    /// Where a streamed answer goes.
+    package enum StreamTarget: Sendable {
+        /// To the caller as it arrives: it has been handed this stream.
+        case stream(LocalResponseStream)
+        /// Collected, then given to `finish`: the caller takes responses whole.
+        case collect
+        case refused(Answer)
+    }
+
+    /// Starts a streamed answer: a caller that reads streams gets it now (the invocation ends for the broker
+    /// here); any other gets the collected stream through `finish`.
+    package func beginStream(_ requestId: String, invocationId: String?, contentType: String) -> StreamTarget {
+        guard let pending = self.callers[requestId] else {
+            return .refused(self.timedOut.contains(requestId) ? .timedOut : .unknown)
+        }
+        guard invocationId == pending.invocationId else { return .refused(.wrongInvocation(echoed: invocationId)) }
+        guard pending.acceptsStream else { return .collect }
+        self.callers[requestId] = nil
+        let stream = LocalResponseStream(contentType: contentType)
+        pending.caller.resume(returning: .streamed(stream))
+        return .stream(stream)
     }
 
     /// Ends one invocation that timed out while its process goes on (concurrent mode): its late answer is

@@ -7,6 +7,8 @@ package enum InvocationOutcome: Sendable, Equatable {
     case response(Data)
     /// The function reported an error for the invocation, or the runtime exited or timed out while serving it.
     case error(ErrorReport)
+    /// The function streams its response (only for a request that `acceptsStream`): read it from the stream.
+    case streamed(LocalResponseStream)
 
     /// The error Lambda reports when an invocation runs past the function's timeout.
     package static func timedOut(seconds: Double) -> Self {
@@ -23,11 +25,12 @@ package enum InvocationOutcome: Sendable, Equatable {
         .error(ErrorReport(errorType: "Runtime.ExitError", errorMessage: "Runtime exited with error: \(status)"))
     }
 
-    /// The body gavel-local prints: the response, or the error JSON.
+    /// The body gavel-local prints: the response, or the error JSON (nothing for a stream, read as it comes).
     package var body: Data {
         switch self {
         case .response(let body): body
         case .error(let report): report.json
+        case .streamed: Data()
         }
     }
 

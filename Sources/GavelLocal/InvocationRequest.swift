@@ -13,6 +13,9 @@ package struct InvocationRequest: Sendable {
     package var cognitoIdentity: String?
     /// Sent as `Lambda-Runtime-Aws-Tenant-Id` when set (`gavel-local invoke --tenant`).
     package var tenantId: String?
+    /// Whether the caller reads a streamed response as it comes (`InvokeWithResponseStream`, a streaming
+    /// Function URL); otherwise a stream is collected and the caller gets it whole, as `Invoke` does.
+    package var acceptsStream: Bool
 
     package init(
         event: Data,
@@ -22,7 +25,8 @@ package struct InvocationRequest: Sendable {
         sampled: Bool = false,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
-        tenantId: String? = nil
+        tenantId: String? = nil,
+        acceptsStream: Bool = false
     ) {
         self.requestId = RandomIdentifier.uuid()
         self.invocationId = RandomIdentifier.uuid()
@@ -33,6 +37,7 @@ package struct InvocationRequest: Sendable {
         self.clientContext = clientContext
         self.cognitoIdentity = cognitoIdentity
         self.tenantId = tenantId
+        self.acceptsStream = acceptsStream
     }
 }
 

@@ -130,7 +130,8 @@ package actor LocalFunction {
         traceId: String? = nil,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
-        tenantId: String? = nil
+        tenantId: String? = nil,
+        acceptsStream: Bool = false
     ) async throws -> Result {
         var startedNs: UInt64?
         let process: ChildProcess
@@ -158,7 +159,8 @@ package actor LocalFunction {
             sampled: self.settings.tracing && self.environment["AWS_XRAY_DAEMON_ADDRESS"] != nil,
             clientContext: clientContext,
             cognitoIdentity: cognitoIdentity,
-            tenantId: tenantId
+            tenantId: tenantId,
+            acceptsStream: acceptsStream
         )
         let delivered = Self.nowNs()
         let broker = self.broker

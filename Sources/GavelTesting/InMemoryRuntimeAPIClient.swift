@@ -10,6 +10,9 @@ package final class InMemoryRuntimeAPIClient: RuntimeAPIClient {
     package private(set) var responses: [String: Data] = [:]
     package private(set) var errors: [String: ErrorReport] = [:]
     package private(set) var initErrors: [ErrorReport] = []
+    /// Streamed responses by request id: the content type, the chunks as the sender read them, and the
+    /// error the trailers carried.
+    package private(set) var streams: [String: (contentType: String, chunks: [Data], error: ErrorReport?)] = [:]
     /// The invocation id each answer carried, by request id (nil: none was sent).
     package private(set) var echoedInvocationIds: [String: String?] = [:]
     /// When set, reports answer with this error instead of being recorded.
@@ -27,6 +30,21 @@ package final class InMemoryRuntimeAPIClient: RuntimeAPIClient {
     package func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError) {
         if let failure = self.reportFailure { throw failure }
         self.responses[requestId] = body
+        self.echoedInvocationIds[requestId] = invocationId
+    }
+
+    package func streamResponse(
+        _ stream: ResponseStream,
+        requestId: String,
+        invocationId: String?
+    ) throws(RuntimeError) {
+        if let failure = self.reportFailure { throw failure }
+        var chunks: [Data] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while case let count = buffer.withUnsafeMutableBytes({ stream.read(into: $0) }), count > 0 {
+            chunks.append(Data(buffer[..<count]))
+        }
+        self.streams[requestId] = (stream.contentType, chunks, stream.trailerError)
         self.echoedInvocationIds[requestId] = invocationId
     }
 

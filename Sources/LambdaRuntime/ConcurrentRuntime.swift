@@ -27,7 +27,7 @@ enum ConcurrentRuntime {
         endpoint: String,
         concurrency: Int,
         runner: InvocationRunner,
-        handler: any LambdaByteHandler
+        handler: InvocationHandler
     ) -> RuntimeError {
         let failure = FirstFailure()
         for index in 0..<concurrency {
@@ -45,7 +45,7 @@ enum ConcurrentRuntime {
     private static func loop(
         endpoint: String,
         runner: InvocationRunner,
-        handler: any LambdaByteHandler,
+        handler: InvocationHandler,
         logger: Logger
     ) -> RuntimeError {
         let client = CurlRuntimeAPIClient(endpoint: endpoint)
@@ -56,8 +56,9 @@ enum ConcurrentRuntime {
                 InFlight.begin(invocation)  // before the hand-off to a task: see `RuntimeLoop.run`
                 let done = DispatchSemaphore(value: 0)
                 let box = OutcomeBox()
+                let stream = loop.responseStream(for: invocation, handler: handler)
                 let task = Task {
-                    box.value = await runner.run(invocation, handler: handler)
+                    box.value = await runner.run(invocation, handler: handler, stream: stream)
                     done.signal()
                 }
                 let waitMs = max(0, invocation.deadlineMs - WallClock.nowMs()) + Int64(Self.grace)
@@ -70,10 +71,15 @@ enum ConcurrentRuntime {
                         metadata: [LambdaLogHandler.requestIdKey: .string(invocation.requestId)]
                     )
                     let late = LambdaContext(invocation: invocation, function: runner.function, logger: logger)
-                    try loop.report(.failure(RuntimeError.handlerPastDeadline), of: invocation, context: late)
+                    try loop.report(
+                        .failure(RuntimeError.handlerPastDeadline),
+                        of: invocation,
+                        context: late,
+                        stream: stream
+                    )
                     continue
                 }
-                try loop.report(outcome, of: invocation, context: context)
+                try loop.report(outcome, of: invocation, context: context, stream: stream)
             } catch {
                 return error
             }

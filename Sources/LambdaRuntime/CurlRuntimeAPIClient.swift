@@ -41,7 +41,7 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
     }
 
     package func nextInvocation() throws(RuntimeError) -> Invocation {
-        let status = try self.perform(path: RuntimeAPI.nextPath, body: nil, headers: [])
+        let status = try self.perform(path: RuntimeAPI.nextPath, body: .none, headers: [])
         guard status == 200 else { throw .runtimeAPIFailed(status: status, path: RuntimeAPI.nextPath) }
         return try Invocation(lowercasedHeaders: self.sink.headers, event: Data(self.sink.body))
     }
@@ -49,6 +49,21 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
     package func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError) {
         let headers = invocationId.map { ["\(RuntimeAPI.Header.invocationId): \($0)"] } ?? []
         try self.post(RuntimeAPI.responsePath(requestId: requestId), body: body, headers: headers)
+    }
+
+    package func streamResponse(
+        _ stream: ResponseStream,
+        requestId: String,
+        invocationId: String?
+    ) throws(RuntimeError) {
+        var headers = [
+            "Transfer-Encoding: chunked",
+            "\(RuntimeAPI.Header.responseMode): streaming",
+            "Trailer: \(RuntimeAPI.Header.functionErrorType), \(RuntimeAPI.Header.functionErrorBody)",
+            "Content-Type: \(stream.contentType)",
+        ]
+        if let invocationId { headers.append("\(RuntimeAPI.Header.invocationId): \(invocationId)") }
+        try self.post(RuntimeAPI.responsePath(requestId: requestId), body: .stream(stream), headers: headers)
     }
 
     package func sendError(_ report: ErrorReport, requestId: String, invocationId: String?) throws(RuntimeError) {
@@ -66,6 +81,10 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
     }
 
     private func post(_ path: String, body: Data, headers: [String]) throws(RuntimeError) {
+        try self.post(path, body: .bytes(body), headers: headers)
+    }
+
+    private func post(_ path: String, body: RequestBody, headers: [String]) throws(RuntimeError) {
         let status = try self.perform(path: path, body: body, headers: headers)
         switch status {
         case 200..<300: return
@@ -76,40 +95,95 @@ package final class CurlRuntimeAPIClient: RuntimeAPIClient {
         }
     }
 
-    /// Performs one request on the shared handle; the response lands in `sink`.
-    private func perform(path: String, body: Data?, headers: [String]) throws(RuntimeError) -> Int {
+    /// A request's body: none (`GET`), bytes, or a stream sent in chunks with trailers.
+    private enum RequestBody {
+        case none
+        case bytes(Data)
+        case stream(ResponseStream)
+    }
+
+    /// Performs one request, on the shared handle but for a stream; the response lands in `sink`.
+    private func perform(path: String, body: RequestBody, headers: [String]) throws(RuntimeError) -> Int {
+        guard case .stream = body else {
+            return try self.perform(on: self.handle, path: path, body: body, headers: headers)
+        }
+        // A stream gets a handle of its own (a copy of the shared one's options, on a new loopback connection):
+        // libcurl 7.88 sends trailers once per handle (its trailer state is never reset), and a second
+        // chunked upload on the same handle writes its chunk header before the start of its buffer.
+        guard let handle = curl_easy_duphandle(self.handle) else {
+            throw .runtimeAPIUnreachable("curl_easy_duphandle returned NULL: out of memory")
+        }
+        defer { curl_easy_cleanup(handle) }
+        return try self.perform(on: handle, path: path, body: body, headers: headers)
+    }
+
+    private func perform(
+        on handle: UnsafeMutableRawPointer,
+        path: String,
+        body: RequestBody,
+        headers: [String]
+    ) throws(RuntimeError) -> Int {
         self.sink.reset()
         // An empty `Expect:` stops curl from waiting for `100 Continue` before sending large bodies.
         var list = curl_slist_append(nil, "Expect:")
         for header in headers { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
-        gavel_curl_set_pointer(self.handle, CURLOPT_HTTPHEADER, list)
+        gavel_curl_set_pointer(handle, CURLOPT_HTTPHEADER, list)
         let code: CURLcode = (self.baseURL + path).withCString { url in
-            gavel_curl_set_pointer(self.handle, CURLOPT_URL, url)
-            guard let body else {
-                gavel_curl_set_long(self.handle, CURLOPT_HTTPGET, 1)
-                return curl_easy_perform(self.handle)
-            }
-            return body.withUnsafeBytes { bytes in
-                "".withCString { empty in
-                    gavel_curl_set_long(self.handle, CURLOPT_POST, 1)
-                    gavel_curl_set_offset(self.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
-                    // A non-null pointer even for an empty body, or curl would read the body from stdin.
-                    gavel_curl_set_pointer(
-                        self.handle,
-                        CURLOPT_POSTFIELDS,
-                        bytes.baseAddress ?? UnsafeRawPointer(empty)
-                    )
-                    return curl_easy_perform(self.handle)
+            gavel_curl_set_pointer(handle, CURLOPT_URL, url)
+            switch body {
+            case .none:
+                gavel_curl_set_long(handle, CURLOPT_HTTPGET, 1)
+                return curl_easy_perform(handle)
+            case .bytes(let body):
+                return body.withUnsafeBytes { bytes in
+                    "".withCString { empty in
+                        gavel_curl_set_long(handle, CURLOPT_POST, 1)
+                        gavel_curl_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+                        // A non-null pointer even for an empty body, or curl would read the body from stdin.
+                        gavel_curl_set_pointer(handle, CURLOPT_POSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(empty))
+                        return curl_easy_perform(handle)
+                    }
                 }
+            case .stream(let stream):
+                // No POSTFIELDS and no size: curl reads the body from the callback, each read one chunk.
+                let streamPointer = Unmanaged.passUnretained(stream).toOpaque()
+                gavel_curl_set_long(handle, CURLOPT_POST, 1)
+                gavel_curl_set_pointer(handle, CURLOPT_POSTFIELDS, nil)
+                gavel_curl_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, -1)
+                gavel_curl_set_callback(handle, CURLOPT_READFUNCTION, Self.readStream)
+                gavel_curl_set_pointer(handle, CURLOPT_READDATA, streamPointer)
+                gavel_curl_set_trailer_callback(handle, Self.streamTrailers)
+                gavel_curl_set_pointer(handle, CURLOPT_TRAILERDATA, streamPointer)
+                return curl_easy_perform(handle)
             }
         }
         guard code == CURLE_OK else {
             throw .runtimeAPIUnreachable(String(cString: curl_easy_strerror(code)))
         }
         var status = 0
-        gavel_curl_get_long(self.handle, CURLINFO_RESPONSE_CODE, &status)
+        gavel_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return status
+    }
+
+    /// curl's read callback for a streamed body: blocks until the handler writes or ends.
+    private static let readStream: gavel_curl_data_callback = { buffer, size, count, userdata in
+        let stream = Unmanaged<ResponseStream>.fromOpaque(userdata!).takeUnretainedValue()
+        return stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+    }
+
+    /// curl's trailer callback: a handler's mid-stream error, as Lambda reads it (the body base64-encoded).
+    private static let streamTrailers: gavel_curl_trailer_callback = { list, userdata in
+        let stream = Unmanaged<ResponseStream>.fromOpaque(userdata!).takeUnretainedValue()
+        if let report = stream.trailerError, let list {
+            list.pointee = curl_slist_append(
+                list.pointee,
+                "\(RuntimeAPI.Header.functionErrorType): \(report.errorType)"
+            )
+            let body = report.json.base64EncodedString()
+            list.pointee = curl_slist_append(list.pointee, "\(RuntimeAPI.Header.functionErrorBody): \(body)")
+        }
+        return CURL_TRAILERFUNC_OK
     }
 }
 

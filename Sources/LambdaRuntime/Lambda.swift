@@ -19,6 +19,21 @@ package enum Lambda {
         environment: [String: String],
         _ makeHandler: @escaping @Sendable () async throws -> any LambdaByteHandler
     ) -> Never {
+        self.serve(environment: environment) { .buffered(try await makeHandler()) }
+    }
+
+    /// Runs a streaming handler (response streaming), as `run` runs a buffered one.
+    package static func runStreaming(
+        environment: [String: String],
+        _ makeHandler: @escaping @Sendable () async throws -> any LambdaStreamingHandler
+    ) -> Never {
+        self.serve(environment: environment) { .streaming(try await makeHandler()) }
+    }
+
+    private static func serve(
+        environment: [String: String],
+        _ makeHandler: @escaping @Sendable () async throws -> InvocationHandler
+    ) -> Never {
         let function = FunctionEnvironment(environment: environment)
         let logger = Logger(label: function.functionName.isEmpty ? "lambda" : function.functionName)
         guard let endpoint = function.runtimeAPI else {
@@ -33,7 +48,7 @@ package enum Lambda {
             let loop = RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
             guard let handler = await loop.initialise(makeHandler) else { return nil }
             do throws(RuntimeError) {
-                try await loop.run(handler: handler)
+                try await loop.run(handler)
                 return nil
             } catch {
                 return error
@@ -52,9 +67,9 @@ package enum Lambda {
         endpoint: String,
         function: FunctionEnvironment,
         logger: Logger,
-        _ makeHandler: @escaping @Sendable () async throws -> any LambdaByteHandler
+        _ makeHandler: @escaping @Sendable () async throws -> InvocationHandler
     ) -> Never {
-        let built = AsyncBridge.wait { () async -> (any LambdaByteHandler)? in
+        let built = AsyncBridge.wait { () async -> InvocationHandler? in
             await RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
                 .initialise(makeHandler)
         }

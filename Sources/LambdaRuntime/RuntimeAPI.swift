@@ -41,6 +41,10 @@ package enum RuntimeAPI {
         package static let clientContext = "Lambda-Runtime-Client-Context"
         package static let cognitoIdentity = "Lambda-Runtime-Cognito-Identity"
         package static let functionErrorType = "Lambda-Runtime-Function-Error-Type"
+        /// A streamed response's trailer: the mid-stream error's JSON, base64-encoded.
+        package static let functionErrorBody = "Lambda-Runtime-Function-Error-Body"
+        /// `streaming` on a `/response` sent in chunks (response streaming).
+        package static let responseMode = "Lambda-Runtime-Function-Response-Mode"
         /// On `/error`: the failure as an X-Ray cause (single-line JSON), for the invocation's trace.
         package static let xrayErrorCause = "Lambda-Runtime-Function-XRay-Error-Cause"
     }

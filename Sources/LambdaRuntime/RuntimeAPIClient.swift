@@ -1,6 +1,6 @@
 package import FoundationEssentials
 
-/// The loop's view of the Lambda Runtime API: four calls, all blocking.
+/// The loop's view of the Lambda Runtime API: five calls, all blocking.
 ///
 /// Contract: `nextInvocation` blocks without a timeout until an event arrives. Every method throws a
 /// `RuntimeError` whose `isFatal` is true when the API is unreachable or answered 500, after which the
@@ -11,6 +11,10 @@ package protocol RuntimeAPIClient {
     func nextInvocation() throws(RuntimeError) -> Invocation
     /// Sends the handler's response for `requestId`.
     func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError)
+    /// Sends a streamed response for `requestId`: the bytes `stream.read` yields, in chunks, until it returns 0,
+    /// then `stream.trailerError` (if any) in the trailers. Called on a thread of its own (the stream's
+    /// sender) while the loop waits for the stream to finish, never concurrently with another call.
+    func streamResponse(_ stream: ResponseStream, requestId: String, invocationId: String?) throws(RuntimeError)
     /// Reports that the handler failed for `requestId`.
     func sendError(_ report: ErrorReport, requestId: String, invocationId: String?) throws(RuntimeError)
     /// Reports that the function could not be initialised.

@@ -35,6 +35,9 @@ extension GavelLocalCommand {
         @Option(help: "The CDN's port on 127.0.0.1 (the CloudFront distribution's thumbnails, from moto).")
         var cdnPort = 3002
 
+        @Option(help: "The first Function URL's port on 127.0.0.1 (bid-export's CSV stream); more follow it.")
+        var urlPort = 3003
+
         @Option(help: "Instances per function at most (each a bootstrap process, started only when all are busy).")
         var maxInstances = LocalBackend.Options.defaultMaxInstances
 
@@ -64,6 +67,7 @@ extension GavelLocalCommand {
             options.gatewayPort = self.port
             options.consolePort = self.consolePort
             options.cdnPort = self.cdnPort
+            options.functionURLPort = self.urlPort
             options.maxInstances = self.maxInstances
             guard (1...1024).contains(self.concurrency) else {
                 throw ValidationError("--concurrency must be 1 to 1024 (Lambda's limit per execution environment)")
@@ -130,8 +134,17 @@ extension GavelLocalCommand {
             )
         }
 
+        /// One status line per Function URL, each starting with its line break.
+        private static func urlLines(_ endpoints: LocalBackend.Endpoints) -> String {
+            endpoints.functionURLs.sorted { $0.key < $1.key }.map { name, url in
+                let label = "\(name) URL" + String(repeating: " ", count: max(0, 27 - name.count - 4))
+                return "\n│ \(label) \(url)   GET with a token streams CSV"
+            }.joined()
+        }
+
         static func status(_ stack: LocalStack, _ endpoints: LocalBackend.Endpoints) -> String {
             let user = stack.demo?.email ?? "demo@gavel.example"
+            let urls = Self.urlLines(endpoints)
             return """
 
                 ┌ gavel-local dev: the backend is running ───────────────────────────────────────────────
@@ -140,7 +153,7 @@ extension GavelLocalCommand {
                 │ embedded AWS (moto)         \(stack.endpoint)
                 │ fake eBay                   \(endpoints.ebay)   any authorization code links an account
                 │ CDN (thumbnails)            \(endpoints.cdn ?? "none: the template has no distribution")
-                │ X-Ray daemon                \(endpoints.xray)   traces: GET /traces on the console
+                │ X-Ray daemon                \(endpoints.xray)   traces: GET /traces on the console\(urls)
                 │ functions                   \(stack.functions.keys.sorted().joined(separator: ", "))
                 │
                 │ token:   TOKEN=$(.build/debug/gavel-local token --user \(user))   (a vendor: --group vendor)

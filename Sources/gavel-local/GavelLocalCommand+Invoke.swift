@@ -48,6 +48,12 @@ extension GavelLocalCommand {
         @Option(help: "Seconds before an invocation times out, instead of the template's Timeout.")
         var timeout: Double?
 
+        @Flag(
+            help:
+                "Read a streamed response as it arrives, as InvokeWithResponseStream does; without it a stream is printed whole."
+        )
+        var stream = false
+
         @Flag(help: "Do not run scripts/build first.")
         var noBuild = false
 
@@ -70,13 +76,17 @@ extension GavelLocalCommand {
                 overrides: overrides
             ) { function in
                 let deliveries = events.flatMap { Array(repeating: $0, count: max(1, self.repeat)) }
-                let (clientContext, tenant) = (self.clientContext, self.tenant)
+                let (clientContext, tenant, stream) = (self.clientContext, self.tenant, self.stream)
                 guard self.concurrency > 1 else {
                     var failures = 0
                     for event in deliveries {
-                        let result = try await function.invoke(event, clientContext: clientContext, tenantId: tenant)
-                        Self.print(result)
-                        if result.outcome.isError { failures += 1 }
+                        let result = try await function.invoke(
+                            event,
+                            clientContext: clientContext,
+                            tenantId: tenant,
+                            acceptsStream: stream
+                        )
+                        if await Self.print(result) { failures += 1 }
                     }
                     return failures
                 }
@@ -84,14 +94,16 @@ extension GavelLocalCommand {
                 return try await withThrowingTaskGroup(of: LocalFunction.Result.self) { group in
                     for event in deliveries {
                         group.addTask {
-                            try await function.invoke(event, clientContext: clientContext, tenantId: tenant)
+                            try await function.invoke(
+                                event,
+                                clientContext: clientContext,
+                                tenantId: tenant,
+                                acceptsStream: stream
+                            )
                         }
                     }
                     var failures = 0
-                    for try await result in group {
-                        Self.print(result)
-                        if result.outcome.isError { failures += 1 }
-                    }
+                    for try await result in group where await Self.print(result) { failures += 1 }
                     return failures
                 }
             }
@@ -128,9 +140,25 @@ extension GavelLocalCommand {
             }
         }
 
-        private static func print(_ result: LocalFunction.Result) {
+        /// Prints the report and the response; a stream's chunks as they arrive, and its error at the end.
+        /// - Returns: whether the invocation failed.
+        private static func print(_ result: LocalFunction.Result) async -> Bool {
             FileHandleWriter.standardError(result.report + "\n")
-            FileHandleWriter.standardOutput(String(decoding: result.outcome.body, as: UTF8.self) + "\n")
+            guard case .streamed(let stream) = result.outcome else {
+                FileHandleWriter.standardOutput(String(decoding: result.outcome.body, as: UTF8.self) + "\n")
+                return result.outcome.isError
+            }
+            for await part in stream.parts {
+                switch part {
+                case .bytes(let bytes):
+                    FileHandleWriter.standardOutput(String(decoding: bytes, as: UTF8.self))
+                case .error(let report):
+                    FileHandleWriter.standardError("stream failed: \(report.errorType): \(report.errorMessage)\n")
+                    return true
+                }
+            }
+            FileHandleWriter.standardOutput("\n")
+            return false
         }
     }
 }

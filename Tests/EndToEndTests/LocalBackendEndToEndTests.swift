@@ -77,6 +77,7 @@ import Testing
         options.gatewayPort = 0
         options.consolePort = 0
         options.cdnPort = 0
+        options.functionURLPort = 0
         options.functionEnvironment = functionEnvironment
         for name in stack.stack.functions.keys { options.executables[name] = try TestPaths.bootstrap(name) }
         let backend = LocalBackend(stack: stack.stack, options: options)

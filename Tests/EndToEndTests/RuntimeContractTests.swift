@@ -125,4 +125,71 @@ import Testing
         #expect(lines.contains { $0.contains("refused its late answer") && $0.contains("r-late") }, "\(log)")
         #expect(lines.contains { $0.contains(#""level":"WARN""#) && $0.contains(RuntimeAPI.Header.deadline) })
     }
+
+    /// Response streaming on the wire: `/response` in chunks with the streaming mode header and the announced
+    /// trailers, each write its own chunk as it happens, a mid-stream error in the trailers (base64 JSON), and
+    /// an error before the first byte a plain `/error`.
+    @Test func theStreamingBootstrapSendsChunksAndTrailersToARawRuntimeAPI() async throws {
+        let later = String(WallClock.nowMs() + 60_000)
+        let server = try RawRuntimeAPI([
+            ("r-http", [Self.deadline: later, Self.attempt: "attempt-3"], #"{"count":2,"httpStatus":201}"#),
+            ("r-paced", [Self.deadline: later], #"{"count":3,"ms":250}"#),
+            ("r-midway", [Self.deadline: later], #"{"count":3,"failAfter":2}"#),
+            ("r-early", [Self.deadline: later], #"{"failAfter":0}"#),
+        ])
+        defer { server.close() }
+        let directory = try TestPaths.temporaryDirectory("contract-stream")
+        let process = try ChildProcess(
+            executable: try TestPaths.bootstrap("runtime-probe"),
+            environment: [
+                "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:\(server.port)", "AWS_LAMBDA_FUNCTION_NAME": "runtime-probe",
+                "_HANDLER": "stream", "PATH": "/usr/bin:/bin",
+            ],
+            output: .separate(output: directory + "/stdout.log", error: directory + "/stderr.log")
+        )
+        let status = await process.waitForExit()
+        #expect(status == "exit status 1", "the runtime exits 1 after the Runtime API's 500: \(status)")
+        let answers = server.answers
+        #expect(
+            answers.map { $0.path.split(separator: "/").suffix(2).joined(separator: "/") } == [
+                "r-http/response", "r-paced/response", "r-midway/response", "r-early/error",
+            ]
+        )
+        guard answers.count == 4 else { return }
+        let (http, paced, midway, early) = (answers[0], answers[1], answers[2], answers[3])
+        for streamed in [http, paced, midway] {
+            #expect(streamed.headers["transfer-encoding"] == "chunked")
+            #expect(streamed.headers[RuntimeAPI.Header.responseMode.lowercased()] == "streaming")
+            #expect(
+                streamed.headers["trailer"]
+                    == "\(RuntimeAPI.Header.functionErrorType), \(RuntimeAPI.Header.functionErrorBody)"
+            )
+        }
+        #expect(http.headers[Self.attempt] == "attempt-3" && paced.headers[Self.attempt] == nil)
+
+        // The HTTP head, eight NULs, then the body.
+        #expect(http.headers["content-type"] == ResponseStream.httpIntegrationContentType)
+        let body = http.body
+        let delimiter = try #require(body.indices.first { body[$0...].starts(with: [UInt8](repeating: 0, count: 8)) })
+        #expect(String(decoding: body[..<delimiter], as: UTF8.self).contains(#""statusCode":201"#))
+        #expect(String(decoding: body[(delimiter + 8)...], as: UTF8.self) == "line 0 of r-http\nline 1 of r-http\n")
+        #expect(http.trailers.isEmpty, "a clean end sends no error trailers: \(http.trailers)")
+
+        // Written 250 ms apart, sent as written: three chunks over at least 400 ms.
+        #expect(paced.headers["content-type"] == ResponseStream.defaultContentType)
+        #expect(paced.chunks.count == 3, "one chunk per write: \(paced.chunks.map(\.count))")
+        let spread = (paced.chunkTimesMs.last ?? 0) - (paced.chunkTimesMs.first ?? 0)
+        #expect(spread >= 400, "chunks arrived \(paced.chunkTimesMs) ms after start")
+
+        // Two lines out, then the failure: in the trailers, the body base64 of the error JSON.
+        #expect(String(decoding: midway.body, as: UTF8.self) == "line 0 of r-midway\nline 1 of r-midway\n")
+        #expect(midway.trailers[RuntimeAPI.Header.functionErrorType.lowercased()] == "ProbeFailure")
+        let encoded = try #require(midway.trailers[RuntimeAPI.Header.functionErrorBody.lowercased()])
+        let report = try JSONDecoder().decode(ErrorReport.self, from: try #require(Data(base64Encoded: encoded)))
+        #expect(report == ErrorReport(errorType: "ProbeFailure", errorMessage: "failed after 2 lines"))
+
+        // Nothing streamed yet: an ordinary error report.
+        #expect(early.headers[RuntimeAPI.Header.functionErrorType.lowercased()] == "ProbeFailure")
+        #expect(String(decoding: early.body, as: UTF8.self).contains("failed after 0 lines"))
+    }
 }

@@ -123,7 +123,9 @@ import Glibc
 
     @Test func aFailingConstructorIsReportedToInitError() async throws {
         let client = InMemoryRuntimeAPIClient()
-        let handler = await self.loop(client).initialise { throw Greeting.Refusal(description: "no table name") }
+        let handler = await self.loop(client).initialise { () throws -> any LambdaByteHandler in
+            throw Greeting.Refusal(description: "no table name")
+        }
         #expect(handler == nil)
         #expect(client.initErrors == [ErrorReport(errorType: "Refusal", errorMessage: "no table name")])
     }
@@ -138,5 +140,81 @@ import Glibc
         _ = await self.serveAll(client, TraceReader())
         #expect(client.responses["a"].map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("Root=1-5759e988") == true)
         #expect(getenv("_X_AMZN_TRACE_ID") == nil)
+    }
+
+    /// A streaming handler: `"ab|c"` writes `ab` then `c`; `!` fails there; `^` sends an HTTP head first.
+    struct Streamer: LambdaStreamingHandler {
+        struct Broke: Error, CustomStringConvertible { var description: String }
+
+        func handle(_ event: Data, context: LambdaContext, response: ResponseStream) async throws {
+            for piece in String(decoding: event, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
+            {
+                switch piece {
+                case "!": throw Broke(description: "broke after what was sent")
+                case "^": try await response.startHTTP(status: 201, headers: ["content-type": "text/csv"])
+                default: try await response.write(Array(piece.utf8))
+                }
+            }
+        }
+    }
+
+    private func serveStreaming(_ client: InMemoryRuntimeAPIClient) async {
+        do throws(RuntimeError) {
+            try await self.loop(client).run(.streaming(Streamer()))
+        } catch {}
+    }
+
+    @Test func aStreamedResponseArrivesInChunksInTheOrderWritten() async throws {
+        var invocation = Invocation.test("a", json: "one|two|three")
+        invocation.invocationId = "attempt-1"
+        let client = InMemoryRuntimeAPIClient([invocation])
+        await self.serveStreaming(client)
+        let stream = try #require(client.streams["a"])
+        #expect(String(decoding: stream.chunks.reduce(Data(), +), as: UTF8.self) == "onetwothree")
+        #expect(stream.contentType == ResponseStream.defaultContentType)
+        #expect(stream.error == nil)
+        #expect(client.echoedInvocationIds["a"] == "attempt-1")
+        #expect(client.responses["a"] == nil && client.errors["a"] == nil)
+    }
+
+    @Test func anErrorAfterTheFirstByteGoesInTheTrailers() async throws {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: "sent|!|never"), .test("b", json: "next")])
+        await self.serveStreaming(client)
+        let stream = try #require(client.streams["a"])
+        #expect(String(decoding: stream.chunks.reduce(Data(), +), as: UTF8.self) == "sent")
+        #expect(stream.error == ErrorReport(errorType: "Broke", errorMessage: "broke after what was sent"))
+        #expect(client.errors["a"] == nil, "the bytes are out: the error cannot be a plain /error any more")
+        #expect(client.streams["b"] != nil, "the loop goes on")
+    }
+
+    @Test func anErrorBeforeAnyByteIsAPlainError() async throws {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: "!"), .test("b", json: "")])
+        await self.serveStreaming(client)
+        #expect(client.streams["a"] == nil)
+        #expect(client.errors["a"]?.errorType == "Broke")
+        // Nothing written at all: a plain, empty response, no stream opened for it.
+        #expect(client.streams["b"] == nil && client.responses["b"] == Data())
+    }
+
+    @Test func anHTTPHeadPrecedesTheBodyAndMustComeFirst() async throws {
+        let client = InMemoryRuntimeAPIClient([.test("a", json: "^|a,b"), .test("b", json: "x|^")])
+        await self.serveStreaming(client)
+        let stream = try #require(client.streams["a"])
+        #expect(stream.contentType == ResponseStream.httpIntegrationContentType)
+        let bytes = Array(stream.chunks.reduce(Data(), +))
+        let delimiter = try #require(bytes.indices.first { bytes[$0...].starts(with: [UInt8](repeating: 0, count: 8)) })
+        let head = try JSONDecoder().decode([String: Value].self, from: Data(bytes[..<delimiter]))
+        #expect(head["statusCode"] == .number(201))
+        #expect(String(decoding: bytes[(delimiter + 8)...], as: UTF8.self) == "a,b")
+        #expect(client.streams["b"]?.error?.errorType == "StreamMisuse", "a head after the body is refused")
+    }
+
+    /// A JSON value of the head, enough to compare.
+    enum Value: Decodable, Equatable {
+        case number(Int), other
+
+        init(from decoder: any Decoder) throws {
+            self = (try? decoder.singleValueContainer().decode(Int.self)).map(Value.number) ?? .other
+        }
     }
 }

@@ -29,6 +29,18 @@ extension FunctionByteHandler {
     }
 }
 
+/// `FunctionHandler` for a handler that streams its response (`LambdaStreamingHandler`).
+package protocol FunctionStreamingHandler: LambdaStreamingHandler {
+    /// Handles one event, with the invocation's deadline set, writing the response to `response`.
+    func serve(_ event: Data, context: LambdaContext, response: ResponseStream) async throws
+}
+
+extension FunctionStreamingHandler {
+    package func handle(_ event: Data, context: LambdaContext, response: ResponseStream) async throws {
+        try await context.withInvocationValues { try await self.serve(event, context: context, response: response) }
+    }
+}
+
 extension LambdaContext {
     /// Runs `body` with this invocation's deadline and trace header set for the AWS client.
     fileprivate func withInvocationValues<Output>(_ body: () async throws -> Output) async throws -> Output {

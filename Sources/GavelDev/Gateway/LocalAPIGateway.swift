@@ -3,6 +3,7 @@ package import FoundationEssentials
 package import GavelLocal
 import HTTPTypes
 package import Hummingbird
+package import Identity
 import LambdaRuntime
 import NIOCore
 
@@ -35,20 +36,13 @@ package struct LocalAPIGateway: Sendable {
         let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         let origin = request.headers[.origin]
         let method = request.method.rawValue
-        if method == "OPTIONS", let cors,
-            request.headers[values: HTTPField.Name("Access-Control-Request-Method")!].count > 0
-        {
-            return self.preflight(cors: cors, origin: origin)
-        }
+        if let cors, cors.isPreflight(request) { return cors.preflight(origin: origin) }
         let answer = await self.answer(request: request, method: method, headers: headers)
         var fields = HTTPFields()
         for (name, value) in answer.headers {
             if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
         }
-        if let origin, let cors, Self.allows(cors, origin: origin) {
-            fields[.accessControlAllowOrigin] = cors.allowOrigins.contains("*") ? "*" : origin
-            fields[.vary] = "Origin"
-        }
+        self.cors?.allow(origin, in: &fields)
         fields[HTTPField.Name("apigw-requestid")!] = RandomIdentifier.hex((0..<8).map { _ in .random(in: 0...255) })
         return Response(
             status: .init(code: answer.status),
@@ -97,23 +91,8 @@ package struct LocalAPIGateway: Sendable {
         }
         switch outcome {
         case .response(let output): return GatewayAnswer(output: output)
-        case .error: return GatewayAnswer(status: 500, message: "Internal Server Error")
+        // No stream: API Gateway takes a function's response whole.
+        case .error, .streamed: return GatewayAnswer(status: 500, message: "Internal Server Error")
         }
-    }
-
-    private func preflight(cors: LocalStack.HTTPAPI.CORS, origin: String?) -> Response {
-        var fields = HTTPFields()
-        if let origin, Self.allows(cors, origin: origin) {
-            fields[.accessControlAllowOrigin] = cors.allowOrigins.contains("*") ? "*" : origin
-            fields[.accessControlAllowMethods] = cors.allowMethods.joined(separator: ",")
-            fields[.accessControlAllowHeaders] = cors.allowHeaders.map { $0.lowercased() }.joined(separator: ",")
-            fields[.accessControlMaxAge] = String(cors.maxAge)
-            fields[.vary] = "Origin"
-        }
-        return Response(status: .noContent, headers: fields)
-    }
-
-    private static func allows(_ cors: LocalStack.HTTPAPI.CORS, origin: String) -> Bool {
-        cors.allowOrigins.contains("*") || cors.allowOrigins.contains(origin)
     }
 }

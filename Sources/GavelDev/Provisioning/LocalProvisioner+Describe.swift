@@ -110,7 +110,19 @@ extension LocalProvisioner {
                 }
                 events.append(source)
             }
-            functions[name] = LocalStack.Function(logicalId: logicalId, environment: environment, events: events)
+            let url = try properties["FunctionUrlConfig"].map { try resolver.resolve($0) }.map { config in
+                LocalStack.FunctionURL(
+                    authType: config["AuthType"]?.text ?? "NONE",
+                    streams: config["InvokeMode"]?.text == "RESPONSE_STREAM",
+                    cors: config["Cors"].map(Self.cors)
+                )
+            }
+            functions[name] = LocalStack.Function(
+                logicalId: logicalId,
+                environment: environment,
+                events: events,
+                url: url
+            )
         }
         return functions
     }
@@ -123,17 +135,22 @@ extension LocalProvisioner {
         let p = try resolver.resolve(resource["Properties"] ?? .map([]))
         let auth = p["Auth"]
         let jwt = auth?["DefaultAuthorizer"]?.text.flatMap { auth?["Authorizers"]?[$0]?["JwtConfiguration"] }
-        let cors = p["CorsConfiguration"]
-        func texts(_ value: TemplateValue?) -> [String] { value?.list?.compactMap(\.text) ?? [] }
         return LocalStack.HTTPAPI(
-            cors: .init(
-                allowOrigins: texts(cors?["AllowOrigins"]),
-                allowMethods: texts(cors?["AllowMethods"]),
-                allowHeaders: texts(cors?["AllowHeaders"]),
-                maxAge: cors?["MaxAge"]?.text.flatMap { Int($0) } ?? 0
-            ),
+            cors: Self.cors(p["CorsConfiguration"] ?? .map([])),
             issuer: jwt?["issuer"]?.text,
-            audience: texts(jwt?["audience"])
+            audience: Self.texts(jwt?["audience"])
         )
     }
+
+    /// CORS settings, as an HTTP API's `CorsConfiguration` and a Function URL's `Cors` both spell them.
+    private static func cors(_ cors: TemplateValue) -> LocalStack.HTTPAPI.CORS {
+        LocalStack.HTTPAPI.CORS(
+            allowOrigins: self.texts(cors["AllowOrigins"]),
+            allowMethods: self.texts(cors["AllowMethods"]),
+            allowHeaders: self.texts(cors["AllowHeaders"]),
+            maxAge: cors["MaxAge"]?.text.flatMap { Int($0) } ?? 0
+        )
+    }
+
+    private static func texts(_ value: TemplateValue?) -> [String] { value?.list?.compactMap(\.text) ?? [] }
 }

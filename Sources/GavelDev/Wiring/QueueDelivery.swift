@@ -79,7 +79,7 @@ package struct QueueDelivery: Sendable {
             } else {
                 failed = []
             }
-        case .error, nil:
+        case .error, .streamed, nil:  // no stream: queue deliveries take responses whole
             failed = Set(messages.map(\.messageId))
         }
         let succeeded = messages.filter { !failed.contains($0.messageId) }.map(\.receiptHandle)

@@ -6,6 +6,7 @@ import GavelFixtures
 import GavelLocal
 import GavelTesting
 import Hummingbird
+import Identity
 import Testing
 
 /// The local JWT authorizer against tokens signed here with a fresh RSA key (the `openssl` command), its JWKS

@@ -4,8 +4,9 @@ import FoundationEssentials
 import GavelCore
 import Synchronization
 
-/// The HTTP API's JWT authorizer, as API Gateway runs it: the token from `Authorization` (with or without
-/// `Bearer `), an RS256 signature by a key of the issuer's JWKS, `iss` equal to the configured issuer, `aud`
+/// The HTTP API's JWT authorizer, as API Gateway runs it (for gavel-local's gateway), and the check that
+/// bid-export, behind a Function URL with no authorizer, makes itself: the token from `Authorization` (with
+/// or without `Bearer `), an RS256 signature by a key of the issuer's JWKS, `iss` equal to the configured issuer, `aud`
 /// (ID tokens) or `client_id` (access tokens) among the audiences, `exp` in the future and `nbf` past.
 /// Claims reach the function as strings, as API Gateway passes them.
 package final class JWTAuthorizer: Sendable {

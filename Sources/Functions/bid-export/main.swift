@@ -1,0 +1,14 @@
+import AWS
+import BidExport
+import FoundationEssentials
+import LambdaRuntime
+
+// A signed-in user's live bids as CSV through a streaming Function URL: see BidExportHandler.
+let environment = ProcessInfo.processInfo.environment
+LambdaLogHandler.bootstrap(environment: environment)
+Lambda.runStreaming(environment: environment) {
+    BidExportHandler(
+        configuration: try BidExportConfiguration(environment: environment),
+        aws: try AWSClients(environment: environment)
+    )
+}
