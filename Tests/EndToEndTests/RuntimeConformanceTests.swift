@@ -323,6 +323,46 @@ import Testing
     }
 
     /// Polls `condition` every 5 ms for up to 10 s.
+    /// Response streaming under gavel-local: a caller that reads streams gets each chunk as the function
+    /// writes it, and a mid-stream error as the stream's last part; a caller that takes responses whole gets
+    /// the collected body, or the error, as `Invoke` would.
+    @Test func aStreamedResponseReachesAStreamingCallerAsItIsWritten() async throws {
+        try await self.withProbe(environment: ["_HANDLER": "stream"]) { function, _ in
+            let started = ContinuousClock.now
+            let result = try await function.invoke(Data(#"{"count":3,"ms":300}"#.utf8), acceptsStream: true)
+            guard case .streamed(let stream) = result.outcome else {
+                throw MissingPrerequisite("expected a stream, got \(result.outcome)")
+            }
+            var arrivals: [Duration] = []
+            var body = Data()
+            for await part in stream.parts {
+                guard case .bytes(let bytes) = part else { throw MissingPrerequisite("the stream failed: \(part)") }
+                arrivals.append(ContinuousClock.now - started)
+                body.append(bytes)
+            }
+            #expect(String(decoding: body, as: UTF8.self).split(separator: "\n").count == 3)
+            let (first, last) = (try #require(arrivals.first), try #require(arrivals.last))
+            // Written 300 ms apart: a buffered answer would bring every line at once.
+            #expect(last - first >= .milliseconds(500), "chunks spread over the writes: \(arrivals)")
+
+            let failing = try await function.invoke(Data(#"{"count":3,"failAfter":1}"#.utf8), acceptsStream: true)
+            guard case .streamed(let broken) = failing.outcome else {
+                throw MissingPrerequisite("expected a stream, got \(failing.outcome)")
+            }
+            let (sent, error) = await broken.collect()
+            #expect(String(decoding: sent, as: UTF8.self) == "line 0 of \(failing.requestId)\n")
+            #expect(error == ErrorReport(errorType: "ProbeFailure", errorMessage: "failed after 1 lines"))
+
+            // Taken whole, as Invoke takes a streaming function's answer.
+            let whole = try await function.invoke(Data(#"{"count":2}"#.utf8))
+            #expect(
+                whole.outcome == .response(Data("line 0 of \(whole.requestId)\nline 1 of \(whole.requestId)\n".utf8))
+            )
+            let wholeFailure = try await function.invoke(Data(#"{"count":2,"failAfter":1}"#.utf8))
+            #expect(try self.report(wholeFailure.outcome).errorType == "ProbeFailure")
+        }
+    }
+
     private static func until(_ condition: () async -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while await !condition() {
