@@ -79,6 +79,8 @@ package struct ProbeHandler: LambdaHandler {
         case .fail:
             throw ProbeFailure(description: event.message ?? "failure requested")
         case .sleep:
+            // Said before the sleep: a test knows the invocation is in the handler, not still on its way.
+            context.logger.info("sleeping", metadata: ["probe": "sleep", "tag": "\(event.message ?? "")"])
             try await Task.sleep(for: .milliseconds(event.options?.ms ?? 1000))
             context.logger.info("slept", metadata: ["probe": "sleep", "tag": "\(event.message ?? "")"])
             Logger(label: "probe.own").info("slept (own logger)", metadata: ["tag": "\(event.message ?? "")"])
