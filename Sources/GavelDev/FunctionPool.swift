@@ -11,13 +11,16 @@ package import GavelLocal
 package actor FunctionPool {
     package let name: String
     private let settings: FunctionSettings
-    private let executable: String
+    /// What new instances run: the static bootstrap, or a debug build `--watch` swapped in.
+    private var executable: String
     private let caller: [String: String]
     private let overrides: [String: String]
     private let output: ChildProcess.Output
     private let maxInstances: Int
-    /// The instances serving, with how many invocations each has in flight.
-    private var running: [(function: LocalFunction, active: Int)] = []
+    /// The instances serving, with how many invocations each has in flight and how to stop it.
+    private var running: [Instance] = []
+    /// Instances of a replaced executable, finishing what they had in flight before they stop.
+    private var retiring: [Instance] = []
     private var started = 0
     private var waiting: [CheckedContinuation<LocalFunction, Never>] = []
     private var stops: [AsyncStream<Void>.Continuation] = []
@@ -72,6 +75,23 @@ package actor FunctionPool {
         self.instances = []
     }
 
+    /// Runs `executable` from now on: the next invocations start instances of it, the ones in flight finish
+    /// on the instance they started on, and each old instance stops once it is idle.
+    package func replace(executable: String) {
+        self.executable = executable
+        self.retiring += self.running
+        self.running = []
+        self.stopIdleRetirees()
+    }
+
+    private func stopIdleRetirees() {
+        for instance in self.retiring where instance.active == 0 {
+            instance.stop.yield()
+            self.started -= 1
+        }
+        self.retiring.removeAll { $0.active == 0 }
+    }
+
     /// Invocations one instance takes at once.
     private var capacity: Int { max(1, self.settings.maxConcurrency) }
 
@@ -83,8 +103,8 @@ package actor FunctionPool {
         if self.started < self.maxInstances {
             self.started += 1
             let instance = try await self.startInstance()
-            self.running.append((instance, 1))
-            return instance
+            self.running.append(instance)
+            return instance.function
         }
         // Lambda would start another instance: say so, since a waiting snipe may miss its auction.
         FileHandleWriter.standardError(
@@ -95,7 +115,10 @@ package actor FunctionPool {
     }
 
     private func release(_ instance: LocalFunction) {
-        if !self.waiting.isEmpty {
+        if let index = self.retiring.firstIndex(where: { $0.function === instance }) {
+            self.retiring[index].active -= 1
+            self.stopIdleRetirees()
+        } else if !self.waiting.isEmpty {
             // The freed room goes straight to the longest waiter.
             self.waiting.removeFirst().resume(returning: instance)
         } else if let index = self.running.firstIndex(where: { $0.function === instance }) {
@@ -103,8 +126,18 @@ package actor FunctionPool {
         }
     }
 
-    /// Runs one `LocalFunction` in a task of its own until `shutdown`, handing it out once it serves.
-    private func startInstance() async throws -> LocalFunction {
+    /// One running instance.
+    private struct Instance {
+        var function: LocalFunction
+        /// Invocations in flight on it.
+        var active: Int
+        /// Ends its task, and so its process.
+        var stop: AsyncStream<Void>.Continuation
+    }
+
+    /// Runs one `LocalFunction` in a task of its own until `shutdown` or its retirement, handing it out
+    /// (with one invocation counted) once it serves.
+    private func startInstance() async throws -> Instance {
         let ready = AsyncStream.makeStream(of: LocalFunction.self)
         let stop = AsyncStream.makeStream(of: Void.self)
         self.stops.append(stop.continuation)
@@ -130,6 +163,6 @@ package actor FunctionPool {
             self.started -= 1
             throw LocalError.dev("\(self.name): its local Runtime API did not start")
         }
-        return instance
+        return Instance(function: instance, active: 1, stop: stop.continuation)
     }
 }

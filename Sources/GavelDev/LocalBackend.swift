@@ -38,6 +38,12 @@ package struct LocalBackend: Sendable {
         package var functionEnvironment: [String: String] = [:]
         /// Which function log lines are shown (`--log-level`, `--request-id`).
         package var logFilter = LogFilter.all
+        /// Rebuild changed functions (debug) and swap them in while running (`--watch`, `FunctionRebuilder`).
+        package var watch = false
+        /// The functions `--watch` rebuilds (`--watch-function`); nil for every function.
+        package var watchedFunctions: Set<String>?
+        /// Also told each line `--watch` logs (a test waits on "ready" and "rebuilt").
+        package var onWatchLog: (@Sendable (String) -> Void)?
 
         package init(layout: ProjectLayout, caller: [String: String]) {
             self.layout = layout
@@ -131,12 +137,25 @@ package struct LocalBackend: Sendable {
             return result.outcome
         }
         let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { try await invokeURL($0, $1, false) }
+        let onWatchLog = self.options.onWatchLog
+        let rebuilder = FunctionRebuilder(
+            layout: self.options.layout,
+            functions: self.options.watchedFunctions.map { $0.intersection(pools.keys) } ?? Set(pools.keys),
+            // The developer's own environment (HOME, PATH): SwiftPM's, not the functions'.
+            environment: ProcessInfo.processInfo.environment,
+            swap: { name, executable in await pools[name]?.replace(executable: executable) },
+            log: { line in
+                Self.log(line)
+                onWatchLog?(line)
+            }
+        )
         do {
             try await self.serve(
                 aws: aws,
                 xray: xray,
                 invoke: invoke,
                 invokeURL: invokeURL,
+                rebuilder: self.options.watch ? rebuilder : nil,
                 ebayURL: ebayURL,
                 mailURL: mailURL,
                 cdnURL: cdnURL,
@@ -154,6 +173,7 @@ package struct LocalBackend: Sendable {
         xray: LocalXRayDaemon,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
         invokeURL: @escaping @Sendable (String, Data, Bool) async throws -> InvocationOutcome,
+        rebuilder: FunctionRebuilder?,
         ebayURL: String,
         mailURL: String,
         cdnURL: String?,
@@ -187,6 +207,7 @@ package struct LocalBackend: Sendable {
                 try await Self.serve(functionURLs[...], firstPort: self.options.functionURLPort) { urls in
                     await withDiscardingTaskGroup { group in
                         self.wireEvents(into: &group, aws: aws, invoke: invoke)
+                        if let rebuilder { group.addTask { await rebuilder.run() } }
                         ready(
                             Endpoints(
                                 gateway: "http://127.0.0.1:\(gatewayPort)",

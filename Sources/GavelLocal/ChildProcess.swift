@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,6 +10,8 @@ import Musl
 package final class ChildProcess: Sendable {
     /// The process id.
     package let pid: Int32
+    /// How the process ended, once a `waitForExit` reaped it.
+    private let exitStatus = Mutex<String?>(nil)
 
     /// Where a child's standard output and error go.
     package enum Output: Sendable {
@@ -105,10 +109,19 @@ package final class ChildProcess: Sendable {
     /// - Returns: how it ended, in Lambda's words ("exit status 1", "signal: killed").
     package func waitForExit() async -> String {
         while !Task.isCancelled {
-            var status: Int32 = 0
-            let result = waitpid(self.pid, &status, WNOHANG)
-            if result == self.pid { return Self.describe(status) }
-            if result < 0 { return "exit status unknown" }
+            // Reaped and recorded under one lock: several tasks wait on one process (an invocation's watcher,
+            // `terminate`), and only the first waitpid gets its status; the others read it here.
+            let ended = self.exitStatus.withLock { recorded -> String?? in
+                if let recorded { return .some(recorded) }
+                var status: Int32 = 0
+                let result = waitpid(self.pid, &status, WNOHANG)
+                if result == self.pid {
+                    recorded = Self.describe(status)
+                    return .some(recorded)
+                }
+                return result < 0 ? .some("exit status unknown") : .none
+            }
+            if let ended { return ended ?? "exit status unknown" }
             try? await Task.sleep(for: .milliseconds(2))
         }
         return "still running"

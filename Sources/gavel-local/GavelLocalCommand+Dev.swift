@@ -47,6 +47,15 @@ extension GavelLocalCommand {
         )
         var concurrency = 1
 
+        @Flag(
+            help:
+                "Rebuild a function when its sources change (a debug build) and swap it in while the backend runs."
+        )
+        var watch = false
+
+        @Option(help: "With --watch, rebuild only this function (repeatable): a quicker first build.")
+        var watchFunction: [String] = []
+
         @Option(help: "Show function log lines at this level and above only (TRACE, DEBUG, INFO, WARN, ERROR, FATAL).")
         var logLevel: String?
 
@@ -68,6 +77,8 @@ extension GavelLocalCommand {
             options.consolePort = self.consolePort
             options.cdnPort = self.cdnPort
             options.functionURLPort = self.urlPort
+            options.watch = self.watch || !self.watchFunction.isEmpty
+            options.watchedFunctions = self.watchFunction.isEmpty ? nil : Set(self.watchFunction)
             options.maxInstances = self.maxInstances
             guard (1...1024).contains(self.concurrency) else {
                 throw ValidationError("--concurrency must be 1 to 1024 (Lambda's limit per execution environment)")
