@@ -11,7 +11,7 @@ import NIOCore
 /// It can invoke any function with any event, so a web page the developer has open must not reach it: every
 /// request needs the per-run token (`X-Gavel-Console: <token>`, which `gavel-local dev` prints and writes to
 /// `.build/dev/console-token`), a loopback `Host` (a DNS-rebinding page names its own host), no foreign
-/// `Origin`, and a body, if any, declared `application/json`. Only `GET /` (this help) is open.
+/// `Origin`, and a body, if any, declared `application/json`. Only `GET /` (this help, or the page) is open.
 ///
 ///     GET  /mail                       emails the notifications function sent (the Postmark fake's mailbox)
 ///     POST /ebay/items                 {"title","price","currency","endsInSeconds"} → a fake eBay auction
@@ -22,6 +22,12 @@ import NIOCore
 ///     GET  /traces                     the X-Ray traces the functions sent, newest first, with their calls
 ///     GET  /traces/<root>              one trace's subsegments (`1-…` from a log line's traceId)
 ///     GET  /logs/<function>?after=N    the function's recent output lines numbered above N (`gavel-local logs`)
+///     GET  /ebay/items                 the fake eBay's auctions
+///     GET  /invocations                the last invocations of every function (`InvocationHistory`)
+///     GET  /dead-letters               the dead-letter queues and what they hold (`DeadLetters`)
+///     POST /dead-letters/<name>/redrive  moves a dead-letter queue's messages back to their source queue
+///
+/// `GET /` from a browser (`Accept: text/html`) is the console as a page (`Console.page`).
 package struct Console: Sendable {
     package var ebay: FakeEbay
     package var mailbox: FakePostmark
@@ -34,6 +40,10 @@ package struct Console: Sendable {
     package var xray: LocalXRayDaemon?
     /// The functions' recent output lines.
     package var logs: LogBook?
+    /// The last invocations of every function.
+    package var history: InvocationHistory?
+    /// The template's dead-letter queues.
+    package var deadLetters: DeadLetters?
 
     package init(
         ebay: FakeEbay,
@@ -43,6 +53,8 @@ package struct Console: Sendable {
         feedback: EmailFeedbackInjector? = nil,
         xray: LocalXRayDaemon? = nil,
         logs: LogBook? = nil,
+        history: InvocationHistory? = nil,
+        deadLetters: DeadLetters? = nil,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
     ) {
         self.ebay = ebay
@@ -52,6 +64,8 @@ package struct Console: Sendable {
         self.feedback = feedback
         self.xray = xray
         self.logs = logs
+        self.history = history
+        self.deadLetters = deadLetters
         self.invoke = invoke
     }
 
@@ -120,6 +134,14 @@ package struct Console: Sendable {
         var note = "queued on the email feedback queue; the notifications function suppresses the address"
     }
 
+    private struct ListedItem: Encodable {
+        var itemId: String
+        var title: String
+        var price: Int64
+        var currency: String
+        var endMs: Int64
+    }
+
     private struct CreatedItem: Encodable {
         var itemId: String
         var endTime: Int64
@@ -147,7 +169,15 @@ package struct Console: Sendable {
     package func respond(to request: Request) async throws -> Response {
         let parts = request.uri.path.split(separator: "/").map(String.init)
         let body = Data(Array(buffer: try await request.body.collect(upTo: 6 << 20)))
-        if request.method == .get, parts.isEmpty { return Self.text(.ok, Self.help) }
+        if request.method == .get, parts.isEmpty {
+            // A browser asks for HTML: the page (nothing secret in it; its script sends the token).
+            guard (request.headers[.accept] ?? "").contains("text/html") else { return Self.text(.ok, Self.help) }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            headers[.contentSecurityPolicy] =
+                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-src 'self'"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Self.page)))
+        }
         if let refusal = self.refusal(request, hasBody: !body.isEmpty) { return refusal }
         switch (request.method, parts.count, parts.first) {
         case (.get, 1, "mail"):
@@ -157,6 +187,23 @@ package struct Console: Sendable {
                 .ok,
                 self.ebay.bids.map { ReceivedBid(itemId: $0.itemId, arrivalMs: $0.arrivalMs, body: $0.body) }
             )
+        case (.get, 2, "ebay") where parts[1] == "items":
+            let items = self.ebay.items.sorted { $0.value.endMs > $1.value.endMs }.map { id, item in
+                ListedItem(itemId: id, title: item.title, price: item.price, currency: item.currency, endMs: item.endMs)
+            }
+            return Self.json(.ok, items)
+        case (.get, 1, "invocations"):
+            return Self.json(.ok, self.history?.recent ?? [])
+        case (.get, 1, "dead-letters"):
+            return Self.json(.ok, try await self.deadLetters?.list() ?? [])
+        case (.post, 3, "dead-letters") where parts[2] == "redrive":
+            guard let moved = try await self.deadLetters?.redrive(parts[1]) else {
+                return Self.text(
+                    .notFound,
+                    #"{"message":"no dead-letter queue \#(parts[1]) with a source queue"}"# + "\n"
+                )
+            }
+            return Self.json(.ok, ["moved": moved])
         case (.post, 2, "ebay") where parts[1] == "items":
             guard let item = try? JSONDecoder().decode(NewItem.self, from: body), item.endsInSeconds > 0 else {
                 return Self.text(
@@ -244,6 +291,11 @@ package struct Console: Sendable {
           GET  /traces                     X-Ray traces the functions sent, newest first: each call, status, ms
           GET  /traces/<root>              one trace's subsegments (the 1-… Root of a log line's traceId)
           GET  /logs/<function>?after=N    the function's recent output lines numbered above N
+          GET  /ebay/items                 the fake eBay's auctions
+          GET  /invocations                the last invocations of every function: duration, init, error
+          GET  /dead-letters               each dead-letter queue and the messages in it
+          POST /dead-letters/<name>/redrive  moves the queue's messages back to the queue they came from
+          (a browser opening / gets the console as a page: open the address dev printed, #token=… included)
 
         """
 

@@ -72,6 +72,8 @@ package struct LocalBackend: Sendable {
     package let mailbox: FakePostmark
     /// Every function's recent output lines, for `gavel-local logs` (through the console).
     package let logs = LogBook()
+    /// The last invocations of every function, for the console's page.
+    package let history = InvocationHistory()
 
     package init(
         stack: LocalStack,
@@ -128,12 +130,14 @@ package struct LocalBackend: Sendable {
             cdnURL: cdnURL,
             xray: xray.address
         )
+        let history = self.history
         let invokeURL: @Sendable (String, Data, Bool) async throws -> InvocationOutcome = { name, event, streams in
             guard let pool = pools[name] else {
                 throw LocalError.unknownFunction(name, known: pools.keys.sorted())
             }
             let result = try await pool.invoke(event, acceptsStream: streams)
             Self.report(name, result)
+            history.record(name, result)
             return result.outcome
         }
         let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { try await invokeURL($0, $1, false) }
@@ -198,6 +202,8 @@ package struct LocalBackend: Sendable {
             feedback: EmailFeedbackInjector(stack: self.stack, aws: aws),
             xray: xray,
             logs: self.logs,
+            history: self.history,
+            deadLetters: DeadLetters(sqs: SQS(client: aws.client(.sqs)), stack: self.stack),
             invoke: invoke
         )
         try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) {

@@ -81,6 +81,8 @@ package struct LocalStack: Codable, Sendable {
     package var buckets: [String]
     /// Dead-letter queue name → URL.
     package var deadLetterQueues: [String: String]
+    /// Dead-letter queue name → the URL of the queue whose redrive policy sends its failures there.
+    package var deadLetterSources: [String: String]?
     package var demo: Demo?
     /// The bucket the template's CloudFront distribution serves, if it has one (`gavel-local dev`'s CDN port).
     package var cdnBucket: String?

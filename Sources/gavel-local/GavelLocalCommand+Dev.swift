@@ -161,6 +161,7 @@ extension GavelLocalCommand {
                 ┌ gavel-local dev: the backend is running ───────────────────────────────────────────────
                 │ API (JWT authorizer, CORS)  \(endpoints.gateway)   GET /health needs no token
                 │ console                     \(endpoints.console)   mail, fake eBay, run functions by hand
+                │ console page                \(endpoints.console)/#token=\(endpoints.consoleToken)
                 │ embedded AWS (moto)         \(stack.endpoint)
                 │ fake eBay                   \(endpoints.ebay)   any authorization code links an account
                 │ CDN (thumbnails)            \(endpoints.cdn ?? "none: the template has no distribution")

@@ -86,6 +86,9 @@ package final class FakeEbay: Sendable {
 
     package func addItem(_ id: String, _ item: Item) { self.state.withLock { $0.items[id] = item } }
 
+    /// Every auction, by id (the console's page lists them).
+    package var items: [String: Item] { self.state.withLock { $0.items } }
+
     /// Makes `code` a valid authorization code that yields `refreshToken`.
     package func allowCode(_ code: String, refreshToken: String) {
         self.state.withLock {

@@ -16,6 +16,16 @@ extension LocalProvisioner {
             }
             deadLetterQueues[queue] = resolver.refs[name]
         }
+        // Each queue with a redrive policy is its dead-letter queue's source: the console moves messages back.
+        var deadLetterSources: [String: String] = [:]
+        for (name, resource) in included where resource["Type"]?.string == "AWS::SQS::Queue" {
+            guard let policy = resource["Properties"]?["RedrivePolicy"],
+                let target = try resolver.resolve(policy)["deadLetterTargetArn"]?.text,
+                let dead = included.first(where: { resolver.attributes[$0.0 + ".Arn"] == target })?.0,
+                let deadName = resolver.attributes[dead + ".QueueName"], let source = resolver.refs[name]
+            else { continue }
+            deadLetterSources[deadName] = source
+        }
         guard let pool = included.first(where: { $0.1["Type"]?.string == "AWS::Cognito::UserPool" })?.0,
             let client = included.first(where: { $0.1["Type"]?.string == "AWS::Cognito::UserPoolClient" })?.0,
             let poolId = resolver.refs[pool], let clientId = resolver.refs[client]
@@ -29,6 +39,7 @@ extension LocalProvisioner {
             scheduleGroups: refs(of: "AWS::Scheduler::ScheduleGroup"),
             buckets: refs(of: "AWS::S3::Bucket"),
             deadLetterQueues: deadLetterQueues,
+            deadLetterSources: deadLetterSources,
             demo: nil,
             cdnBucket: try self.cdnBucket(included, resolver: resolver)
         )
