@@ -46,12 +46,7 @@ package struct BidExportHandler: FunctionStreamingHandler {
     }
 
     package func serve(_ event: Data, context: LambdaContext, response: ResponseStream) async throws {
-        let request: APIGatewayRequest
-        do {
-            request = try JSONDecoder().decode(APIGatewayRequest.self, from: event)
-        } catch {
-            throw RuntimeError.invalidEvent(error)
-        }
+        let request = try RuntimeError.decodeEvent(APIGatewayRequest.self, from: event)
         guard request.requestContext.http.method == "GET" else {
             return try await Self.refuse(response, 405, "method_not_allowed", "only GET exports bids")
         }

@@ -29,12 +29,7 @@ package struct StreamingProbeHandler: LambdaStreamingHandler {
     package init() {}
 
     package func handle(_ bytes: Data, context: LambdaContext, response: ResponseStream) async throws {
-        let event: Event
-        do {
-            event = try JSONDecoder().decode(Event.self, from: bytes)
-        } catch {
-            throw RuntimeError.invalidEvent(error)
-        }
+        let event = try RuntimeError.decodeEvent(Event.self, from: bytes)
         if let status = event.httpStatus {
             try await response.startHTTP(status: status, headers: ["content-type": "text/plain"])
         }

@@ -3,6 +3,7 @@ import AWS
 import FoundationEssentials
 import GavelCore
 import GavelLocal
+import HTTPTypes
 import LambdaRuntime
 
 extension APIGatewayRequest {
@@ -119,5 +120,15 @@ struct GatewayAnswer {
         self.status = status
         self.headers = [("content-type", "application/json")]
         self.body = Array(#"{"message":"\#(message)"}"#.utf8)
+    }
+}
+
+extension HTTPFields {
+    /// A function's headers as HTTP fields, in order (repeats kept); a name HTTP forbids is left out.
+    init(_ headers: [(name: String, value: String)]) {
+        self.init()
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { self.append(HTTPField(name: name, value: value)) }
+        }
     }
 }

@@ -38,10 +38,7 @@ package struct LocalAPIGateway: Sendable {
         let method = request.method.rawValue
         if let cors, cors.isPreflight(request) { return cors.preflight(origin: origin) }
         let answer = await self.answer(request: request, method: method, headers: headers)
-        var fields = HTTPFields()
-        for (name, value) in answer.headers {
-            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
-        }
+        var fields = HTTPFields(answer.headers)
         self.cors?.allow(origin, in: &fields)
         fields[HTTPField.Name("apigw-requestid")!] = RandomIdentifier.hex((0..<8).map { _ in .random(in: 0...255) })
         return Response(

@@ -64,7 +64,7 @@ package struct LocalFunctionURL: Sendable {
     }
 
     private func response(_ answer: GatewayAnswer, origin: String?) -> Response {
-        var fields = Self.fields(answer.headers)
+        var fields = HTTPFields(answer.headers)
         self.url.cors?.allow(origin, in: &fields)
         return Response(
             status: .init(code: answer.status),
@@ -100,7 +100,7 @@ package struct LocalFunctionURL: Sendable {
                 return self.response(GatewayAnswer(status: 502, message: "Internal Server Error"), origin: origin)
             }
         }
-        var fields = Self.fields(head.headers)
+        var fields = HTTPFields(head.headers)
         self.url.cors?.allow(origin, in: &fields)
         let (remaining, first) = (StreamParts(iterator: parts), early)
         let function = self.function
@@ -123,14 +123,6 @@ package struct LocalFunctionURL: Sendable {
                 try await writer.finish(nil)
             }
         )
-    }
-
-    private static func fields(_ headers: [(name: String, value: String)]) -> HTTPFields {
-        var fields = HTTPFields()
-        for (name, value) in headers {
-            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
-        }
-        return fields
     }
 
     /// Thrown into Hummingbird's body writer so the connection closes without the last chunk.

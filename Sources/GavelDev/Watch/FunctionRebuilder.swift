@@ -1,3 +1,4 @@
+import AWS
 import FoundationEssentials
 import GavelLocal
 
@@ -22,6 +23,11 @@ struct FunctionRebuilder: Sendable {
     var interval: Duration = .milliseconds(400)
 
     func run() async {
+        // Where the builds' and the package description's output go.
+        try? FileManager.default.createDirectory(
+            atPath: self.layout.root + "/.build/dev",
+            withIntermediateDirectories: true
+        )
         let map: ModuleMap
         do {
             map = try await self.moduleMap()
@@ -94,10 +100,6 @@ struct FunctionRebuilder: Sendable {
     /// A debug build of one function. - Returns: its executable, or the build's error lines.
     private func build(_ function: String) async -> Result<String, BuildFailure> {
         let logPath = self.layout.root + "/.build/dev/watch-\(function).log"
-        try? FileManager.default.createDirectory(
-            atPath: self.layout.root + "/.build/dev",
-            withIntermediateDirectories: true
-        )
         try? FileManager.default.removeItem(atPath: logPath)
         do {
             let build = try ChildProcess(
@@ -119,10 +121,6 @@ struct FunctionRebuilder: Sendable {
 
     private func moduleMap() async throws -> ModuleMap {
         let path = self.layout.root + "/.build/dev/describe.json"
-        try? FileManager.default.createDirectory(
-            atPath: self.layout.root + "/.build/dev",
-            withIntermediateDirectories: true
-        )
         let describe = try ChildProcess(
             executable: self.swift,
             arguments: ["package", "--package-path", self.layout.root, "describe", "--type", "json"],
@@ -155,9 +153,7 @@ struct FunctionRebuilder: Sendable {
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> String {
-        let elapsed = ContinuousClock.now - start
-        let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-        return DecimalText.fixed(Double(ms) / 1000, digits: 1) + " s"
+        DecimalText.fixed(Double((ContinuousClock.now - start).milliseconds) / 1000, digits: 1) + " s"
     }
 
     /// What a failed build printed: its error lines.
