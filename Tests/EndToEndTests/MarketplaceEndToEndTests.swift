@@ -196,8 +196,11 @@ import Testing
                     bids.text.components(separatedBy: #""bidId""#).count == 3,
                     "both bids in bids_history: \(bids.text)"
                 )
-                let wins = backend.mailbox.emails.filter { $0.Subject.hasPrefix("You won") }
-                #expect(wins.count == 1)
+                // One of each: the outbid email, the win and the loss.
+                let subjects = backend.mailbox.emails.map(\.Subject)
+                for prefix in ["Outbid live", "You won", "Auction ended"] {
+                    #expect(subjects.filter { $0.hasPrefix(prefix) }.count == 1, "\(prefix): \(subjects)")
+                }
             }
         }
     }
