@@ -10,7 +10,8 @@ package import GavelLocal
 /// use. The bid executor needs this: each invocation waits minutes for its auction's last seconds.
 package actor FunctionPool {
     package let name: String
-    private let settings: FunctionSettings
+    /// What new instances run with: the template's settings, replaced when `--watch` applies a changed one.
+    private var settings: FunctionSettings
     /// What new instances run: the static bootstrap, or a debug build `--watch` swapped in.
     private var executable: String
     private let caller: [String: String]
@@ -75,10 +76,15 @@ package actor FunctionPool {
         self.instances = []
     }
 
-    /// Runs `executable` from now on: the next invocations start instances of it, the ones in flight finish
-    /// on the instance they started on, and each old instance stops once it is idle.
-    package func replace(executable: String) {
-        self.executable = executable
+    /// The settings new instances start with.
+    package var currentSettings: FunctionSettings { self.settings }
+
+    /// Runs `executable` (or the same one with `settings`) from now on: the next invocations start instances
+    /// of it, the ones in flight finish on the instance they started on, and each old instance stops once it
+    /// is idle.
+    package func replace(executable: String? = nil, settings: FunctionSettings? = nil) {
+        if let executable { self.executable = executable }
+        if let settings { self.settings = settings }
         self.retiring += self.running
         self.running = []
         self.stopIdleRetirees()

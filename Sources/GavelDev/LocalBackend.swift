@@ -44,6 +44,12 @@ package struct LocalBackend: Sendable {
         package var watchedFunctions: Set<String>?
         /// Also told each line `--watch` logs (a test waits on "ready" and "rebuilt").
         package var onWatchLog: (@Sendable (String) -> Void)?
+        /// The template parameters and secret values the stack was provisioned with (`LocalAWS.start`), which
+        /// `--watch` provisions a changed template.yaml with too.
+        package var templateOverrides = LocalAWS.fakeSecrets
+        /// Where the stack's description is kept (`gavel-local token` and `logs` read it); `--watch` writes it
+        /// again after applying a changed template.yaml.
+        package var stackPath: String?
 
         package init(layout: ProjectLayout, caller: [String: String]) {
             self.layout = layout
@@ -113,6 +119,14 @@ package struct LocalBackend: Sendable {
         }
     }
 
+    /// The fakes' and daemons' addresses every function's environment points at.
+    private struct Surroundings: Sendable {
+        var ebayURL: String
+        var mailURL: String
+        var cdnURL: String?
+        var xray: String
+    }
+
     private func run(
         aws: AWSClients,
         template: SAMTemplate,
@@ -123,17 +137,17 @@ package struct LocalBackend: Sendable {
     ) async throws {
         let xray = try LocalXRayDaemon()
         defer { xray.stop() }
-        let pools = try self.pools(
-            template: template,
-            ebayURL: ebayURL,
-            mailURL: mailURL,
-            cdnURL: cdnURL,
-            xray: xray.address
-        )
+        let around = Surroundings(ebayURL: ebayURL, mailURL: mailURL, cdnURL: cdnURL, xray: xray.address)
+        let pools = try self.settings(of: self.stack, template: template, cdnURL: cdnURL).mapValues {
+            self.pool($0, around)
+        }
         let history = self.history
+        // Looked up per invocation: `--watch` replaces pools when template.yaml changes.
+        let lookup = Mutex<LiveStack?>(nil)
         let invokeURL: @Sendable (String, Data, Bool) async throws -> InvocationOutcome = { name, event, streams in
-            guard let pool = pools[name] else {
-                throw LocalError.unknownFunction(name, known: pools.keys.sorted())
+            let live = lookup.withLock { $0 }
+            guard let pool = live?.pool(name) else {
+                throw LocalError.unknownFunction(name, known: live?.pools.keys.sorted() ?? [])
             }
             let result = try await pool.invoke(event, acceptsStream: streams)
             Self.report(name, result)
@@ -141,20 +155,35 @@ package struct LocalBackend: Sendable {
             return result.outcome
         }
         let invoke: @Sendable (String, Data) async throws -> InvocationOutcome = { try await invokeURL($0, $1, false) }
+        let live = LiveStack(
+            stack: self.stack,
+            pools: pools,
+            gateway: self.gateway(self.stack, aws: aws, invoke: invoke)
+        )
+        lookup.withLock { $0 = live }
+        let wire: @Sendable (LocalStack) -> Task<Void, Never> = { stack in
+            Task { await withDiscardingTaskGroup { self.wireEvents(of: stack, into: &$0, aws: aws, invoke: invoke) } }
+        }
         let onWatchLog = self.options.onWatchLog
+        let log: @Sendable (String) -> Void = { line in
+            Self.log(line)
+            onWatchLog?(line)
+        }
         let rebuilder = FunctionRebuilder(
             layout: self.options.layout,
             functions: self.options.watchedFunctions.map { $0.intersection(pools.keys) } ?? Set(pools.keys),
             // The developer's own environment (HOME, PATH): SwiftPM's, not the functions'.
             environment: ProcessInfo.processInfo.environment,
-            swap: { name, executable in await pools[name]?.replace(executable: executable) },
-            log: { line in
-                Self.log(line)
-                onWatchLog?(line)
-            }
+            swap: { name, executable in await live.pool(name)?.replace(executable: executable) },
+            templateChanged: {
+                await self.applyTemplate(to: live, aws: aws, around: around, invoke: invoke, wire: wire, log: log)
+            },
+            log: log
         )
+        live.rewire(wire(self.stack))
         do {
             try await self.serve(
+                live: live,
                 aws: aws,
                 xray: xray,
                 invoke: invoke,
@@ -166,13 +195,96 @@ package struct LocalBackend: Sendable {
                 ready: ready
             )
         } catch {
-            for pool in pools.values { await pool.shutdown() }
+            await live.stopWiring()
+            for pool in live.pools.values { await pool.shutdown() }
             throw error
         }
-        for pool in pools.values { await pool.shutdown() }
+        await live.stopWiring()
+        for pool in live.pools.values { await pool.shutdown() }
+    }
+
+    /// Applies a changed template.yaml to the running backend (`--watch`): new resources on moto (its data
+    /// kept), each function's new settings (its instances restart), new and removed functions, routes, CORS
+    /// and the authorizer, and the event sources. Says what it did, and what waits for the next start.
+    private func applyTemplate(
+        to live: LiveStack,
+        aws: AWSClients,
+        around: Surroundings,
+        invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
+        wire: @Sendable (LocalStack) -> Task<Void, Never>,
+        log: @Sendable (String) -> Void
+    ) async {
+        let before = live.stack
+        let stack: LocalStack
+        let changes: LocalProvisioner.TemplateChanges
+        let settings: [String: FunctionSettings]
+        do {
+            let template = try SAMTemplate(path: self.options.layout.template)
+            (stack, changes) = try await LocalProvisioner(endpoint: before.endpoint, aws: aws)
+                .update(template, from: before, overrides: self.options.templateOverrides)
+            settings = try self.settings(of: stack, template: template, cdnURL: around.cdnURL)
+        } catch {
+            log("watch: template.yaml not applied; the backend runs as it was: \(error)")
+            return
+        }
+        var pools = live.pools
+        var applied = changes.created.map { "created \($0)" }
+        for (name, settings) in settings.sorted(by: { $0.key < $1.key }) {
+            if let pool = pools[name] {
+                guard await pool.currentSettings != settings else { continue }
+                await pool.replace(settings: settings)
+                applied.append("\(name) restarts with its new settings")
+            } else {
+                pools[name] = self.pool(settings, around)
+                applied.append("\(name) added")
+            }
+        }
+        for name in pools.keys.sorted() where settings[name] == nil {
+            if let pool = pools.removeValue(forKey: name) { Task { await pool.shutdown() } }
+            applied.append("\(name) removed")
+        }
+        let routes = { (stack: LocalStack) in Set(Self.routes(of: stack).map { "\($0.method) \($0.path)" }) }
+        let added = routes(stack).subtracting(routes(before)).sorted()
+        let gone = routes(before).subtracting(routes(stack)).sorted()
+        applied += added.map { "route \($0) added" } + gone.map { "route \($0) removed" }
+        live.replace(stack: stack, pools: pools, gateway: self.gateway(stack, aws: aws, invoke: invoke))
+        if Self.eventSources(of: stack) != Self.eventSources(of: before) {
+            live.rewire(wire(stack))
+            applied.append("event sources rewired")
+        }
+        if let path = self.options.stackPath {
+            do { try stack.write(to: path) } catch { log("watch: \(error)") }
+        }
+        var report =
+            "watch: template.yaml applied: " + (applied.isEmpty ? "nothing to change" : applied.joined(separator: "; "))
+        if !changes.notApplied.isEmpty {
+            report +=
+                "\nwatch: changed but kept as they are (their data stays; restart scripts/dev to remake them): "
+                + changes.notApplied.joined(separator: ", ")
+        }
+        if !changes.removed.isEmpty {
+            report +=
+                "\nwatch: no longer in the template, left on moto until the next start: "
+                + changes.removed.joined(separator: ", ")
+        }
+        if stack.functions.mapValues(\.url?.streams) != before.functions.mapValues(\.url?.streams) {
+            report += "\nwatch: Function URL changes apply at the next start"
+        }
+        log(report)
+    }
+
+    /// Each function's delivered event sources (queues, uploads, schedules; not routes or triggers, which
+    /// are called, not polled) and the schedule groups, to tell whether delivery must be rewired.
+    private static func eventSources(of stack: LocalStack) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let delivered = stack.functions.mapValues { $0.events.filter { ["sqs", "s3", "schedule"].contains($0.type) } }
+        let sources = (try? encoder.encode(delivered)) ?? Data()
+        return stack.scheduleGroups.sorted().joined(separator: ",") + "\n" + String(decoding: sources, as: UTF8.self)
     }
 
     private func serve(
+        live: LiveStack,
         aws: AWSClients,
         xray: LocalXRayDaemon,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome,
@@ -188,12 +300,6 @@ package struct LocalBackend: Sendable {
                 LocalFunctionURL(function: name, url: url) { try await invokeURL(name, $0, $1) }
             }
         }
-        let gateway = LocalAPIGateway(
-            routes: self.routes,
-            cors: self.stack.httpApi?.cors,
-            authorizer: self.authorizer(aws: aws),
-            invoke: invoke
-        )
         let console = Console(
             ebay: self.ebay,
             mailbox: self.mailbox,
@@ -206,13 +312,12 @@ package struct LocalBackend: Sendable {
             deadLetters: DeadLetters(sqs: SQS(client: aws.client(.sqs)), stack: self.stack),
             invoke: invoke
         )
-        try await LoopbackServer.with(port: self.options.gatewayPort, { try await gateway.respond(to: $0) }) {
+        try await LoopbackServer.with(port: self.options.gatewayPort, { try await live.gateway.respond(to: $0) }) {
             gatewayPort in
             try await LoopbackServer.with(port: self.options.consolePort, { try await console.respond(to: $0) }) {
                 consolePort in
                 try await Self.serve(functionURLs[...], firstPort: self.options.functionURLPort) { urls in
                     await withDiscardingTaskGroup { group in
-                        self.wireEvents(into: &group, aws: aws, invoke: invoke)
                         if let rebuilder { group.addTask { await rebuilder.run() } }
                         ready(
                             Endpoints(
@@ -251,19 +356,20 @@ package struct LocalBackend: Sendable {
     }
 
     private func wireEvents(
+        of stack: LocalStack,
         into group: inout DiscardingTaskGroup,
         aws: AWSClients,
         invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
     ) {
         let sqs = SQS(client: aws.client(.sqs))
-        for (name, function) in self.stack.functions {
+        for (name, function) in stack.functions {
             for source in function.events {
                 switch source.type {
                 case "sqs", "s3":
                     let delivery = QueueDelivery(
                         function: name,
                         source: source,
-                        region: self.stack.region,
+                        region: stack.region,
                         sqs: sqs,
                         invoke: invoke,
                         log: Self.log
@@ -271,7 +377,7 @@ package struct LocalBackend: Sendable {
                     group.addTask { await delivery.run() }
                 case "schedule":
                     if let expression = source.expression, let seconds = ScheduleRunner.rateSeconds(expression) {
-                        let input = source.input ?? ScheduleRunner.scheduledEvent(region: self.stack.region)
+                        let input = source.input ?? ScheduleRunner.scheduledEvent(region: stack.region)
                         group.addTask {
                             await ScheduleRunner.repeating(every: seconds, function: name, input: input, invoke: invoke)
                         }
@@ -281,9 +387,9 @@ package struct LocalBackend: Sendable {
                 }
             }
         }
-        let endpoint = self.stack.endpoint
+        let endpoint = stack.endpoint
         let runner = ScheduleRunner(
-            groups: self.stack.scheduleGroups,
+            groups: stack.scheduleGroups,
             scheduler: Scheduler(client: aws.client(.scheduler)),
             send: { arn, body, group in
                 // arn:aws:sqs:<region>:<account>:<name> is <endpoint>/<account>/<name> on moto.
@@ -300,44 +406,64 @@ package struct LocalBackend: Sendable {
         group.addTask { await runner.run() }
     }
 
-    private func pools(
+    /// Each function's settings: the template's, with the stack's resolved environment.
+    private func settings(
+        of stack: LocalStack,
         template: SAMTemplate,
-        ebayURL: String,
-        mailURL: String,
-        cdnURL: String?,
-        xray: String
-    ) throws -> [String: FunctionPool] {
-        let width = (self.stack.functions.keys.map(\.count).max() ?? 0)
-        var pools: [String: FunctionPool] = [:]
-        for (name, function) in self.stack.functions {
+        cdnURL: String?
+    ) throws -> [String: FunctionSettings] {
+        var all: [String: FunctionSettings] = [:]
+        for (name, function) in stack.functions {
             var settings = try template.settings(for: name)
             settings.environment = function.environment
             settings.maxConcurrency = self.options.concurrency
             // The template's CloudFront domain means nothing locally: thumbnails come from the local CDN.
             if let cdnURL, settings.environment["CDN_URL"] != nil { settings.environment["CDN_URL"] = cdnURL }
-            let padded = name + String(repeating: " ", count: width - name.count)
-            pools[name] = FunctionPool(
-                settings: settings,
-                executable: self.options.executables[name] ?? self.options.layout.bootstrap(for: name),
-                caller: self.options.caller,
-                overrides: [
-                    // The fakes stand in for eBay and Postmark; the templates come from the checkout.
-                    "EBAY_API_URL": ebayURL,
-                    "POSTMARK_URL": mailURL,
-                    "TEMPLATES_DIR": self.options.layout.root + "/Templates/notifications",
-                    // As Lambda sets it; only functions with `Tracing: Active` sample their invocations.
-                    "AWS_XRAY_DAEMON_ADDRESS": xray,
-                ].merging(self.options.functionEnvironment) { $1 },
-                output: .prefixed("\(padded) | ", filter: self.options.logFilter, book: (self.logs, name)),
-                maxInstances: self.options.maxInstances
-            )
+            all[name] = settings
         }
-        return pools
+        return all
+    }
+
+    /// A pool of `settings`' function, its log lines prefixed with its name padded to the longest
+    /// function name of the template (so columns line up).
+    private func pool(_ settings: FunctionSettings, _ around: Surroundings) -> FunctionPool {
+        let name = settings.name
+        let width = max(name.count, self.stack.functions.keys.map(\.count).max() ?? 0)
+        let padded = name + String(repeating: " ", count: width - name.count)
+        return FunctionPool(
+            settings: settings,
+            executable: self.options.executables[name] ?? self.options.layout.bootstrap(for: name),
+            caller: self.options.caller,
+            overrides: [
+                // The fakes stand in for eBay and Postmark; the templates come from the checkout.
+                "EBAY_API_URL": around.ebayURL,
+                "POSTMARK_URL": around.mailURL,
+                "TEMPLATES_DIR": self.options.layout.root + "/Templates/notifications",
+                // As Lambda sets it; only functions with `Tracing: Active` sample their invocations.
+                "AWS_XRAY_DAEMON_ADDRESS": around.xray,
+            ].merging(self.options.functionEnvironment) { $1 },
+            output: .prefixed("\(padded) | ", filter: self.options.logFilter, book: (self.logs, name)),
+            maxInstances: self.options.maxInstances
+        )
+    }
+
+    /// The gateway of `stack`'s HTTP API: its routes, CORS and JWT authorizer.
+    private func gateway(
+        _ stack: LocalStack,
+        aws: AWSClients,
+        invoke: @escaping @Sendable (String, Data) async throws -> InvocationOutcome
+    ) -> LocalAPIGateway {
+        LocalAPIGateway(
+            routes: Self.routes(of: stack),
+            cors: stack.httpApi?.cors,
+            authorizer: Self.authorizer(stack, aws: aws),
+            invoke: invoke
+        )
     }
 
     /// Every `HttpApi` event of every function.
-    private var routes: [HTTPRoute] {
-        self.stack.functions.flatMap { name, function in
+    private static func routes(of stack: LocalStack) -> [HTTPRoute] {
+        stack.functions.flatMap { name, function in
             function.events.filter { $0.type == "http" }.map { source in
                 HTTPRoute(
                     function: name,
@@ -360,13 +486,13 @@ package struct LocalBackend: Sendable {
         return inputs
     }
 
-    private func authorizer(aws: AWSClients) -> JWTAuthorizer? {
-        guard let api = self.stack.httpApi, let issuer = api.issuer else { return nil }
+    private static func authorizer(_ stack: LocalStack, aws: AWSClients) -> JWTAuthorizer? {
+        guard let api = stack.httpApi, let issuer = api.issuer else { return nil }
         let endpoint = aws.client(.cognitoIdentityProvider).endpoint.baseURL
         return JWTAuthorizer(
             issuer: issuer,
             audience: api.audience,
-            keysURL: "\(endpoint)/\(self.stack.userPool.id)/.well-known/jwks.json",
+            keysURL: "\(endpoint)/\(stack.userPool.id)/.well-known/jwks.json",
             transport: aws.transport
         )
     }

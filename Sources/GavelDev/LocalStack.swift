@@ -86,6 +86,21 @@ package struct LocalStack: Codable, Sendable {
     package var demo: Demo?
     /// The bucket the template's CloudFront distribution serves, if it has one (`gavel-local dev`'s CDN port).
     package var cdnBucket: String?
+    /// What the provisioner made, so a changed template can be applied to the running stack (nil in a
+    /// description written by an older gavel-local).
+    package var provisioned: Provisioned?
+
+    /// Each resource the provisioner made (logical id → its type and the resolved properties it was made from,
+    /// one line of type then JSON), with the names and attributes the rest of the stack refers to.
+    package struct Provisioned: Codable, Sendable {
+        package var made: [String: String]
+        package var refs: [String: String]
+        package var attributes: [String: String]
+
+        func type(of logicalId: String) -> String? {
+            self.made[logicalId].map { String($0.prefix { $0 != "\n" }) }
+        }
+    }
 
     /// The function Cognito calls after a user confirms their sign-up, if the template has one.
     package var postConfirmationFunction: String? {

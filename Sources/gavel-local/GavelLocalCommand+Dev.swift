@@ -49,7 +49,7 @@ extension GavelLocalCommand {
 
         @Flag(
             help:
-                "Rebuild a function when its sources change (a debug build) and swap it in while the backend runs."
+                "Rebuild a function when its sources change (a debug build) and swap it in while the backend runs; apply template.yaml changes (new resources, settings, routes) to the running stack."
         )
         var watch = false
 
@@ -87,6 +87,8 @@ extension GavelLocalCommand {
             options.logFilter = try LogFilter(minimumLevel: self.logLevel, requestId: self.requestId)
             // Next to the stack file, readable by the developer only: curl reads it, web pages cannot.
             let stackPath = self.stack.hasPrefix("/") ? self.stack : layout.root + "/" + self.stack
+            options.stackPath = stackPath
+            options.templateOverrides = LocalAWS.fakeSecrets.merging(try Self.overrides(self.parameters)) { $1 }
             let tokenPath =
                 String(stackPath[..<(stackPath.lastIndex(of: "/") ?? stackPath.endIndex)]) + "/console-token"
             guard
@@ -127,12 +129,7 @@ extension GavelLocalCommand {
             parameters: [String],
             demo: Bool
         ) async throws -> LocalAWS {
-            var overrides: [String: String] = [:]
-            for parameter in parameters {
-                let parts = parameter.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2 else { throw ValidationError("--parameter \(parameter): expected Name=VALUE") }
-                overrides[String(parts[0])] = String(parts[1])
-            }
+            let overrides = try Self.overrides(parameters)
             let path = stack.hasPrefix("/") ? stack : layout.root + "/" + stack
             let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -143,6 +140,17 @@ extension GavelLocalCommand {
                 stackPath: path,
                 motoLog: directory + "/moto.log"
             )
+        }
+
+        /// `--parameter Name=VALUE` options as template overrides.
+        static func overrides(_ parameters: [String]) throws -> [String: String] {
+            var overrides: [String: String] = [:]
+            for parameter in parameters {
+                let parts = parameter.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw ValidationError("--parameter \(parameter): expected Name=VALUE") }
+                overrides[String(parts[0])] = String(parts[1])
+            }
+            return overrides
         }
 
         /// One status line per Function URL, each starting with its line break.

@@ -10,7 +10,7 @@ import GavelLocal
 /// At start it builds every function once in debug (the first time a few minutes), so that a change costs
 /// an incremental build of the modules it touches, not a first build. A change to `Templates/<function>/`
 /// restarts that function's instances (they read their templates at init); a change to `template.yaml` is
-/// reported, not applied (applying it to the running stack is not built yet).
+/// handed to `templateChanged`, which applies it to the running stack.
 struct FunctionRebuilder: Sendable {
     var layout: ProjectLayout
     var functions: Set<String>
@@ -18,6 +18,8 @@ struct FunctionRebuilder: Sendable {
     var environment: [String: String]
     /// Puts an executable in a function's pool.
     var swap: @Sendable (_ function: String, _ executable: String) async -> Void
+    /// Applies a changed template.yaml to the running backend.
+    var templateChanged: @Sendable () async -> Void
     var log: @Sendable (String) -> Void
     /// How often the tree is polled.
     var interval: Duration = .milliseconds(400)
@@ -66,11 +68,7 @@ struct FunctionRebuilder: Sendable {
     }
 
     private func apply(_ changed: Set<String>, map: ModuleMap, serving: inout [String: String]) async {
-        if changed.contains("template.yaml") {
-            self.log(
-                "watch: template.yaml changed: restart scripts/dev to apply it (applying it live is not built yet)"
-            )
-        }
+        if changed.contains("template.yaml") { await self.templateChanged() }
         var rebuild = Set<String>()
         var restart = Set<String>()
         for path in changed where path.hasPrefix("Sources/") {
