@@ -31,12 +31,6 @@ static inline CURLcode gavel_curl_set_callback(CURL *curl, CURLoption option, ga
     return curl_easy_setopt(curl, option, value);
 }
 
-typedef int (*gavel_curl_trailer_callback)(struct curl_slist **list, void *userdata);
-
-static inline CURLcode gavel_curl_set_trailer_callback(CURL *curl, gavel_curl_trailer_callback value) {
-    return curl_easy_setopt(curl, CURLOPT_TRAILERFUNCTION, value);
-}
-
 static inline CURLcode gavel_curl_get_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }

@@ -48,7 +48,7 @@ enum ConcurrentRuntime {
         handler: InvocationHandler,
         logger: Logger
     ) -> RuntimeError {
-        let client = CurlRuntimeAPIClient(endpoint: endpoint)
+        let client = SocketRuntimeAPIClient(endpoint: endpoint)
         let loop = RuntimeLoop(client: client, function: runner.function, logger: logger)
         while true {
             do throws(RuntimeError) {

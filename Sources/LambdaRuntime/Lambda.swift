@@ -45,7 +45,8 @@ package enum Lambda {
             self.runConcurrently(endpoint: endpoint, function: function, logger: logger, makeHandler)
         }
         let ending = AsyncBridge.wait { () async -> RuntimeError? in
-            let loop = RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
+            let client = SocketRuntimeAPIClient(endpoint: endpoint)
+            let loop = RuntimeLoop(client: client, function: function, logger: logger)
             guard let handler = await loop.initialise(makeHandler) else { return nil }
             do throws(RuntimeError) {
                 try await loop.run(handler)
@@ -70,7 +71,7 @@ package enum Lambda {
         _ makeHandler: @escaping @Sendable () async throws -> InvocationHandler
     ) -> Never {
         let built = AsyncBridge.wait { () async -> InvocationHandler? in
-            await RuntimeLoop(client: CurlRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
+            await RuntimeLoop(client: SocketRuntimeAPIClient(endpoint: endpoint), function: function, logger: logger)
                 .initialise(makeHandler)
         }
         guard case .success(let handler?) = built else { exit(1) }

@@ -15,7 +15,7 @@ package protocol LambdaStreamingHandler: Sendable {
 }
 
 /// The response of one streamed invocation: what the handler writes goes to Lambda in chunks as the Runtime
-/// API connection takes them, from a thread of its own (the loop's curl handle, which waits for the stream
+/// API connection takes them, from a thread of its own (on the loop's connection, which waits for the stream
 /// to end before it is used again).
 ///
 /// Writes are buffered up to `bufferLimit`; past it, `write` waits until the sender has taken the excess, so

@@ -1,6 +1,7 @@
 /// Paths, header names and limits of the Lambda Runtime API (2018-06-01).
 ///
-/// The curl client here and gavel-local's server both read these, so the two sides never disagree.
+/// The runtime's client (`SocketRuntimeAPIClient`) and gavel-local's server both read these, so the two sides
+/// never disagree.
 package enum RuntimeAPI {
     /// The API version segment that starts every path.
     package static let version = "2018-06-01"

@@ -68,7 +68,7 @@ enum Termination {
             running = InFlight.current
         }
         if !running.isEmpty {
-            let client = CurlRuntimeAPIClient(endpoint: endpoint)
+            let client = SocketRuntimeAPIClient(endpoint: endpoint)
             for invocation in running {
                 logger.error(
                     "the runtime is shutting down before the handler finished; the invocation is reported failed",

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import GavelTesting
 import LambdaRuntime
 import Synchronization
 
@@ -36,19 +37,7 @@ final class RawRuntimeAPI: Sendable {
 
     init(_ script: [Canned]) throws {
         self.script = Mutex(script)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(fd, address, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, address, &length) == 0
-            }
-        }
-        guard fd >= 0, bound else { throw RawError(description: "cannot listen on loopback") }
-        self.listener = fd
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        (self.listener, self.port) = try LoopbackSocket.listening()
         DetachedThread.start { [self] in self.acceptLoop() }
     }
 

@@ -16,21 +16,11 @@ import Glibc
         let port: UInt16
 
         init() throws {
-            let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-                }
-            }
-            guard bound else { throw MissingPrerequisite("no UDP socket on loopback") }
+            let (descriptor, port) = try LoopbackSocket.datagram()
             var wait = timeval(tv_sec: 0, tv_usec: 300_000)
             setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
             self.descriptor = descriptor
-            self.port = UInt16(bigEndian: address.sin_port)
+            self.port = UInt16(port)
         }
 
         deinit { close(self.descriptor) }
