@@ -12,6 +12,12 @@ package enum ProcessMemory {
         try self.statusField("VmHWM", pid: pid)
     }
 
+    /// The file-backed pages resident in KB (`RssFile`): for a static bootstrap, the pages of its binary
+    /// it has touched.
+    package static func residentFileKB(pid: Int32) throws -> Int {
+        try self.statusField("RssFile", pid: pid)
+    }
+
     private static func statusField(_ name: String, pid: Int32) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),

@@ -33,9 +33,16 @@ package struct RuntimeBenchmark: Sendable {
         package var roundTripMedian: Double
         package var roundTripP99: Double
         package var peakRSSKB: Int
+        /// File-backed pages resident at the first `next` (`RssFile`, median over the starts), in KB.
+        package var fileKBAtFirstNext: Int
+        /// Wall microseconds from exec to the first `next` with the page cache dropped before each start
+        /// (every page of the binary read from storage, as on a Lambda cold start); nil when not measured.
+        package var coldCacheStartWallMedian: Double?
     }
 
     package var starts = 20
+    /// Starts with the page cache dropped before each (`/proc/sys/vm/drop_caches`, root only); 0 for none.
+    package var coldCacheStarts = 0
     package var invocations = 1000
     /// The event every warm invocation gets; `ping` does what the Python reference handler does (answer with
     /// the message and the request id). Each `%N%` in it becomes the invocation's number, so an event can
@@ -63,15 +70,19 @@ package struct RuntimeBenchmark: Sendable {
             environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
             var startWall: [Double] = []
             var startCPU: [Double] = []
+            var startFileKB: [Double] = []
             for _ in 0..<self.starts {
-                let (wall, cpu) = try await self.coldStart(
-                    subject,
-                    environment: environment,
-                    probe: probe,
-                    broker: broker
+                let start = try await self.coldStart(subject, environment: environment, probe: probe, broker: broker)
+                startWall.append(start.wall)
+                startCPU.append(start.cpu)
+                startFileKB.append(Double(start.fileKB))
+            }
+            var coldCacheWall: [Double] = []
+            for _ in 0..<self.coldCacheStarts {
+                try Self.dropPageCache()
+                coldCacheWall.append(
+                    try await self.coldStart(subject, environment: environment, probe: probe, broker: broker).wall
                 )
-                startWall.append(wall)
-                startCPU.append(cpu)
             }
             let warm = try await self.warm(subject, environment: environment, probe: probe, broker: broker)
             group.cancelAll()
@@ -82,19 +93,33 @@ package struct RuntimeBenchmark: Sendable {
                 invocationCPUP99: Self.percentile(warm.cpu, 99),
                 roundTripMedian: Self.percentile(warm.roundTrips, 50),
                 roundTripP99: Self.percentile(warm.roundTrips, 99),
-                peakRSSKB: warm.peakRSSKB
+                peakRSSKB: warm.peakRSSKB,
+                fileKBAtFirstNext: Int(Self.percentile(startFileKB, 50)),
+                coldCacheStartWallMedian: coldCacheWall.isEmpty ? nil : Self.percentile(coldCacheWall, 50)
             )
         }
     }
 
-    /// Wall and CPU microseconds from exec to the first `next`, with a warm page cache (the executable was
-    /// run just before).
+    /// Writes back dirty pages and drops the page cache, so the next start reads its binary from storage.
+    private static func dropPageCache() throws {
+        sync()
+        guard let file = fopen("/proc/sys/vm/drop_caches", "w") else {
+            throw LocalError.unreadable("/proc/sys/vm/drop_caches", reason: "cannot drop the page cache (needs root)")
+        }
+        defer { fclose(file) }
+        guard fputs("3\n", file) >= 0, fflush(file) == 0 else {
+            throw LocalError.unreadable("/proc/sys/vm/drop_caches", reason: "the kernel refused to drop the cache")
+        }
+    }
+
+    /// Wall and CPU microseconds from exec to the first `next` (with a warm page cache unless it was just
+    /// dropped), and the KB of file pages resident then.
     private func coldStart(
         _ subject: Subject,
         environment: [String: String],
         probe: NextProbe,
         broker: InvocationBroker
-    ) async throws -> (Double, Double) {
+    ) async throws -> (wall: Double, cpu: Double, fileKB: Int) {
         probe.reset()
         let started = LocalFunction.nowNs()
         let process = try ChildProcess(
@@ -108,7 +133,7 @@ package struct RuntimeBenchmark: Sendable {
         await process.stop()
         await broker.dropWaitingRuntimes()
         let first = probe.samples[0]
-        return (Double(first.wallNs - started) / 1000, Double(first.cpuNs) / 1000)
+        return (Double(first.wallNs - started) / 1000, Double(first.cpuNs) / 1000, first.fileKB ?? 0)
     }
 
     private func warm(
@@ -166,6 +191,8 @@ final class NextProbe: Sendable {
     struct Sample: Sendable {
         var wallNs: UInt64
         var cpuNs: UInt64
+        /// `RssFile` at this `next`, read at the first one only (reading `/proc` costs the server time).
+        var fileKB: Int?
     }
 
     private let state = Mutex<(pid: Int32, samples: [Sample])>((0, []))
@@ -185,7 +212,9 @@ final class NextProbe: Sendable {
         let pid = self.state.withLock { $0.pid }
         guard pid > 0 else { return }
         let cpu = Self.cpuNs(pid: pid)
-        self.state.withLock { $0.samples.append(Sample(wallNs: wall, cpuNs: cpu)) }
+        let first = self.state.withLock { $0.samples.isEmpty }
+        let fileKB = first ? try? ProcessMemory.residentFileKB(pid: pid) : nil
+        self.state.withLock { $0.samples.append(Sample(wallNs: wall, cpuNs: cpu, fileKB: fileKB)) }
     }
 
     /// Nanoseconds the whole process (every thread, living or exited; user and system) has spent on a CPU.

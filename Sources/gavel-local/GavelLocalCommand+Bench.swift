@@ -22,8 +22,14 @@ extension GavelLocalCommand {
             @Option(help: "A Python with awslambdaric and boto3 installed, to measure beside it; '' to skip.")
             var python = ".venv/bin/python"
 
+            @Option(help: "A minimal runtime to measure beside it as the floor (bench/c-runtime); '' to skip.")
+            var floor = ""
+
             @Option(help: "Fresh processes for the start-up figures.")
             var starts = 20
+
+            @Option(help: "Starts with the page cache dropped before each (needs root); 0 for none.")
+            var coldCacheStarts = 0
 
             @Option(help: "Warm invocations in one process.")
             var invocations = 1000
@@ -37,6 +43,7 @@ extension GavelLocalCommand {
             func run() async throws {
                 var benchmark = RuntimeBenchmark()
                 benchmark.starts = self.starts
+                benchmark.coldCacheStarts = self.coldCacheStarts
                 benchmark.invocations = self.invocations
                 if let event = self.event {
                     guard let data = FileManager.default.contents(atPath: event) else {
@@ -48,6 +55,8 @@ extension GavelLocalCommand {
                 let swift = try await benchmark.measure(
                     .init(name: "gavel", executable: self.bootstrap, environment: environment)
                 )
+                let floor =
+                    self.floor.isEmpty ? nil : try await benchmark.measure(.init(name: "floor", executable: self.floor))
                 var python: RuntimeBenchmark.Figures?
                 if !self.python.isEmpty, FileManager.default.fileExists(atPath: self.python) {
                     python = try await benchmark.measure(
@@ -67,6 +76,7 @@ extension GavelLocalCommand {
                 print(
                     Self.table(
                         swift: swift,
+                        floor: floor,
                         python: python,
                         zipBytes: zip,
                         starts: self.starts,
@@ -77,6 +87,7 @@ extension GavelLocalCommand {
 
             static func table(
                 swift: RuntimeBenchmark.Figures,
+                floor: RuntimeBenchmark.Figures?,
                 python: RuntimeBenchmark.Figures?,
                 zipBytes: Int?,
                 starts: Int,
@@ -85,51 +96,40 @@ extension GavelLocalCommand {
                 func ms(_ us: Double) -> String { DecimalText.fixed(us / 1000, digits: 2) + " ms" }
                 func us(_ value: Double) -> String { DecimalText.fixed(value, digits: 0) + " µs" }
                 func mb(_ kb: Int) -> String { DecimalText.fixed(Double(kb) / 1024, digits: 1) + " MB" }
-                func ratio(_ a: Double, _ b: Double?) -> String {
-                    b.map { DecimalText.fixed($0 / a, digits: 1) + "×" } ?? ""
+                // Each row: its label, and the figure shown for a subject (nil where not measured).
+                func row(
+                    _ label: String,
+                    _ figure: (RuntimeBenchmark.Figures) -> Double?,
+                    _ show: (Double) -> String
+                )
+                    -> String
+                {
+                    let ours = figure(swift)
+                    let cells = [floor, python].map { $0.flatMap(figure).map(show) ?? "not measured" }
+                    let times = python.flatMap(figure).flatMap { p in
+                        ours.map { DecimalText.fixed(p / $0, digits: 1) + "×" }
+                    }
+                    return
+                        "| \(label) | \(ours.map(show) ?? "not measured") | \(cells[0]) | \(cells[1]) | \(times ?? "") |"
                 }
-                let rows: [(String, String, String?, String)] = [
-                    (
-                        "exec → first /next, wall (median of \(starts))", ms(swift.startWallMedian),
-                        python.map { ms($0.startWallMedian) }, ratio(swift.startWallMedian, python?.startWallMedian)
+                let lines = [
+                    "| runtime benchmark | gavel (static Swift) | C floor (bench/c-runtime) | Python 3.11 + boto3 (awslambdaric) | Python ÷ gavel |",
+                    "|---|---|---|---|---|",
+                    row("exec → first /next, wall (median of \(starts))", \.startWallMedian, ms),
+                    row("exec → first /next, CPU (median of \(starts))", \.startCPUMedian, ms),
+                    row("exec → first /next, cold page cache, wall", \.coldCacheStartWallMedian, ms),
+                    row(
+                        "file pages resident at first /next (RssFile)",
+                        { Double($0.fileKBAtFirstNext) },
+                        { mb(Int($0)) }
                     ),
-                    (
-                        "exec → first /next, CPU (median of \(starts))", ms(swift.startCPUMedian),
-                        python.map { ms($0.startCPUMedian) }, ratio(swift.startCPUMedian, python?.startCPUMedian)
-                    ),
-                    (
-                        "CPU per invocation, median (of \(invocations))", us(swift.invocationCPUMedian),
-                        python.map { us($0.invocationCPUMedian) },
-                        ratio(swift.invocationCPUMedian, python?.invocationCPUMedian)
-                    ),
-                    (
-                        "CPU per invocation, p99", us(swift.invocationCPUP99), python.map { us($0.invocationCPUP99) },
-                        ratio(swift.invocationCPUP99, python?.invocationCPUP99)
-                    ),
-                    (
-                        "round trip, median", us(swift.roundTripMedian), python.map { us($0.roundTripMedian) },
-                        ratio(swift.roundTripMedian, python?.roundTripMedian)
-                    ),
-                    (
-                        "round trip, p99", us(swift.roundTripP99), python.map { us($0.roundTripP99) },
-                        ratio(swift.roundTripP99, python?.roundTripP99)
-                    ),
-                    (
-                        "peak RSS after \(invocations) invocations", mb(swift.peakRSSKB),
-                        python.map { mb($0.peakRSSKB) },
-                        ratio(Double(swift.peakRSSKB), python.map { Double($0.peakRSSKB) })
-                    ),
-                    (
-                        "zip size",
-                        zipBytes.map { DecimalText.fixed(Double($0) / 1_048_576, digits: 2) + " MiB" } ?? "n/a",
-                        "n/a (runtime provides boto3)", ""
-                    ),
+                    row("CPU per invocation, median (of \(invocations))", \.invocationCPUMedian, us),
+                    row("CPU per invocation, p99", \.invocationCPUP99, us),
+                    row("round trip, median", \.roundTripMedian, us),
+                    row("round trip, p99", \.roundTripP99, us),
+                    row("peak RSS after \(invocations) invocations", { Double($0.peakRSSKB) }, { mb(Int($0)) }),
+                    "| zip size | \(zipBytes.map { DecimalText.fixed(Double($0) / 1_048_576, digits: 2) + " MiB" } ?? "n/a") | | n/a (runtime provides boto3) | |",
                 ]
-                var lines = [
-                    "| runtime benchmark | gavel (static Swift) | Python 3.11 + boto3 (awslambdaric) | Python ÷ gavel |",
-                    "|---|---|---|---|",
-                ]
-                for row in rows { lines.append("| \(row.0) | \(row.1) | \(row.2 ?? "not measured") | \(row.3) |") }
                 return lines.joined(separator: "\n")
             }
         }
