@@ -46,7 +46,8 @@ import Testing
 
     @Test func theBidArrivesAtEndMinusLeadAndIsRecordedOnceEvenWhenDeliveredTwice() async throws {
         try await Self.with { run in
-            let end = Self.auction(run.ebay, "v1|1|0", endsIn: 4.5)
+            // 8 s: the bid is due 6 s from now, after the schedule's setup, even on a loaded machine.
+            let end = Self.auction(run.ebay, "v1|1|0", endsIn: 8)
             let bid = try await run.fixture.scheduledBid(
                 userId: "u-ada",
                 itemId: "v1|1|0",

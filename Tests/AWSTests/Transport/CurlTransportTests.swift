@@ -49,22 +49,33 @@ import Glibc
     }
 
     @Test func independentRequestsRunConcurrently() async throws {
+        // Each request is held until all three are at the server at once (or 10 s pass): a transport that sent
+        // them one after another would never have three in flight. Causal, not timed: a loaded machine only
+        // makes it slower.
+        let inFlight = Mutex((now: 0, most: 0))
         try await LoopbackServer.with({ _ in
-            try await Task.sleep(for: .milliseconds(500))
-            return LoopbackServer.text(.ok, "slow")
+            inFlight.withLock {
+                $0.now += 1
+                $0.most = max($0.most, $0.now)
+            }
+            let end = ContinuousClock.now + .seconds(10)
+            while inFlight.withLock({ $0.most }) < 3, ContinuousClock.now < end {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            inFlight.withLock { $0.now -= 1 }
+            return LoopbackServer.text(.ok, "held")
         }) { port in
-            let started = ContinuousClock.now
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<3 {
                     group.addTask {
-                        try await self.transport.send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
-                            .status
+                        try await self.transport.send(
+                            TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .seconds(30))
+                        ).status
                     }
                 }
                 for try await status in group { #expect(status == 200) }
             }
-            // One after another would take 1.5 s; together they take a little over 0.5 s.
-            #expect(ContinuousClock.now - started < .milliseconds(1300))
+            #expect(inFlight.withLock { $0.most } == 3, "the three requests were at the server together")
         }
     }
 
