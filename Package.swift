@@ -43,12 +43,15 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]
         ),
+        // JSON over bytes with no Foundation: a reader, a writer and Codable on them (issue 18: no Foundation
+        // in a bootstrap).
+        .target(name: "JSON", swiftSettings: swiftSettings),
         .target(
             name: "LambdaRuntime",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "AWS", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "AWS", dependencies: ["CCurl", "JSON"], swiftSettings: swiftSettings),
         // The event and response shapes of Lambda's sources (Sources/LambdaEvents/), both ways: functions decode
         // them, gavel-local builds them. One module per source, not one for all: SwiftPM links a module's object
         // files whole, and one module measured +128 KB in every bootstrap, mostly shapes it never reads.
@@ -223,10 +226,11 @@ let package = Package(
             dependencies: ["LambdaRuntime", "GavelTesting"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "GavelTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AWSTests",
             dependencies: [
-                "AWS", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting",
+                "AWS", "JSON", "GavelDev", "GavelLocal", "GavelFixtures", "GavelTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import AWS
 import FoundationEssentials
+import JSON
 
 #if canImport(Glibc)
 import Glibc

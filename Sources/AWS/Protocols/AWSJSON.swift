@@ -1,4 +1,5 @@
 import FoundationEssentials
+package import JSON
 
 /// The JSON-RPC wire family (DynamoDB, SQS, Secrets Manager, KMS): every call is `POST /` with the input as
 /// a JSON body, the operation in `X-Amz-Target: <prefix>.<Operation>`, and the output as a JSON body.
@@ -101,13 +102,6 @@ package enum AWSJSON {
         @unknown default: "\(error)"
         }
     }
-}
-
-/// An output read straight from the reply's bytes rather than through `JSONDecoder`, for replies large
-/// enough for the difference to count (DynamoDB's items). Unknown members must be skipped, not refused:
-/// AWS adds output fields without notice.
-package protocol JSONReadable {
-    init(reading reader: inout JSONReader) throws(JSONReader.Failure)
 }
 
 extension AWSClient {

@@ -1,6 +1,7 @@
 import AWS
 import Foundation
 import GavelTesting
+import JSON
 import Testing
 
 /// Items read by `AttributeValue.readItem` are the items `JSONDecoder` reads through `Decodable`, items

@@ -1,4 +1,5 @@
 import FoundationEssentials
+package import JSON
 
 /// DynamoDB's JSON for attribute values read straight from a reply's bytes (`JSONReader`): about ten times
 /// less work than `JSONDecoder` through `AttributeValue`'s `Decodable` conformance, which stays for tests.

@@ -1,3 +1,5 @@
+import JSON
+
 /// BatchGetItem and BatchWriteItem: chunked to DynamoDB's limits (100 keys, 25 writes), chunks sent
 /// concurrently, and whatever DynamoDB leaves unprocessed sent again with backoff until done or out of time.
 extension DynamoDB {

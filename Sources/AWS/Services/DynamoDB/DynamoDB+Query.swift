@@ -1,3 +1,5 @@
+import JSON
+
 /// Query and Scan, a page at a time or to the end, and Scan split into parallel segments.
 extension DynamoDB {
     /// What to read: a key condition for Query, none for Scan, and what both share.

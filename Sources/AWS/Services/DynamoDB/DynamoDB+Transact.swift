@@ -1,4 +1,5 @@
 import FoundationEssentials
+import JSON
 
 /// TransactWriteItems: up to 100 writes that all happen or none do.
 extension DynamoDB {

@@ -1,3 +1,5 @@
+import JSON
+
 /// The DynamoDB operations Gavel calls, over the JSON-RPC protocol (`DynamoDB_20120810.<Operation>`).
 ///
 /// Items are `[String: AttributeValue]`; `DynamoDBEncoder` and `DynamoDBDecoder` convert Swift values.

@@ -98,32 +98,45 @@ package struct JSONWriter {
         self.bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func open(_ byte: UInt8) {
+    /// A number's text as it is (the caller wrote it from a number type).
+    package mutating func number(_ text: String) {
+        self.bytes.append(contentsOf: text.utf8)
+    }
+
+    package mutating func null() {
+        self.bytes.append(contentsOf: "null".utf8)
+    }
+
+    // MARK: Step by step, for writers that cannot nest closures (JSONCoder's encoder)
+
+    /// Opens an object or an array; `close` ends the innermost open one.
+    package mutating func open(_ byte: UInt8) {
         self.bytes.append(byte)
         self.written.append(false)
     }
 
-    private mutating func close(_ byte: UInt8) {
+    package mutating func close(_ byte: UInt8) {
         self.written.removeLast()
         self.bytes.append(byte)
     }
 
-    private mutating func separate() {
+    /// Before the next member or element of the innermost open container: a comma unless it is the first.
+    package mutating func separate() {
         guard let last = self.written.indices.last else { return }
         if self.written[last] { self.bytes.append(UInt8(ascii: ",")) }
         self.written[last] = true
     }
+
+    /// `"key":` of the next member of the innermost open object.
+    package mutating func key(_ key: String) {
+        self.separate()
+        self.string(key)
+        self.bytes.append(UInt8(ascii: ":"))
+    }
 }
 
-/// An input written with `JSONWriter` rather than `JSONEncoder`. Not also `Encodable`: a type that were
-/// both would make the client's `json` overloads ambiguous.
+/// A value written with `JSONWriter` rather than through `Codable`. Not also `Encodable`: a type that were
+/// both would make the AWS client's `json` overloads ambiguous.
 package protocol JSONWritable {
     func write(to writer: inout JSONWriter)
-}
-
-/// An output whose members are all ignored, read (and so checked) without `Codable`.
-package struct IgnoredOutput: JSONReadable {
-    package init(reading reader: inout JSONReader) throws(JSONReader.Failure) {
-        try reader.skipValue()
-    }
 }

@@ -11,6 +11,11 @@ package struct JSONReader {
         package var offset: Int
         package var reason: String
 
+        package init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
+
         package var description: String { "at byte \(self.offset): \(self.reason)" }
     }
 
@@ -25,6 +30,12 @@ package struct JSONReader {
 
     package init(_ bytes: [UInt8]) {
         self.bytes = bytes
+    }
+
+    /// A reader of the value that starts at `offset` of `bytes` (the array is shared, not copied).
+    package init(_ bytes: [UInt8], at offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
     }
 
     /// Ends the text: nothing but whitespace may follow the value read.
@@ -276,5 +287,19 @@ package struct JSONReader {
         }
         let found = (0x21..<0x7F).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte \(byte)"
         return Failure(offset: self.offset, reason: "expected \(expected), found \(found)")
+    }
+}
+
+/// A value read straight from the bytes rather than through `Codable`, for texts large enough for the
+/// difference to count (DynamoDB's items). A reader of AWS replies must skip unknown members, not refuse
+/// them: AWS adds output fields without notice.
+package protocol JSONReadable {
+    init(reading reader: inout JSONReader) throws(JSONReader.Failure)
+}
+
+/// A value whose members are all ignored, read (and so checked) without `Codable`.
+package struct IgnoredOutput: JSONReadable {
+    package init(reading reader: inout JSONReader) throws(JSONReader.Failure) {
+        try reader.skipValue()
     }
 }

@@ -1,5 +1,5 @@
-import AWS
 import Foundation
+import JSON
 import Testing
 
 /// `JSONReader` accepts exactly RFC 8259's texts, reads them as written (Foundation's `JSONSerialization`
