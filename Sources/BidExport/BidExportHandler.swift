@@ -45,7 +45,7 @@ package struct BidExportHandler: FunctionStreamingHandler {
         self.clock = clock
     }
 
-    package func serve(_ event: Data, context: LambdaContext, response: ResponseStream) async throws {
+    package func serve(_ event: [UInt8], context: LambdaContext, response: ResponseStream) async throws {
         let request = try RuntimeError.decodeEvent(APIGatewayRequest.self, from: event)
         guard request.requestContext.http.method == "GET" else {
             return try await Self.refuse(response, 405, "method_not_allowed", "only GET exports bids")

@@ -29,7 +29,7 @@ package enum InvocationOutcome: Sendable, Equatable {
     package var body: Data {
         switch self {
         case .response(let body): body
-        case .error(let report): report.json
+        case .error(let report): Data(report.json)
         case .streamed: Data()
         }
     }

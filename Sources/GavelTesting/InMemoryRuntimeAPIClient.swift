@@ -27,9 +27,9 @@ package final class InMemoryRuntimeAPIClient: RuntimeAPIClient {
         return self.queued.removeFirst()
     }
 
-    package func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError) {
+    package func sendResponse(_ body: [UInt8], requestId: String, invocationId: String?) throws(RuntimeError) {
         if let failure = self.reportFailure { throw failure }
-        self.responses[requestId] = body
+        self.responses[requestId] = Data(body)
         self.echoedInvocationIds[requestId] = invocationId
     }
 
@@ -67,7 +67,7 @@ extension Invocation {
             deadlineMs: WallClock.nowMs() + seconds * 1000,
             invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:test",
             traceId: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
-            event: Data(json.utf8)
+            event: Array(json.utf8)
         )
     }
 }

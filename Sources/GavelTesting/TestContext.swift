@@ -12,7 +12,7 @@ package enum TestContext {
                 requestId: "test-\(UInt32.random(in: 0...UInt32.max))",
                 deadlineMs: deadline,
                 invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:\(function)",
-                event: Data()
+                event: []
             ),
             function: FunctionEnvironment(environment: ["AWS_LAMBDA_FUNCTION_NAME": function]),
             logger: Logger(label: function)

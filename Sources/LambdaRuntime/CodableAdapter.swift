@@ -1,21 +1,18 @@
-package import FoundationEssentials
+import JSON
 
-/// Decodes events and encodes responses as JSON around a typed handler.
+/// Decodes events and encodes responses as JSON (`JSONCoder`) around a typed handler.
 package struct CodableAdapter<Handler: LambdaHandler>: LambdaByteHandler {
     private let handler: Handler
-    private let encoder: JSONEncoder
 
     package init(_ handler: Handler) {
         self.handler = handler
-        self.encoder = JSONEncoder()
-        self.encoder.outputFormatting = .withoutEscapingSlashes
     }
 
-    package func handle(_ event: Data, context: LambdaContext) async throws -> Data {
+    package func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
         let decoded = try RuntimeError.decodeEvent(Handler.Event.self, from: event)
         let output = try await self.handler.handle(decoded, context: context)
         do {
-            return try self.encoder.encode(output)
+            return try JSONCoder.encode(output)
         } catch {
             throw RuntimeError.unencodableResponse(error)
         }
@@ -27,10 +24,10 @@ extension RuntimeError {
     /// bytes (a streaming one) as for typed ones.
     package static func decodeEvent<Event: Decodable>(
         _ type: Event.Type,
-        from event: Data
+        from event: [UInt8]
     ) throws(RuntimeError) -> Event {
         do {
-            return try JSONDecoder().decode(type, from: event)
+            return try JSONCoder.decode(type, from: event)
         } catch {
             throw .invalidEvent(error)
         }

@@ -1,5 +1,4 @@
 import Dispatch
-import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -89,7 +88,7 @@ enum ConcurrentRuntime {
     /// The outcome handed from the handler's task to its loop's thread; the semaphore orders the write
     /// before the read.
     private final class OutcomeBox: @unchecked Sendable {
-        var value: (LambdaContext, Result<Data, any Error>)?
+        var value: (LambdaContext, Result<[UInt8], any Error>)?
     }
 
     /// The first loop's fatal failure, which ends the process.

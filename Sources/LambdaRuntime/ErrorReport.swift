@@ -1,4 +1,4 @@
-package import FoundationEssentials
+import JSON
 
 /// The body Lambda expects for `/error` and `/init/error`, and the error-type header beside it.
 package struct ErrorReport: Codable, Sendable, Equatable {
@@ -30,8 +30,18 @@ package struct ErrorReport: Codable, Sendable, Equatable {
         return cause.utf8.count <= RuntimeAPI.maxXRayErrorCauseBytes ? cause : nil
     }
 
-    /// The JSON body; encoding three strings cannot fail.
-    package var json: Data {
-        (try? JSONEncoder().encode(self)) ?? Data(#"{"errorMessage":"","errorType":"Unknown","stackTrace":[]}"#.utf8)
+    /// The JSON body.
+    package var json: [UInt8] {
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.member("errorMessage", string: self.errorMessage)
+            writer.member("errorType", string: self.errorType)
+            writer.member("stackTrace") { writer in
+                writer.array { writer in
+                    for line in self.stackTrace { writer.element { $0.string(line) } }
+                }
+            }
+        }
+        return writer.bytes
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// What Lambda tells a function about itself through the environment, read once at start.
 ///
 /// Variables (all strings as Lambda sets them; defaults apply when a variable is absent):
@@ -20,6 +26,22 @@ package struct FunctionEnvironment: Sendable {
     package var logStreamName: String
     package var region: String
     package var maxConcurrency: Int
+
+    /// The process's environment, read from libc's `environ` (Foundation's `ProcessInfo` is not linked into
+    /// a bootstrap). A variable set twice keeps its first value, as `getenv` reads it.
+    package static var process: [String: String] {
+        var variables: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                let name = String(text[..<equals])
+                if variables[name] == nil { variables[name] = String(text[text.index(after: equals)...]) }
+            }
+            entry += 1
+        }
+        return variables
+    }
 
     /// Reads only the dictionary it is given, so tests pass a literal.
     package init(environment: [String: String]) {

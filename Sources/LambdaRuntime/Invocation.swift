@@ -1,5 +1,3 @@
-package import FoundationEssentials
-
 /// One event as the Runtime API delivered it: the body and the per-invocation headers.
 package struct Invocation: Sendable {
     package var requestId: String
@@ -15,7 +13,7 @@ package struct Invocation: Sendable {
     package var clientContext: String?
     /// The raw `Lambda-Runtime-Cognito-Identity` JSON, if the caller had one.
     package var cognitoIdentity: String?
-    package var event: Data
+    package var event: [UInt8]
     /// What was wrong with the headers and what was assumed instead; the loop logs each as a warning.
     package var defects: [String] = []
 
@@ -28,7 +26,7 @@ package struct Invocation: Sendable {
         tenantId: String? = nil,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
-        event: Data
+        event: [UInt8]
     ) {
         self.requestId = requestId
         self.invocationId = invocationId
@@ -49,11 +47,12 @@ package struct Invocation: Sendable {
     /// dropped, and said in `defects`.
     /// - Parameter headers: header names lower-cased, as HTTP treats them case-insensitively.
     /// - Throws: `RuntimeError.malformedInvocation` when the request id is missing or unusable in a path.
-    package init(lowercasedHeaders headers: [String: String], event: Data) throws(RuntimeError) {
+    package init(lowercasedHeaders headers: [String: String], event: [UInt8]) throws(RuntimeError) {
         func header(_ name: String) -> String? {
             headers[name.lowercased()].flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let requestId = header(RuntimeAPI.Header.requestId), Self.isToken(requestId), !requestId.contains("/")
+        guard let requestId = header(RuntimeAPI.Header.requestId), Self.isToken(requestId),
+            !requestId.utf8.contains(UInt8(ascii: "/"))
         else {
             throw .malformedInvocation("no usable \(RuntimeAPI.Header.requestId) header")
         }

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSON
 package import Logging
 
 /// What a handler knows about the invocation it is serving.
@@ -45,7 +45,7 @@ package struct LambdaContext: Sendable {
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, from json: String) -> T? {
-        try? JSONDecoder().decode(type, from: Data(json.utf8))
+        try? JSONCoder.decode(type, from: Array(json.utf8))
     }
 }
 

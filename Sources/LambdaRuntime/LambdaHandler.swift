@@ -1,5 +1,3 @@
-package import FoundationEssentials
-
 /// The bytes-level handler the loop drives: one event in, one response body out.
 ///
 /// Contract: called once per invocation. A thrown error is reported to Lambda as the invocation's error (its
@@ -9,7 +7,7 @@ package import FoundationEssentials
 package protocol LambdaByteHandler: Sendable {
     /// Handles one event.
     /// - Returns: the response body; Lambda refuses bodies over `RuntimeAPI.maxResponseBytes`.
-    func handle(_ event: Data, context: LambdaContext) async throws -> Data
+    func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8]
 }
 
 /// A handler with typed events and responses; `CodableAdapter` turns it into a `LambdaByteHandler`.

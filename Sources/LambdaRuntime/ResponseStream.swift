@@ -1,5 +1,5 @@
 import Dispatch
-package import FoundationEssentials
+import JSON
 import Synchronization
 
 /// A handler whose response Lambda streams to the caller as it is written (response streaming: a Function
@@ -11,7 +11,7 @@ import Synchronization
 /// bytes already sent cannot be taken back.
 package protocol LambdaStreamingHandler: Sendable {
     /// Handles one event, writing the response to `response`.
-    func handle(_ event: Data, context: LambdaContext, response: ResponseStream) async throws
+    func handle(_ event: [UInt8], context: LambdaContext, response: ResponseStream) async throws
 }
 
 /// The response of one streamed invocation: what the handler writes goes to Lambda in chunks as the Runtime
@@ -64,7 +64,7 @@ package final class ResponseStream: Sendable {
             var headers: [String: String]
             var cookies: [String]
         }
-        let head = try JSONEncoder().encode(Head(statusCode: status, headers: headers, cookies: cookies))
+        let head = try JSONCoder.encode(Head(statusCode: status, headers: headers, cookies: cookies))
         let fresh = self.state.withLock { state in
             guard !state.started else { return false }
             state.contentType = Self.httpIntegrationContentType

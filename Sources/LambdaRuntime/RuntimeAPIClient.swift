@@ -1,5 +1,3 @@
-package import FoundationEssentials
-
 /// The loop's view of the Lambda Runtime API: five calls, all blocking.
 ///
 /// Contract: `nextInvocation` blocks without a timeout until an event arrives. Every method throws a
@@ -10,7 +8,7 @@ package protocol RuntimeAPIClient {
     /// Waits for the next event.
     func nextInvocation() throws(RuntimeError) -> Invocation
     /// Sends the handler's response for `requestId`.
-    func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError)
+    func sendResponse(_ body: [UInt8], requestId: String, invocationId: String?) throws(RuntimeError)
     /// Sends a streamed response for `requestId`: the bytes `stream.read` yields, in chunks, until it returns 0,
     /// then `stream.trailerError` (if any) in the trailers. Called on a thread of its own (the stream's
     /// sender) while the loop waits for the stream to finish, never concurrently with another call.

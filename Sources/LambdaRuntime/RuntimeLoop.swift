@@ -1,4 +1,3 @@
-package import FoundationEssentials
 package import Logging
 
 #if canImport(Glibc)
@@ -92,7 +91,7 @@ package struct RuntimeLoop {
     /// stream already started, its end, with the error in its trailers.
     /// - Throws: only a fatal `RuntimeError`; a refused report (4xx, 410) is logged and the loop goes on.
     package func report(
-        _ outcome: Result<Data, any Error>,
+        _ outcome: Result<[UInt8], any Error>,
         of invocation: Invocation,
         context: LambdaContext,
         stream: ResponseStream? = nil
@@ -162,7 +161,7 @@ package struct InvocationRunner: Sendable {
         _ invocation: Invocation,
         handler: InvocationHandler,
         stream: ResponseStream? = nil
-    ) async -> (LambdaContext, Result<Data, any Error>) {
+    ) async -> (LambdaContext, Result<[UInt8], any Error>) {
         let context = LambdaContext(invocation: invocation, function: self.function, logger: self.logger)
         for defect in invocation.defects { context.logger.warning("the Runtime API sent \(defect)") }
         // Lambda's SDKs read the trace header from here; it is set only while this invocation runs.
@@ -177,7 +176,7 @@ package struct InvocationRunner: Sendable {
                 case .streaming(let handler):
                     guard let stream else { preconditionFailure("a streaming handler runs with a stream") }
                     try await handler.handle(invocation.event, context: context, response: stream)
-                    return (context, .success(Data()))
+                    return (context, .success([UInt8]()))
                 }
             } catch {
                 return (context, .failure(error))

@@ -1,5 +1,3 @@
-package import FoundationEssentials
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -70,10 +68,10 @@ package final class SocketRuntimeAPIClient: RuntimeAPIClient {
     package func nextInvocation() throws(RuntimeError) -> Invocation {
         let answer = try self.exchange("GET", RuntimeAPI.nextPath, headers: [], body: .none)
         guard answer.status == 200 else { throw .runtimeAPIFailed(status: answer.status, path: RuntimeAPI.nextPath) }
-        return try Invocation(lowercasedHeaders: answer.headers, event: Data(answer.body))
+        return try Invocation(lowercasedHeaders: answer.headers, event: answer.body)
     }
 
-    package func sendResponse(_ body: Data, requestId: String, invocationId: String?) throws(RuntimeError) {
+    package func sendResponse(_ body: [UInt8], requestId: String, invocationId: String?) throws(RuntimeError) {
         let headers = invocationId.map { ["\(RuntimeAPI.Header.invocationId): \($0)"] } ?? []
         try self.post(RuntimeAPI.responsePath(requestId: requestId), headers: headers, body: .bytes(body))
     }
@@ -121,7 +119,7 @@ package final class SocketRuntimeAPIClient: RuntimeAPIClient {
     /// A request's body: none (`GET`), bytes, or a stream sent in chunks with trailers.
     private enum RequestBody {
         case none
-        case bytes(Data)
+        case bytes([UInt8])
         case stream(ResponseStream)
     }
 
@@ -216,7 +214,7 @@ package final class SocketRuntimeAPIClient: RuntimeAPIClient {
         var last = "0\r\n"
         if let report = stream.trailerError {
             last += "\(RuntimeAPI.Header.functionErrorType): \(report.errorType)\r\n"
-            last += "\(RuntimeAPI.Header.functionErrorBody): \(report.json.base64EncodedString())\r\n"
+            last += "\(RuntimeAPI.Header.functionErrorBody): \(Base64.encode(report.json))\r\n"
         }
         last += "\r\n"
         var bytes = Array(last.utf8)
@@ -300,7 +298,10 @@ package final class SocketRuntimeAPIClient: RuntimeAPIClient {
             let value = String(decoding: Self.trimmed(line[(colon + 1)...]), as: UTF8.self)
             switch name {
             case "content-length": length = Int(value)
-            case "transfer-encoding": chunked = value.lowercased().contains("chunked")
+            // Chunked comes last of the codings when it is used (RFC 9112 §6.1). Read without
+            // `String.contains(String)`, whose one call links _StringProcessing's 1.2 MB into the bootstrap.
+            case "transfer-encoding":
+                chunked = value.lowercased().split(separator: ",").last.map { $0.filter { $0 != " " } } == "chunked"
             case "connection": closes = value.lowercased() == "close"
             default: if name.hasPrefix("lambda-runtime-") { headers[name] = value }
             }

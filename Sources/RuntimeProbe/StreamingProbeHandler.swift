@@ -1,4 +1,3 @@
-package import FoundationEssentials
 package import LambdaRuntime
 
 #if canImport(Glibc)
@@ -28,7 +27,7 @@ package struct StreamingProbeHandler: LambdaStreamingHandler {
 
     package init() {}
 
-    package func handle(_ bytes: Data, context: LambdaContext, response: ResponseStream) async throws {
+    package func handle(_ bytes: [UInt8], context: LambdaContext, response: ResponseStream) async throws {
         let event = try RuntimeError.decodeEvent(Event.self, from: bytes)
         if let status = event.httpStatus {
             try await response.startHTTP(status: status, headers: ["content-type": "text/plain"])

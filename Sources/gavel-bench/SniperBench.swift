@@ -43,7 +43,7 @@ func benchmarkSniper() async throws {
                                 requestId: bid.bidId,
                                 deadlineMs: WallClock.nowMs() + 60_000,
                                 invokedFunctionArn: "bench",
-                                event: Data()
+                                event: []
                             ),
                             function: FunctionEnvironment(environment: [:]),
                             logger: .init(label: "bench") { _ in SwiftLogNoOpLogHandler() }

@@ -33,27 +33,27 @@ import Testing
         let users = UserStore(dynamo: try api.fixture.dynamo(), table: api.fixture.usersTable)
         let context = TestContext.make(function: "api")
         let event = try Self.trigger(sub: "u-new", email: "new@example.com", verified: true)
-        let answer = try await function.handle(event, context: context)
+        let answer = try await function.serve(event, context: context)
         #expect(answer == event, "Cognito expects its event back")
         #expect(try await users.profile("u-new")?.email == "new@example.com")
         // Cognito retries a trigger that timed out: the second delivery changes nothing.
-        _ = try await function.handle(event, context: context)
+        _ = try await function.serve(event, context: context)
         #expect(try await users.profile("u-new")?.email == "new@example.com")
 
         let unverified = try Self.trigger(sub: "u-unverified", email: "maybe@example.com", verified: false)
-        _ = try await function.handle(unverified, context: context)
+        _ = try await function.serve(unverified, context: context)
         let row = try await users.profile("u-unverified")
         #expect(row != nil && row?.email == nil, "a row, but no address that Cognito did not verify")
 
         await #expect(throws: RuntimeError.self) {
-            _ = try await function.handle(Data(#"{"hello":"world"}"#.utf8), context: context)
+            _ = try await function.serve(Data(#"{"hello":"world"}"#.utf8), context: context)
         }
     }
 
     @Test func theSameFunctionStillAnswersHTTPRequests() async throws {
         let api = try await StorefrontAPI.make()
         let request = APIGatewayRequest(method: "GET", path: "/health", claims: nil)
-        let answer = try await APIFunction(api.handler).handle(
+        let answer = try await APIFunction(api.handler).serve(
             try JSONEncoder().encode(request),
             context: TestContext.make(function: "api")
         )

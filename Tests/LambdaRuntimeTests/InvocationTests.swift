@@ -15,7 +15,7 @@ import Testing
                 "lambda-runtime-invocation-id": "attempt-1",
                 "lambda-runtime-aws-tenant-id": "tenant-blue",
             ],
-            event: Data("{}".utf8)
+            event: Array("{}".utf8)
         )
         #expect(invocation.requestId == "req-1")
         #expect(invocation.deadlineMs == 1_700_000_000_123)
@@ -30,7 +30,7 @@ import Testing
     @Test func absentOptionalHeadersStayAbsent() throws {
         let invocation = try Invocation(
             lowercasedHeaders: ["lambda-runtime-aws-request-id": "r", "lambda-runtime-deadline-ms": "1"],
-            event: Data()
+            event: []
         )
         #expect(invocation.invocationId == nil && invocation.tenantId == nil && invocation.traceId == nil)
         #expect(invocation.defects.isEmpty)
@@ -38,7 +38,7 @@ import Testing
 
     @Test func aMissingRequestIdIsMalformed() {
         #expect {
-            try Invocation(lowercasedHeaders: ["lambda-runtime-deadline-ms": "1"], event: Data())
+            try Invocation(lowercasedHeaders: ["lambda-runtime-deadline-ms": "1"], event: [])
         } throws: { error in
             (error as? RuntimeError)?.isFatal == true && "\(error)".contains("Lambda-Runtime-Aws-Request-Id")
         }
@@ -52,7 +52,7 @@ import Testing
                 "lambda-runtime-aws-request-id": "r", "lambda-runtime-deadline-ms": "soon",
                 "lambda-runtime-invocation-id": "two words", "lambda-runtime-aws-tenant-id": "t\u{7}",
             ],
-            event: Data()
+            event: []
         )
         #expect(invocation.deadlineMs >= before + Invocation.defaultTimeoutMs)
         #expect(invocation.invocationId == nil && invocation.tenantId == nil)
@@ -64,7 +64,7 @@ import Testing
         #expect(throws: RuntimeError.self) {
             try Invocation(
                 lowercasedHeaders: ["lambda-runtime-aws-request-id": "../x", "lambda-runtime-deadline-ms": "1"],
-                event: Data()
+                event: []
             )
         }
     }

@@ -108,8 +108,8 @@ import Glibc
 
     @Test func theTenantIdIsInTheContext() async {
         struct TenantReader: LambdaByteHandler {
-            func handle(_ event: Data, context: LambdaContext) async throws -> Data {
-                Data((context.tenantId ?? "none").utf8)
+            func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+                Array((context.tenantId ?? "none").utf8)
             }
         }
         var invocation = Invocation.test("a", json: "{}")
@@ -132,8 +132,8 @@ import Glibc
 
     @Test func theTraceIdIsInTheEnvironmentOnlyDuringTheInvocation() async throws {
         struct TraceReader: LambdaByteHandler {
-            func handle(_ event: Data, context: LambdaContext) async throws -> Data {
-                Data((getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) } ?? "none").utf8)
+            func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+                Array((getenv("_X_AMZN_TRACE_ID").map { String(cString: $0) } ?? "none").utf8)
             }
         }
         let client = InMemoryRuntimeAPIClient([.test("a", json: "{}")])
@@ -146,7 +146,7 @@ import Glibc
     struct Streamer: LambdaStreamingHandler {
         struct Broke: Error, CustomStringConvertible { var description: String }
 
-        func handle(_ event: Data, context: LambdaContext, response: ResponseStream) async throws {
+        func handle(_ event: [UInt8], context: LambdaContext, response: ResponseStream) async throws {
             for piece in String(decoding: event, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
             {
                 switch piece {

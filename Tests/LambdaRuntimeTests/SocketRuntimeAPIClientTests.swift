@@ -129,7 +129,7 @@ import Glibc
         let client = SocketRuntimeAPIClient(endpoint: "127.0.0.1:\(peer.port)")
         let invocation = try client.nextInvocation()
         #expect(String(decoding: invocation.event, as: UTF8.self) == #"{"a":true}"#)
-        try client.sendResponse(Data("ok".utf8), requestId: "r-2", invocationId: nil)
+        try client.sendResponse(Array("ok".utf8), requestId: "r-2", invocationId: nil)
         #expect(peer.connections == 1, "one kept-alive connection")
         #expect(peer.requests.last?.contains("Content-Length: 2") == true)
     }
@@ -157,7 +157,7 @@ import Glibc
         let client = SocketRuntimeAPIClient(endpoint: "127.0.0.1:\(peer.port)")
         for expectedFatal in [false, false, true] {
             do {
-                try client.sendResponse(Data("{}".utf8), requestId: "r-5", invocationId: "attempt-1")
+                try client.sendResponse(Array("{}".utf8), requestId: "r-5", invocationId: "attempt-1")
                 Issue.record("the report was taken")
             } catch {
                 #expect(error.isFatal == expectedFatal, "\(error)")

@@ -109,7 +109,7 @@ import Testing
             // Ten seconds: alive at the due time, but inside the 30 s margin checked two seconds before it.
             run.ebay.setAccessTokenLifetime(seconds: 10)
             run.ebay.faultNextBids([.refuse(401)])
-            let end = Self.auction(run.ebay, "v1|2|0", endsIn: 4.5)
+            let end = Self.auction(run.ebay, "v1|2|0", endsIn: 8)
             let bid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|2|0", endMs: end)
             #expect(try await run.execute(bid).status == .placed)
             // One token at the start, a fresh one two seconds before the bid, and one more after eBay refuses
@@ -161,7 +161,7 @@ import Testing
         try await Self.with { run in
             for (n, fault) in [FakeEbay.BidFault.takeThenLoseReply, .takeThenAnswer(502)].enumerated() {
                 let item = "v1|lost\(n)|0"
-                let end = Self.auction(run.ebay, item, endsIn: 4)
+                let end = Self.auction(run.ebay, item, endsIn: 8)
                 run.ebay.faultNextBids([fault])
                 let bid = try await run.fixture.scheduledBid(userId: "u-ada", itemId: item, endMs: end)
                 let output = try await run.execute(bid)
@@ -176,13 +176,14 @@ import Testing
     @Test func eBayOutagesAreRetriedAndRefusalsRecorded() async throws {
         try await Self.with { run in
             run.ebay.failNextBids([503, 502])
-            let end = Self.auction(run.ebay, "v1|3|0", endsIn: 4)
+            // 8 s: room for two retries after the setup, even on a loaded machine (4 s failed under CI's load).
+            let end = Self.auction(run.ebay, "v1|3|0", endsIn: 8)
             let retried = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|3|0", endMs: end)
             #expect(try await run.execute(retried).status == .placed)
             #expect(run.ebay.bids.count == 3)
 
             run.ebay.failNextBids([403])
-            let refusedEnd = Self.auction(run.ebay, "v1|4|0", endsIn: 4)
+            let refusedEnd = Self.auction(run.ebay, "v1|4|0", endsIn: 8)
             let refused = try await run.fixture.scheduledBid(userId: "u-ada", itemId: "v1|4|0", endMs: refusedEnd)
             let output = try await run.execute(refused)
             #expect(output.status == .failed && output.detail?.contains("HTTP 403") == true, "\(output)")

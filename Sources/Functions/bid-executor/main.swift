@@ -1,11 +1,10 @@
 import AWS
-import FoundationEssentials
 import GavelCore
 import LambdaRuntime
 import Sniper
 
 // Places a snipe bid when its Scheduler schedule fires, and sweeps overdue bids: see BidExecutorHandler.
-let environment = ProcessInfo.processInfo.environment
+let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
 Lambda.run(environment: environment) {
     try BidExecutorHandler(environment: environment, aws: AWSClients(environment: environment))

@@ -1,10 +1,9 @@
 import AWS
 import BidExport
-import FoundationEssentials
 import LambdaRuntime
 
 // A signed-in user's live bids as CSV through a streaming Function URL: see BidExportHandler.
-let environment = ProcessInfo.processInfo.environment
+let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
 Lambda.runStreaming(environment: environment) {
     BidExportHandler(

@@ -1,10 +1,9 @@
 import AWS
-import FoundationEssentials
 import LambdaRuntime
 import LiveAuction
 
 // Live-auction bids from the bid-persistence FIFO queue into bids_history: see BidPersistenceHandler.
-let environment = ProcessInfo.processInfo.environment
+let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
 Lambda.run(environment: environment) {
     try BidPersistenceHandler(environment: environment, aws: AWSClients(environment: environment))

@@ -1,10 +1,9 @@
 import AWS
-import FoundationEssentials
 import LambdaRuntime
 import Storefront
 
 // The daily cleanup of old Analytics and expired Sessions (EventBridge schedule): see CleanupHandler.
-let environment = ProcessInfo.processInfo.environment
+let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
 Lambda.run(environment: environment) {
     try CleanupHandler(environment: environment, aws: AWSClients(environment: environment))

@@ -1,10 +1,9 @@
 import AWS
-import FoundationEssentials
 import Imaging
 import LambdaRuntime
 
 // Thumbnails of product images uploaded under uploads/ (S3 ObjectCreated): see ThumbnailHandler.
-let environment = ProcessInfo.processInfo.environment
+let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
 Lambda.run(environment: environment) {
     try ThumbnailHandler(environment: environment, aws: AWSClients(environment: environment))

@@ -1,10 +1,9 @@
 import AWS
-import FoundationEssentials
 import LambdaRuntime
 import Notifications
 
 // Emails from the notification FIFO queue through Postmark or SES: see NotificationsHandler.
-let environment = ProcessInfo.processInfo.environment
+let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
 Lambda.run(environment: environment) {
     try NotificationsHandler(environment: environment, aws: AWSClients(environment: environment))

@@ -1,10 +1,9 @@
-import FoundationEssentials
 import LambdaRuntime
 import RuntimeProbe
 
 // The runtime's own test fixture: see ProbeHandler, and StreamingProbeHandler for `_HANDLER=stream` (the
 // function's `Handler` property).
-let environment = ProcessInfo.processInfo.environment
+let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
 if environment["_HANDLER"] == "stream" {
     Lambda.runStreaming(environment: environment) { StreamingProbeHandler() }

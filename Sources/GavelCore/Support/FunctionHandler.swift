@@ -18,25 +18,28 @@ extension FunctionHandler {
 }
 
 /// `FunctionHandler` for a handler that reads its event's bytes itself.
+///
+/// Its handlers still read and write `Data` (they decode with Foundation), so the bytes are copied once each
+/// way here, at the one place the runtime's `[UInt8]` meets them.
 package protocol FunctionByteHandler: LambdaByteHandler {
     /// Handles one event, with the invocation's deadline set.
     func serve(_ event: Data, context: LambdaContext) async throws -> Data
 }
 
 extension FunctionByteHandler {
-    package func handle(_ event: Data, context: LambdaContext) async throws -> Data {
-        try await context.withInvocationValues { try await self.serve(event, context: context) }
+    package func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
+        try await context.withInvocationValues { [UInt8](try await self.serve(Data(event), context: context)) }
     }
 }
 
 /// `FunctionHandler` for a handler that streams its response (`LambdaStreamingHandler`).
 package protocol FunctionStreamingHandler: LambdaStreamingHandler {
     /// Handles one event, with the invocation's deadline set, writing the response to `response`.
-    func serve(_ event: Data, context: LambdaContext, response: ResponseStream) async throws
+    func serve(_ event: [UInt8], context: LambdaContext, response: ResponseStream) async throws
 }
 
 extension FunctionStreamingHandler {
-    package func handle(_ event: Data, context: LambdaContext, response: ResponseStream) async throws {
+    package func handle(_ event: [UInt8], context: LambdaContext, response: ResponseStream) async throws {
         try await context.withInvocationValues { try await self.serve(event, context: context, response: response) }
     }
 }

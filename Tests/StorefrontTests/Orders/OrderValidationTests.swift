@@ -40,7 +40,7 @@ import Testing
         let handler: OrderValidationHandler
 
         func order(_ json: String) async throws -> Answer {
-            let data = try await self.handler.handle(
+            let data = try await self.handler.serve(
                 Data(json.utf8),
                 context: TestContext.make(function: "order-validation")
             )
