@@ -174,6 +174,24 @@ package struct JSONReader {
         throw Failure(offset: self.offset, reason: "the text ends inside a string")
     }
 
+    /// Checks a string as `readString` does without making it: an ASCII string with no escapes (keys, ids,
+    /// most values) is only scanned; anything else is read and dropped.
+    private mutating func skipString() throws(Failure) {
+        let start = self.offset
+        self.offset += 1
+        while self.offset < self.bytes.count {
+            let byte = self.bytes[self.offset]
+            if byte == UInt8(ascii: "\"") {
+                self.offset += 1
+                return
+            }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { break }
+            self.offset += 1
+        }
+        self.offset = start
+        _ = try self.readString()
+    }
+
     private func text(_ utf8: ArraySlice<UInt8>, at start: Int) throws(Failure) -> String {
         guard let text = String(validating: utf8, as: UTF8.self) else {
             throw Failure(offset: start, reason: "the string is not valid UTF-8")
@@ -238,7 +256,7 @@ package struct JSONReader {
         switch self.peek() {
         case UInt8(ascii: "{"): try self.readObject { (reader, _) throws(Failure) in try reader.skipValue() }
         case UInt8(ascii: "["): try self.readArray { reader throws(Failure) in try reader.skipValue() }
-        case UInt8(ascii: "\""): _ = try self.readString()
+        case UInt8(ascii: "\""): try self.skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try self.readBool()
         case UInt8(ascii: "n"): _ = try self.readNull()
         default: _ = try self.readNumber()

@@ -49,22 +49,22 @@ package struct Invocation: Sendable {
     /// - Throws: `RuntimeError.malformedInvocation` when the request id is missing or unusable in a path.
     package init(lowercasedHeaders headers: [String: String], event: [UInt8]) throws(RuntimeError) {
         func header(_ name: String) -> String? {
-            headers[name.lowercased()].flatMap { $0.isEmpty ? nil : $0 }
+            headers[name].flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let requestId = header(RuntimeAPI.Header.requestId), Self.isToken(requestId),
+        guard let requestId = header(Key.requestId), Self.isToken(requestId),
             !requestId.utf8.contains(UInt8(ascii: "/"))
         else {
             throw .malformedInvocation("no usable \(RuntimeAPI.Header.requestId) header")
         }
         var defects: [String] = []
-        var deadlineMs = header(RuntimeAPI.Header.deadline).flatMap { Int64($0) }
+        var deadlineMs = header(Key.deadline).flatMap { Int64($0) }
         if deadlineMs == nil {
             deadlineMs = WallClock.nowMs() + Self.defaultTimeoutMs
             defects.append("missing or non-numeric \(RuntimeAPI.Header.deadline) header: assuming 15 minutes")
         }
         /// An optional header kept only when it is printable ASCII, as an echoed header or a log field must be.
-        func token(_ name: String) -> String? {
-            guard let value = header(name) else { return nil }
+        func token(_ key: String, _ name: String) -> String? {
+            guard let value = header(key) else { return nil }
             guard Self.isToken(value) else {
                 defects.append("unreadable \(name) header: ignored")
                 return nil
@@ -73,20 +73,33 @@ package struct Invocation: Sendable {
         }
         self.init(
             requestId: requestId,
-            invocationId: token(RuntimeAPI.Header.invocationId),
+            invocationId: token(Key.invocationId, RuntimeAPI.Header.invocationId),
             deadlineMs: deadlineMs!,
-            invokedFunctionArn: header(RuntimeAPI.Header.functionArn) ?? "",
-            traceId: token(RuntimeAPI.Header.traceId),
-            tenantId: token(RuntimeAPI.Header.tenantId),
-            clientContext: header(RuntimeAPI.Header.clientContext),
-            cognitoIdentity: header(RuntimeAPI.Header.cognitoIdentity),
+            invokedFunctionArn: header(Key.functionArn) ?? "",
+            traceId: token(Key.traceId, RuntimeAPI.Header.traceId),
+            tenantId: token(Key.tenantId, RuntimeAPI.Header.tenantId),
+            clientContext: header(Key.clientContext),
+            cognitoIdentity: header(Key.cognitoIdentity),
             event: event
         )
         self.defects = defects
     }
 
+    /// The headers' names as the client hands them over, lower-cased once rather than per invocation.
+    private enum Key {
+        static let requestId = RuntimeAPI.Header.requestId.lowercased()
+        static let invocationId = RuntimeAPI.Header.invocationId.lowercased()
+        static let deadline = RuntimeAPI.Header.deadline.lowercased()
+        static let functionArn = RuntimeAPI.Header.functionArn.lowercased()
+        static let traceId = RuntimeAPI.Header.traceId.lowercased()
+        static let tenantId = RuntimeAPI.Header.tenantId.lowercased()
+        static let clientContext = RuntimeAPI.Header.clientContext.lowercased()
+        static let cognitoIdentity = RuntimeAPI.Header.cognitoIdentity.lowercased()
+    }
+
     /// 1 to 1,024 visible ASCII characters, no space: safe in a header and a log field.
     private static func isToken(_ value: String) -> Bool {
-        value.utf8.count <= 1024 && value.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+        var value = value
+        return value.withUTF8 { utf8 in utf8.count <= 1024 && utf8.allSatisfy { $0 &- 0x21 <= 0x7E - 0x21 } }
     }
 }
