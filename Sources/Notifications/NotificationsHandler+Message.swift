@@ -4,13 +4,17 @@ import Logging
 import SQSEvents
 
 extension NotificationsHandler {
-    func process(_ record: SQSEvent.Record, logger: Logger) async -> Outcome {
+    func process(_ record: SQSEvent.Record, batch: Batch, logger: Logger) async -> Outcome {
         var logger = logger
         logger[metadataKey: "messageId"] = "\(record.messageId)"
         if self.isFeedback(record) { return await self.processFeedback(record, logger: logger) }
         let notification: Notification
         do throws(ValidationError) {
-            notification = try Self.parse(record.body)
+            if let parsed = batch.notifications[record.messageId] {
+                notification = try parsed.get()
+            } else {
+                notification = try Self.parse(record.body)
+            }
         } catch {
             return await self.deadLetter(record, reason: error.description, logger: logger)
         }
@@ -20,7 +24,7 @@ extension NotificationsHandler {
             var values = notification.data
             let address: String
             if let userId = notification.userId {
-                guard let profile = try await self.recipient(userId), profile.email != nil else {
+                guard let profile = try await self.recipient(userId, batch: batch), profile.email != nil else {
                     return await self.deadLetter(
                         record,
                         reason: "userId: no such user, or no email address",
@@ -120,7 +124,8 @@ extension NotificationsHandler {
     }
 
     /// The user's profile; nil when there is no such user or the row cannot be read as a profile.
-    private func recipient(_ userId: String) async throws(AWSError) -> UserProfile? {
+    private func recipient(_ userId: String, batch: Batch) async throws(AWSError) -> UserProfile? {
+        if let recipients = batch.recipients, recipients.asked.contains(userId) { return recipients.found[userId] }
         do {
             return try await self.users.profile(userId)
         } catch let error as AWSError {

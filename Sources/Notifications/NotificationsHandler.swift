@@ -107,9 +107,10 @@ package struct NotificationsHandler: FunctionHandler {
         var groups: [String: [SQSEvent.Record]] = [:]
         for record in event.records { groups[record.groupId, default: []].append(record) }
         let stop = StopFlag()  // raised by a configuration failure: every other send would fail the same way
+        let batch = await self.read(event.records, logger: context.logger)
         let outcomes = await withTaskGroup(of: [(String, Outcome)].self) { tasks in
             for records in groups.values {
-                tasks.addTask { await self.process(group: records, stop: stop, logger: context.logger) }
+                tasks.addTask { await self.process(group: records, batch: batch, stop: stop, logger: context.logger) }
             }
             var all: [String: Outcome] = [:]
             for await results in tasks { for (id, outcome) in results { all[id] = outcome } }
@@ -132,6 +133,7 @@ package struct NotificationsHandler: FunctionHandler {
     /// any group met a configuration failure.
     private func process(
         group records: [SQSEvent.Record],
+        batch: Batch,
         stop: StopFlag,
         logger: Logger
     ) async -> [(String, Outcome)] {
@@ -139,12 +141,47 @@ package struct NotificationsHandler: FunctionHandler {
         for record in records {
             // A sender refused for every email says nothing about SES's reports: those go on.
             if stop.raised, !self.isFeedback(record) { break }
-            let outcome = await self.process(record, logger: logger)
+            let outcome = await self.process(record, batch: batch, logger: logger)
             outcomes.append((record.messageId, outcome))
             if outcome == .misconfigured { stop.raise() }
             if outcome == .failed || outcome == .misconfigured { break }
         }
         return outcomes
+    }
+}
+
+/// What is read of a batch before its messages are processed: each notification parsed once, and its
+/// recipients' profiles with one BatchGetItem instead of a GetItem per message.
+struct Batch: Sendable {
+    var notifications: [String: Result<Notification, ValidationError>] = [:]
+    /// The users asked for, and those found; nil when the batch was not read ahead (see `read`).
+    var recipients: (asked: Set<String>, found: [String: UserProfile])?
+}
+
+extension NotificationsHandler {
+    /// Parses the batch's notifications and reads their recipients ahead, each user once (a batch is often
+    /// one user's: ten GetItems of one row before). Not read ahead: a batch with one message to a user (a
+    /// GetItem costs the same), a batch holding SES feedback (a suppression it records must reach
+    /// the profiles of the messages after it), or one whose BatchGetItem failed: then each message reads its
+    /// own recipient as before, and nothing is lost.
+    fileprivate func read(_ records: [SQSEvent.Record], logger: Logger) async -> Batch {
+        var batch = Batch()
+        guard !records.contains(where: self.isFeedback) else { return batch }
+        for record in records {
+            batch.notifications[record.messageId] = Result { () throws(ValidationError) in try Self.parse(record.body) }
+        }
+        let addressed = batch.notifications.values.compactMap { try? $0.get().userId }
+        guard addressed.count > 1 else { return batch }
+        let userIds = Set(addressed)
+        do {
+            batch.recipients = (userIds, try await self.users.profiles(userIds))
+        } catch {
+            logger.warning(
+                "reading the batch's recipients failed; each message reads its own",
+                metadata: ["error": "\(error)"]
+            )
+        }
+        return batch
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GavelTesting
 import JSON
 import Testing
 
@@ -268,20 +269,14 @@ import Testing
     }
 }
 
-/// Random JSON texts from a fixed seed (SplitMix64): records as `Record` expects them (`faithful`) or with
-/// fields of the wrong kind, out of range, missing, null or unknown; any values; and byte-level mutations.
+/// Random JSON texts from a fixed seed: records as `Record` expects them (`faithful`) or with fields of the
+/// wrong kind, out of range, missing, null or unknown; any values; and byte-level mutations.
 struct DocumentGenerator {
-    private var state: UInt64
+    private var random: SplitMix64
 
-    init(seed: UInt64) { self.state = seed }
+    init(seed: UInt64) { self.random = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { self.random.next() }
 
     mutating func below(_ bound: Int) -> Int { Int(self.next() % UInt64(bound)) }
     mutating func chance(_ percent: Int) -> Bool { self.below(100) < percent }

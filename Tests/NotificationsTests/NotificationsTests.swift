@@ -275,6 +275,71 @@ import Testing
         }
     }
 
+    /// A batch's recipients are read with one BatchGetItem, not a GetItem per message, and come out as they
+    /// did one by one: a user mailed, one opted out, one missing (dead-lettered), a bare address mailed. When
+    /// that read fails past its retries, each message reads its own recipient and nothing is lost.
+    @Test(arguments: [false, true])
+    func aBatchsRecipientsAreReadWithOneBatchGetItem(batchGetFails: Bool) async throws {
+        let postmark = FakePostmark()
+        try await postmark.with { url in
+            let setup = try await NotificationsTests.Setup.make(postmarkURL: url)
+            let gets = FaultProxy(upstream: setup.moto.endpoint, operation: "GetItem", count: 0, fault: .serverError)
+            try await gets.with { getsEndpoint in
+                let batchGets = FaultProxy(
+                    upstream: getsEndpoint,
+                    operation: "BatchGetItem",
+                    count: batchGetFails ? 100 : 0,
+                    fault: .serverError
+                )
+                try await batchGets.with { endpoint in
+                    var environment = setup.environment
+                    environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+                    let handler = try NotificationsHandler(
+                        environment: environment,
+                        aws: AWSClients(environment: environment, transport: Moto.transport)
+                    )
+                    let id = "n-batch-\(batchGetFails)"
+                    let event = SQSEvent(records: [
+                        NotificationsTests.record(
+                            "m-1",
+                            NotificationsTests.message(id + "-1", "bid_placed", user: "u-ada"),
+                            group: "user:u-ada"
+                        ),
+                        NotificationsTests.record(
+                            "m-2",
+                            NotificationsTests.message(id + "-2", "bid_outbid", user: "u-bob"),
+                            group: "user:u-bob"
+                        ),
+                        NotificationsTests.record(
+                            "m-3",
+                            NotificationsTests.message(id + "-3", "bid_placed", user: "u-none"),
+                            group: "user:u-none"
+                        ),
+                        NotificationsTests.record(
+                            "m-4",
+                            NotificationsTests.message(id + "-4", "bid_placed", email: "carol@example.com"),
+                            group: "e"
+                        ),
+                    ])
+                    let response = try await handler.handle(event, context: TestContext.make())
+                    #expect(response.batchItemFailures.isEmpty)
+                    #expect(postmark.emails.map(\.To).sorted() == ["ada@example.com", "carol@example.com"])
+                    #expect(
+                        try await setup.moto.drain(setup.deadLetterURL, expecting: 1).count == 1,
+                        "u-none dead-lettered"
+                    )
+                    if batchGetFails {
+                        #expect(batchGets.attempts > 1, "retried before giving up")
+                        #expect(gets.attempts == 3, "then one GetItem per user")
+                    } else {
+                        #expect(batchGets.attempts == 1)
+                        #expect(gets.attempts == 0, "no GetItem per message")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func aThrottledLedgerIsRetriedAndStillSendsOnce() async throws {
         let sent = try await Self.deliverTwice(
             "n-40",

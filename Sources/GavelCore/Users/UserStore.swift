@@ -21,5 +21,18 @@ package struct UserStore: Sendable {
         }
     }
 
+    /// The rows of `userIds` that exist and read as profiles, by user id: one BatchGetItem per 100 ids, where
+    /// `profile` is one GetItem each. A row that does not read as a profile is left out, as `profile` would
+    /// fail on it.
+    package func profiles(_ userIds: Set<String>) async throws(AWSError) -> [String: UserProfile] {
+        let items = try await self.dynamo.batchGet(table: self.table, keys: userIds.map(Self.key))
+        var profiles: [String: UserProfile] = [:]
+        for item in items {
+            guard let profile = try? DynamoDBDecoder().decode(UserProfile.self, from: item) else { continue }
+            profiles[profile.userId] = profile
+        }
+        return profiles
+    }
+
     package static func key(_ userId: String) -> [String: AttributeValue] { ["userId": .s(userId)] }
 }
