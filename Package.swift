@@ -55,7 +55,12 @@ let package = Package(
         // The event and response shapes of Lambda's sources (Sources/LambdaEvents/), both ways: functions decode
         // them, gavel-local builds them. One module per source, not one for all: SwiftPM links a module's object
         // files whole, and one module measured +128 KB in every bootstrap, mostly shapes it never reads.
-        .target(name: "APIGatewayEvents", path: "Sources/LambdaEvents/APIGatewayEvents", swiftSettings: swiftSettings),
+        .target(
+            name: "APIGatewayEvents",
+            dependencies: ["JSON"],
+            path: "Sources/LambdaEvents/APIGatewayEvents",
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SQSEvents", path: "Sources/LambdaEvents/SQSEvents", swiftSettings: swiftSettings),
         .target(name: "S3Events", path: "Sources/LambdaEvents/S3Events", swiftSettings: swiftSettings),
         .target(name: "SchedulerEvents", path: "Sources/LambdaEvents/SchedulerEvents", swiftSettings: swiftSettings),
@@ -68,7 +73,7 @@ let package = Package(
         function("runtime-probe", ["LambdaRuntime", "RuntimeProbe"]),
         .target(
             name: "GavelCore",
-            dependencies: ["AWS", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AWS", "JSON", "LambdaRuntime", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Each domain is its own module, linked only by its functions: SwiftPM links a library's object files
@@ -76,7 +81,8 @@ let package = Package(
         .target(
             name: "LiveAuction",
             dependencies: [
-                "AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+                "AWS", "GavelCore", "JSON", "SQSEvents", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -84,7 +90,8 @@ let package = Package(
         .target(
             name: "Notifications",
             dependencies: [
-                "AWS", "GavelCore", "SQSEvents", "LambdaRuntime", .product(name: "Logging", package: "swift-log"),
+                "AWS", "GavelCore", "JSON", "SQSEvents", "LambdaRuntime",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -95,7 +102,7 @@ let package = Package(
         .target(
             name: "Sniper",
             dependencies: [
-                "AWS", "GavelCore", "APIGatewayEvents", "LambdaRuntime",
+                "AWS", "GavelCore", "JSON", "APIGatewayEvents", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -105,7 +112,7 @@ let package = Package(
         .target(
             name: "Storefront",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "SchedulerEvents", "LambdaRuntime",
+                "AWS", "Catalog", "GavelCore", "JSON", "SchedulerEvents", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -116,7 +123,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "Sniper", "Storefront", "LiveAuction", "APIGatewayEvents",
+                "AWS", "JSON", "Catalog", "GavelCore", "Sniper", "Storefront", "LiveAuction", "APIGatewayEvents",
                 "CognitoEvents", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -127,12 +134,16 @@ let package = Package(
         // authorizer on them: gavel-local's API gateway runs it, and bid-export, behind a Function URL with no
         // authorizer of its own, checks its callers' tokens with it.
         .target(name: "CJWTSignature", linkerSettings: [.linkedLibrary("crypto")]),
-        .target(name: "Identity", dependencies: ["AWS", "CJWTSignature", "GavelCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Identity",
+            dependencies: ["AWS", "CJWTSignature", "GavelCore", "JSON"],
+            swiftSettings: swiftSettings
+        ),
         // A signed-in user's live bids as CSV, streamed through a Function URL (response streaming).
         .target(
             name: "BidExport",
             dependencies: [
-                "AWS", "APIGatewayEvents", "GavelCore", "Identity", "LiveAuction", "LambdaRuntime",
+                "AWS", "JSON", "APIGatewayEvents", "GavelCore", "Identity", "LiveAuction", "LambdaRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,14 +1,12 @@
 import APIGatewayEvents
-import FoundationEssentials
 package import GavelCore
+import JSON
 import Sniper
 
 extension APIGatewayResponse {
-    /// `value` as JSON with `status`.
+    /// `value` as JSON with `status`: members in declaration order, a map's in sorted key order.
     static func json(_ status: Int, _ value: some Encodable, headers: [String: String] = [:]) -> APIGatewayResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let body = (try? JSONCoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return APIGatewayResponse(
             statusCode: status,
             headers: headers.merging(["content-type": "application/json"]) { $1 },

@@ -1,8 +1,8 @@
 package import APIGatewayEvents
 package import AWS
 package import CognitoEvents
-package import FoundationEssentials
 package import GavelCore
+import JSON
 package import LambdaRuntime
 package import Logging
 import Sniper
@@ -18,21 +18,19 @@ package struct APIFunction: FunctionByteHandler {
 
     package init(_ api: APIHandler) { self.api = api }
 
-    package func serve(_ event: Data, context: LambdaContext) async throws -> Data {
+    package func serve(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
         let request: APIGatewayRequest
         do {
-            request = try JSONDecoder().decode(APIGatewayRequest.self, from: event)
+            request = try JSONCoder.decode(APIGatewayRequest.self, from: event)
         } catch let notRequest {
-            guard let trigger = try? JSONDecoder().decode(CognitoTriggerEvent.self, from: event) else {
+            guard let trigger = try? JSONCoder.decode(CognitoTriggerEvent.self, from: event) else {
                 throw RuntimeError.invalidEvent(notRequest)
             }
             try await self.api.confirmSignUp(trigger, logger: context.logger)
             return event  // Cognito expects its event back
         }
         let response = await self.api.serve(request, context: context)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return try encoder.encode(response)
+        return try JSONCoder.encode(response)
     }
 }
 

@@ -1,6 +1,7 @@
 import APIGatewayEvents
 import AWS
 import GavelCore
+import JSON
 import LambdaRuntime
 import LiveAuction
 import Logging
@@ -50,8 +51,8 @@ extension APIHandler {
             startingPrice: money(auction.startingPrice),
             reserveMet: (auction.highBid ?? -1) >= auction.reserve,
             minIncrement: money(auction.minIncrement),
-            startTime: WallClock.iso8601(ms: auction.startTime),
-            endTime: WallClock.iso8601(ms: auction.endTime),
+            startTime: ISO8601.string(ms: auction.startTime),
+            endTime: ISO8601.string(ms: auction.endTime),
             status: auction.status,
             highBid: auction.highBid.map(money),
             bidCount: auction.bidCount,
@@ -74,7 +75,7 @@ extension APIHandler {
             auctionId: bid.auctionId,
             userId: bid.userId,
             amount: Money(amount: bid.amount, currency: bid.currency),
-            timestamp: WallClock.iso8601(ms: bid.timestamp)
+            timestamp: ISO8601.string(ms: bid.timestamp)
         )
     }
 

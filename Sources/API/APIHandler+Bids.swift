@@ -1,6 +1,5 @@
 import APIGatewayEvents
 import AWS
-import FoundationEssentials
 import GavelCore
 import LambdaRuntime
 import Logging

@@ -1,6 +1,7 @@
 import APIGatewayEvents
 import AWS
 import GavelCore
+import JSON
 import LambdaRuntime
 import Storefront
 
@@ -44,7 +45,7 @@ extension APIHandler {
             subtotal: order.subtotal,
             total: order.total,
             currency: order.currency,
-            createdAt: WallClock.iso8601(ms: order.createdAt)
+            createdAt: ISO8601.string(ms: order.createdAt)
         )
     }
 
@@ -150,7 +151,7 @@ extension APIHandler {
                 },
                 total: share.total,
                 currency: share.currency,
-                createdAt: WallClock.iso8601(ms: share.createdAt)
+                createdAt: ISO8601.string(ms: share.createdAt)
             )
         }
         return .json(200, Listing(items: items, nextCursor: page.nextCursor))

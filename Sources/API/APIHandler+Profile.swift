@@ -1,7 +1,7 @@
 import APIGatewayEvents
 import AWS
-import FoundationEssentials
 import GavelCore
+import JSON
 import LambdaRuntime
 import Logging
 import Sniper
@@ -43,12 +43,12 @@ extension APIHandler {
             notifications: notifications,
             ebay: .init(
                 linked: row?.ebayRefreshToken != nil,
-                linkedAt: row?.ebayLinkedAt.map { WallClock.iso8601(ms: $0) },
-                expiresAt: row?.ebayTokenExpiresAt.map { WallClock.iso8601(ms: $0) }
+                linkedAt: row?.ebayLinkedAt.map { ISO8601.string(ms: $0) },
+                expiresAt: row?.ebayTokenExpiresAt.map { ISO8601.string(ms: $0) }
             ),
             // Shown only while it names the stored address (a new verified address lifts it).
             emailSuppression: row.flatMap { $0.deliverableEmail == nil ? $0.emailSuppression : nil }.map {
-                .init(address: $0.address, reason: $0.reason.rawValue, since: WallClock.iso8601(ms: $0.at))
+                .init(address: $0.address, reason: $0.reason.rawValue, since: ISO8601.string(ms: $0.at))
             }
         )
     }

@@ -1,7 +1,6 @@
 package import APIGatewayEvents
 package import AWS
 package import Catalog
-import FoundationEssentials
 package import GavelCore
 package import LambdaRuntime
 package import LiveAuction

@@ -1,8 +1,8 @@
 import APIGatewayEvents
 package import AWS
-package import FoundationEssentials
 package import GavelCore
 package import Identity
+import JSON
 package import LambdaRuntime
 import LiveAuction
 import Logging
@@ -88,7 +88,7 @@ package struct BidExportHandler: FunctionStreamingHandler {
     /// One CSV line: the amount in minor units, as the API shows money.
     static func csvLine(_ row: LiveBidStore.Row) -> String {
         let bid = row.bid
-        let fields = [row.bidId, bid.auctionId, String(bid.amount), bid.currency, WallClock.iso8601(ms: bid.timestamp)]
+        let fields = [row.bidId, bid.auctionId, String(bid.amount), bid.currency, ISO8601.string(ms: bid.timestamp)]
         return fields.map(Self.csvField).joined(separator: ",") + "\n"
     }
 

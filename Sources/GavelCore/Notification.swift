@@ -1,5 +1,5 @@
 package import AWS
-import FoundationEssentials
+import JSON
 
 /// The message every producer puts on the notification FIFO queue and the notifications function reads:
 /// `{notificationId, kind, userId or email, data}`. The sniper (bid outcomes) and the storefront (orders)
@@ -53,7 +53,7 @@ package struct Notification: Codable, Sendable, Equatable {
 extension Notification {
     /// The queue message that carries this notification, under the queue conventions above.
     package var outgoingMessage: SQS.OutgoingMessage {
-        let body = (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let body = (try? JSONCoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return SQS.OutgoingMessage(body: body, groupId: self.groupId, deduplicationId: self.notificationId)
     }
 }

@@ -65,7 +65,7 @@ package struct SniperFixture: Sendable {
         let refreshToken = "rt-\(userId)"
         self.ebay.allowRefreshToken(refreshToken)
         let ciphertext = try await KMS(client: try self.moto.client(.kms)).encrypt(
-            Data(refreshToken.utf8),
+            Array(refreshToken.utf8),
             keyId: self.environment["KMS_KEY_ID"]!,
             context: ["userId": userId]
         )

@@ -1,7 +1,7 @@
 package import AWS
 import CJWTSignature
-import FoundationEssentials
 import GavelCore
+import JSON
 import Synchronization
 
 /// The HTTP API's JWT authorizer, as API Gateway runs it (for gavel-local's gateway), and the check that
@@ -58,7 +58,7 @@ package final class JWTAuthorizer: Sendable {
         guard parts.count == 3, let headerBytes = Self.base64URL(parts[0]), let payloadBytes = Self.base64URL(parts[1]),
             let signature = Self.base64URL(parts[2])
         else { throw Rejection("not a JWT") }
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)), header.alg == "RS256" else {
+        guard let header = try? JSONCoder.decode(Header.self, from: headerBytes), header.alg == "RS256" else {
             throw Rejection("unsupported header (RS256 only)")
         }
         guard let key = await self.key(id: header.kid ?? "") else { throw Rejection("unknown signing key") }
@@ -74,7 +74,7 @@ package final class JWTAuthorizer: Sendable {
             signature.count
         )
         guard valid == 1 else { throw Rejection("bad signature") }
-        guard let claims = try? JSONDecoder().decode([String: ClaimValue].self, from: Data(payloadBytes)) else {
+        guard let claims = try? JSONCoder.decode([String: ClaimValue].self, from: payloadBytes) else {
             throw Rejection("payload is not a JSON object")
         }
         guard claims["iss"]?.text == self.issuer else { throw Rejection("wrong issuer") }
@@ -98,7 +98,7 @@ package final class JWTAuthorizer: Sendable {
         guard due else { return nil }
         self.fetches.withLock { $0 += 1 }
         guard let response = try? await self.transport.send(TransportRequest(method: "GET", url: self.keysURL)),
-            response.status == 200, let set = try? JSONDecoder().decode(KeySet.self, from: Data(response.body))
+            response.status == 200, let set = try? JSONCoder.decode(KeySet.self, from: response.body)
         else { return nil }
         var fetched: [String: (modulus: [UInt8], exponent: [UInt8])] = [:]
         for key in set.keys {
@@ -114,7 +114,7 @@ package final class JWTAuthorizer: Sendable {
     static func base64URL(_ text: Substring) -> [UInt8]? {
         var standard = text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 }
         while standard.count % 4 != 0 { standard.append("=") }
-        return Data(base64Encoded: String(standard)).map(Array.init)
+        return Base64.decode(String(standard))
     }
 }
 

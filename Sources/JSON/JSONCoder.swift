@@ -8,7 +8,8 @@
 /// field at fault as before. A syntax error is `dataCorrupted` whose underlying error is the reader's
 /// `Failure` (its byte offset).
 ///
-/// Encoding writes straight to bytes as the values arrive, members in the order encoded, slashes not
+/// Encoding writes straight to bytes as the values arrive, members in the order encoded (a `[String: _]`
+/// dictionary's in sorted key order, so its text does not change from one process to the next), slashes not
 /// escaped (`JSONEncoder` with `.withoutEscapingSlashes`). Foundation's own types are not special-cased:
 /// without Foundation there is no `Data`, `Date` or `Decimal` to special-case.
 package enum JSONCoder {
@@ -37,7 +38,7 @@ package enum JSONCoder {
     package static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         let output = EncodingOutput()
         let encoder = ValueEncoder(output: output, position: .top, codingPath: [])
-        try value.encode(to: encoder)
+        try encoder.encodeValue(value)
         if let failure = output.failure { throw failure }
         guard encoder.started else {
             throw EncodingError.invalidValue(
@@ -472,6 +473,21 @@ final class EncodingOutput {
     }
 }
 
+/// A dictionary with string keys, written in sorted key order: the same value always gives the same text
+/// (its own order changes with every process's hash seed), as `JSONEncoder` gives with `.sortedKeys`.
+protocol SortedMembers {
+    func encodeSorted(to encoder: ValueEncoder) throws
+}
+
+extension Dictionary: SortedMembers where Key == String, Value: Encodable {
+    func encodeSorted(to encoder: ValueEncoder) throws {
+        var container = encoder.container(keyedBy: IndexKey.self)
+        for (key, value) in self.sorted(by: { $0.key < $1.key }) {
+            try container.encode(value, forKey: IndexKey(stringValue: key))
+        }
+    }
+}
+
 /// Where a value goes: the whole text, a member of an object, or the next element of an array.
 enum EncodingPosition {
     case top
@@ -538,8 +554,17 @@ final class ValueEncoder: Encoder, SingleValueEncodingContainer {
 
     /// Encodes `value` here: a value that writes nothing is `{}`, as in `JSONEncoder`.
     func encodeNested<Value: Encodable>(_ value: Value) throws {
-        try value.encode(to: self)
+        try self.encodeValue(value)
         if !self.started { _ = self.open(UInt8(ascii: "{")) }
+    }
+
+    /// Encodes `value`; a dictionary with string keys in sorted key order (`SortedMembers`).
+    func encodeValue<Value: Encodable>(_ value: Value) throws {
+        if let dictionary = value as? any SortedMembers {
+            try dictionary.encodeSorted(to: self)
+        } else {
+            try value.encode(to: self)
+        }
     }
 
     // MARK: Single value

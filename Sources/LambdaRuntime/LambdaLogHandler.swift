@@ -1,4 +1,5 @@
 import CCurl
+import JSON
 package import Logging
 
 #if canImport(Glibc)
@@ -93,7 +94,7 @@ package struct LambdaLogHandler: LogHandler {
         tenantId: Logger.Metadata.Value? = nil,
         metadata: Logger.Metadata
     ) -> String {
-        let timestamp = WallClock.iso8601(ms: WallClock.nowMs())
+        let timestamp = ISO8601.string(ms: WallClock.nowMs())
         let level = Self.lambdaName(event.level)
         switch self.format {
         case .text:

@@ -1,5 +1,6 @@
 package import AWS
 package import GavelCore
+import JSON
 
 /// A live auction, as the Auctions table holds it (key `auction_id`; index `status-end-index` on `status` +
 /// `end_time`), seed 001's auction on DynamoDB.
@@ -150,7 +151,7 @@ package struct AuctionClose: Codable, Sendable, Equatable {
 
     /// The body, or nil when `body` is not a close message (then it is read as a bid).
     package static func parse(_ body: String) -> AuctionClose? {
-        guard body.contains(#""type""#) else { return nil }
+        guard body.contains(text: #""type""#) else { return nil }
         return try? StrictJSON.decode(AuctionClose.self, from: body, allowed: ["type", "auction_id"])
     }
 

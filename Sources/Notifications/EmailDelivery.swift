@@ -1,6 +1,6 @@
 package import AWS
-import FoundationEssentials
 import GavelCore
+import JSON
 
 /// Sends one rendered email through the configured provider: Postmark (seed 000) or SES v2 (seed 002).
 package enum EmailDelivery: Sendable {
@@ -87,7 +87,7 @@ package enum EmailDelivery: Sendable {
             (sender.split(separator: "<").last.map { String($0.dropLast($0.hasSuffix(">") ? 1 : 0)) }
             ?? sender).lowercased()
         switch code {
-        case "MessageRejected" where message.contains(senderAddress) || message.contains("sender"):
+        case "MessageRejected" where message.contains(text: senderAddress) || message.contains(text: "sender"):
             return .configuration
         case "BadRequestException", "MessageRejected": return .rejected
         case "AccountSuspendedException", "SendingPausedException", "MailFromDomainNotVerifiedException",
@@ -105,6 +105,6 @@ package enum EmailDelivery: Sendable {
     private struct TokenSecret: Decodable { var serverToken: String }
 
     private static func serverToken(in secret: String) -> String {
-        (try? JSONDecoder().decode(TokenSecret.self, from: Data(secret.utf8)))?.serverToken ?? secret
+        (try? JSONCoder.decode(TokenSecret.self, from: Array(secret.utf8)))?.serverToken ?? secret
     }
 }

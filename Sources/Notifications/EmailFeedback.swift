@@ -1,5 +1,5 @@
-import FoundationEssentials
 package import GavelCore
+import JSON
 
 /// What SES reports about an email it sent: the configuration set's bounce and complaint events, which SNS
 /// delivers to the feedback queue raw (`RawMessageDelivery`), or wrapped in SNS's envelope when a
@@ -28,14 +28,13 @@ package struct EmailFeedback: Sendable, Equatable {
     /// The report in `body`, or nil for an event suppression does not act on (`Delivery`, `Send`, `Open`…).
     /// - Throws: `ValidationError` when the body is not an SES report at all.
     package static func parse(_ body: String) throws(ValidationError) -> EmailFeedback? {
-        let decoder = JSONDecoder()
-        var data = Data(body.utf8)
-        if let envelope = try? decoder.decode(SNSEnvelope.self, from: data), envelope.type == "Notification" {
-            data = Data(envelope.message.utf8)
+        var data = Array(body.utf8)
+        if let envelope = try? JSONCoder.decode(SNSEnvelope.self, from: data), envelope.type == "Notification" {
+            data = Array(envelope.message.utf8)
         }
         let report: Report
         do {
-            report = try decoder.decode(Report.self, from: data)
+            report = try JSONCoder.decode(Report.self, from: data)
         } catch {
             throw ValidationError(field: nil, "not an SES bounce or complaint report: \(error)")
         }

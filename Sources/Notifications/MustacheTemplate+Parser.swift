@@ -1,4 +1,5 @@
 import GavelCore
+import JSON
 
 extension MustacheTemplate {
     /// Reads the template a line at a time, so a line holding only a section, close or comment tag (and
@@ -55,12 +56,12 @@ extension MustacheTemplate {
         private static func pieces(of line: Substring) throws(ValidationError) -> [Piece] {
             var pieces: [Piece] = []
             var rest = line
-            while let open = rest.firstRange(of: "{{") {
+            while let open = rest.firstRange(ofText: "{{") {
                 if open.lowerBound > rest.startIndex { pieces.append(.text(rest[..<open.lowerBound])) }
                 let triple = rest[open.upperBound...].hasPrefix("{")
                 let closer = triple ? "}}}" : "}}"
                 let bodyStart = triple ? rest.index(after: open.upperBound) : open.upperBound
-                guard let close = rest[bodyStart...].firstRange(of: closer) else {
+                guard let close = rest[bodyStart...].firstRange(ofText: closer) else {
                     throw ValidationError(field: nil, "a tag opened with {{ is never closed")
                 }
                 pieces.append(.tag(Self.tag(rest[bodyStart..<close.lowerBound], triple: triple)))

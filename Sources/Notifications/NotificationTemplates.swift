@@ -1,4 +1,4 @@
-import FoundationEssentials
+import AWS
 package import GavelCore
 
 /// The subject, HTML and text templates of every notification kind, read once at init from
@@ -22,7 +22,7 @@ package struct NotificationTemplates: Sendable {
         for kind in Notification.Kind.allCases {
             func load(_ part: String) throws(ValidationError) -> MustacheTemplate {
                 let path = "\(directory)/\(kind.rawValue).\(part).mustache"
-                guard let data = FileManager.default.contents(atPath: path) else {
+                guard let data = LocalFile.contents(atPath: path) else {
                     throw ValidationError(field: path, "template is missing")
                 }
                 do throws(ValidationError) {

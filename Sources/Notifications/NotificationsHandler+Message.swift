@@ -1,5 +1,6 @@
 import AWS
 import GavelCore
+import JSON
 import Logging
 import SQSEvents
 
@@ -116,7 +117,7 @@ extension NotificationsHandler {
         }
         switch (notification.userId, notification.email) {
         case (.some(let userId), nil) where !userId.isEmpty: break
-        case (nil, .some(let email)) where email.contains("@") && !email.contains(" "): break
+        case (nil, .some(let email)) where email.contains(text: "@") && !email.contains(text: " "): break
         case (nil, .some): throw ValidationError(field: "email", "must be an email address")
         default: throw ValidationError(field: "userId", "exactly one of userId and email is required")
         }

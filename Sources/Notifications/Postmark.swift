@@ -1,6 +1,6 @@
 package import AWS
-import FoundationEssentials
 import GavelCore
+import JSON
 
 /// Postmark's send API (`POST /email` with `X-Postmark-Server-Token`), over the same transport as AWS.
 /// 429, 5xx and failures to connect are retried with full-jitter backoff inside the invocation deadline; a 422
@@ -73,7 +73,7 @@ package struct Postmark: Sendable {
                 ("Accept", "application/json"), ("Content-Type", "application/json"),
                 ("X-Postmark-Server-Token", serverToken),
             ],
-            body: Array((try? JSONEncoder().encode(body)) ?? Data()),
+            body: (try? JSONCoder.encode(body)) ?? [],
             timeout: .seconds(10)
         )
         var attempt = 1
@@ -105,7 +105,7 @@ package struct Postmark: Sendable {
             let failure = EmailDelivery.Failure(.transient, "Postmark unreachable: \(error)")
             return error.isConnectFailure ? .retry(failure) : .stop(failure)  // may have been sent: no second try now
         }
-        let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body))
+        let answer = try? JSONCoder.decode(Answer.self, from: response.body)
         if response.status == 200, (answer?.ErrorCode ?? 0) == 0 { return .sent(answer?.MessageID ?? "") }
         let code = answer?.ErrorCode ?? 0
         let detail = "Postmark HTTP \(response.status), ErrorCode \(code): \(answer?.Message ?? "no message")"

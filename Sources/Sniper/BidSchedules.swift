@@ -1,6 +1,6 @@
 package import AWS
-import FoundationEssentials
 import GavelCore
+import JSON
 
 /// One one-time Scheduler schedule per snipe bid, named `snipe-<bidId>`, invoking the bid executor with
 /// `{"userId", "bidId"}`.
@@ -44,13 +44,11 @@ package struct BidSchedules: Sendable {
     /// The executor's event, `{"userId", "bidId"}`, encoded (not interpolated: an id holding a quote or a
     /// backslash must not change the JSON).
     static func input(_ bid: SnipeBid) -> String {
-        struct Input: Encodable {
-            var userId: String
+        struct Input: Encodable {  // members in sorted order: the text is compared
             var bidId: String
+            var userId: String
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Input(userId: bid.userId, bidId: bid.bidId))) ?? Data()
+        let data = (try? JSONCoder.encode(Input(bidId: bid.bidId, userId: bid.userId))) ?? []
         return String(decoding: data, as: UTF8.self)
     }
 

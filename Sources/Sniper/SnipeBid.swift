@@ -1,6 +1,6 @@
 package import AWS
-import FoundationEssentials
 package import GavelCore
+import JSON
 import LambdaRuntime
 
 /// Where a snipe bid is in its life.
@@ -125,12 +125,12 @@ package struct SnipeBid: Codable, Sendable, Equatable {
             itemTitle: self.itemTitle,
             maxBid: self.maxBid,
             leadSeconds: self.leadSeconds,
-            auctionEndTime: WallClock.iso8601(ms: self.auctionEndTime),
+            auctionEndTime: ISO8601.string(ms: self.auctionEndTime),
             status: self.status,
-            createdAt: WallClock.iso8601(ms: self.createdAt),
-            updatedAt: WallClock.iso8601(ms: self.updatedAt),
+            createdAt: ISO8601.string(ms: self.createdAt),
+            updatedAt: ISO8601.string(ms: self.updatedAt),
             detail: self.detail,
-            placedAt: self.placedAt.map { WallClock.iso8601(ms: $0) },
+            placedAt: self.placedAt.map { ISO8601.string(ms: $0) },
             currentPrice: self.currentPrice
         )
     }
@@ -173,7 +173,7 @@ package struct BidHistoryEntry: Codable, Sendable, Equatable {
 
     package var publicView: Public {
         Public(
-            timestamp: WallClock.iso8601(ms: self.timestamp),
+            timestamp: ISO8601.string(ms: self.timestamp),
             bidId: self.bidId,
             itemId: self.itemId,
             itemTitle: self.itemTitle,
@@ -193,7 +193,7 @@ extension SnipeBid {
             "itemTitle": self.itemTitle,
             "maxBid": self.maxBid.display,
             "leadSeconds": String(self.leadSeconds),
-            "auctionEnd": WallClock.iso8601(ms: self.auctionEndTime),
+            "auctionEnd": ISO8601.string(ms: self.auctionEndTime),
         ]
         data["reason"] = self.detail
         data["currentPrice"] = self.currentPrice?.display

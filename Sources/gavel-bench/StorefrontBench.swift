@@ -100,7 +100,7 @@ func benchmarkStorefront() async throws {
                     for index in stride(from: worker, to: count, by: concurrency) {
                         let event =
                             #"{"userId":"u-\#(index)","items":[{"productId":"p-\#(index % 10)","quantity":1},{"productId":"p-\#((index + 1) % 10)","quantity":2}]}"#
-                        guard case .order = try await orders.validate(Data(event.utf8), logger: logger) else {
+                        guard case .order = try await orders.validate(Array(event.utf8), logger: logger) else {
                             throw MissingPrerequisite("an order was refused")
                         }
                     }

@@ -5,6 +5,7 @@ import GavelCore
 import GavelDev
 import GavelFixtures
 import GavelTesting
+import JSON
 import LambdaRuntime
 import Sniper
 import Testing
@@ -323,7 +324,7 @@ import Testing
             let changed = try raised.decode(SniperAPI.Bid.self)
             #expect(changed.maxBid.amount == 90_00 && changed.leadSeconds == 30)
             let after = try #require(try await scheduler.get(name: "snipe-\(bid.bidId)", group: group))
-            let end = try #require(WallClock.parseISO8601(bid.auctionEndTime)) / 1000
+            let end = try #require(ISO8601.unixMs(bid.auctionEndTime)) / 1000
             #expect(after.fireAt == BidSchedules.fireTime(dueAtMs: (end - 30) * 1000, nowMs: WallClock.nowMs()))
             #expect(before.fireAt - after.fireAt <= 60)
 

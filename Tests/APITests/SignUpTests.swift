@@ -11,18 +11,20 @@ import Testing
 
 /// Users rows from sign-up on (the post-confirmation trigger), and only verified addresses stored.
 @Suite struct SignUpTests {
-    static func trigger(sub: String, email: String, verified: Bool) throws -> Data {
-        try JSONEncoder().encode(
-            CognitoTriggerEvent(
-                region: "us-east-1",
-                userPoolId: "us-east-1_pool",
-                userName: sub,
-                callerContext: .init(awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "client"),
-                triggerSource: CognitoTriggerEvent.confirmSignUp,
-                request: .init(userAttributes: [
-                    "sub": sub, "email": email, "email_verified": verified ? "true" : "false",
-                    "cognito:user_status": "CONFIRMED",
-                ])
+    static func trigger(sub: String, email: String, verified: Bool) throws -> [UInt8] {
+        Array(
+            try JSONEncoder().encode(
+                CognitoTriggerEvent(
+                    region: "us-east-1",
+                    userPoolId: "us-east-1_pool",
+                    userName: sub,
+                    callerContext: .init(awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "client"),
+                    triggerSource: CognitoTriggerEvent.confirmSignUp,
+                    request: .init(userAttributes: [
+                        "sub": sub, "email": email, "email_verified": verified ? "true" : "false",
+                        "cognito:user_status": "CONFIRMED",
+                    ])
+                )
             )
         )
     }
@@ -46,7 +48,7 @@ import Testing
         #expect(row != nil && row?.email == nil, "a row, but no address that Cognito did not verify")
 
         await #expect(throws: RuntimeError.self) {
-            _ = try await function.serve(Data(#"{"hello":"world"}"#.utf8), context: context)
+            _ = try await function.serve(Array(#"{"hello":"world"}"#.utf8), context: context)
         }
     }
 
@@ -54,10 +56,10 @@ import Testing
         let api = try await StorefrontAPI.make()
         let request = APIGatewayRequest(method: "GET", path: "/health", claims: nil)
         let answer = try await APIFunction(api.handler).serve(
-            try JSONEncoder().encode(request),
+            Array(try JSONEncoder().encode(request)),
             context: TestContext.make(function: "api")
         )
-        let response = try JSONDecoder().decode(APIGatewayResponse.self, from: answer)
+        let response = try JSONDecoder().decode(APIGatewayResponse.self, from: Data(answer))
         #expect(response.statusCode == 200 && response.body.contains("ok"))
     }
 

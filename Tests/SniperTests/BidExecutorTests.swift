@@ -201,7 +201,7 @@ import Testing
             try await run.fixture.dynamo().putItem(
                 table: run.fixture.usersTable,
                 item: [
-                    "userId": .s("u-revoked"), "email": .s("r@example.com"), "ebayRefreshToken": .b(Data("junk".utf8)),
+                    "userId": .s("u-revoked"), "email": .s("r@example.com"), "ebayRefreshToken": .b(Array("junk".utf8)),
                 ]
             )
             let revoked = try await run.fixture.scheduledBid(userId: "u-revoked", itemId: "v1|5|0", endMs: end)
@@ -295,7 +295,7 @@ import Testing
             // A user whose stored link cannot be read (KMS refuses the ciphertext): that bid fails, alone.
             try await run.fixture.dynamo().putItem(
                 table: run.fixture.usersTable,
-                item: ["userId": .s("u-bad"), "email": .s("b@example.com"), "ebayRefreshToken": .b(Data("junk".utf8))]
+                item: ["userId": .s("u-bad"), "email": .s("b@example.com"), "ebayRefreshToken": .b(Array("junk".utf8))]
             )
             let broken = try await run.fixture.scheduledBid(
                 userId: "u-bad",

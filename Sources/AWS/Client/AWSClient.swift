@@ -1,3 +1,5 @@
+import JSON
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -221,7 +223,7 @@ package struct AWSClient: Sendable {
 extension String {
     /// This `scheme://host[:port]` with another host.
     fileprivate func replacingHost(with host: String) -> String {
-        guard let schemeEnd = self.firstRange(of: "://") else { return self }
+        guard let schemeEnd = self.firstRange(ofText: "://") else { return self }
         return String(self[..<schemeEnd.upperBound]) + host
     }
 }

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSON
 import Synchronization
 
 /// Credentials from a container credentials endpoint (Lambda SnapStart, ECS, EKS Pod Identity), cached and
@@ -110,7 +110,7 @@ package final class ContainerCredentials: CredentialsProvider {
                 "the container credentials endpoint \(self.url) answered HTTP \(response.status)"
             )
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+        guard let answer = try? JSONCoder.decode(Answer.self, from: response.body) else {
             throw .credentials(
                 context,
                 "the container credentials endpoint \(self.url) sent no AccessKeyId/SecretAccessKey"
@@ -118,7 +118,7 @@ package final class ContainerCredentials: CredentialsProvider {
         }
         // No expiration means long-lived credentials; check again in an hour anyway.
         let expiresAt =
-            answer.Expiration.flatMap { try? Date($0, strategy: .iso8601) }.map { Int64($0.timeIntervalSince1970) }
+            answer.Expiration.flatMap(ISO8601.unixMs).map { $0 / 1000 }
             ?? self.unixTime() + 3600
         let credentials = Credentials(
             accessKeyId: answer.AccessKeyId,
@@ -130,7 +130,7 @@ package final class ContainerCredentials: CredentialsProvider {
 
     private func authorization(_ context: AWSError.Context) throws(AWSError) -> String? {
         guard let tokenFile = self.tokenFile else { return self.token }
-        guard let data = FileManager.default.contents(atPath: tokenFile) else {
+        guard let data = LocalFile.contents(atPath: tokenFile) else {
             throw .credentials(context, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile) cannot be read")
         }
         var token = String(decoding: data, as: UTF8.self)

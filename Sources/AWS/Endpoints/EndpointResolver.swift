@@ -1,3 +1,5 @@
+import JSON
+
 /// Where requests to a service go, chosen the way the AWS SDKs choose.
 ///
 /// Environment (read once by `init(environment:)`):
@@ -39,7 +41,7 @@ package struct EndpointResolver: Sendable {
             ?? self.environment["AWS_ENDPOINT_URL"]
         if let custom, !custom.isEmpty {
             let base = custom.hasSuffix("/") ? String(custom.dropLast()) : custom
-            let afterScheme = base.split(separator: "://", maxSplits: 1).last.map(String.init) ?? base
+            let afterScheme = base.firstRange(ofText: "://").map { String(base[$0.upperBound...]) } ?? base
             return Endpoint(baseURL: base, host: String(afterScheme.prefix { $0 != "/" }), isCustom: true)
         }
         let host = "\(service.hostPrefix).\(self.region).amazonaws.com"

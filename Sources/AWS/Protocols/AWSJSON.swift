@@ -1,4 +1,3 @@
-import FoundationEssentials
 package import JSON
 
 /// The JSON-RPC wire family (DynamoDB, SQS, Secrets Manager, KMS): every call is `POST /` with the input as
@@ -51,7 +50,7 @@ package enum AWSJSON {
     /// - Throws: `AWSError.configuration` when the input cannot be encoded.
     package static func body(_ input: some Encodable, context: AWSError.Context) throws(AWSError) -> [UInt8] {
         do {
-            return Array(try JSONEncoder().encode(input))
+            return try JSONCoder.encode(input)
         } catch {
             throw .configuration(context, "the input cannot be encoded: \(error)")
         }
@@ -65,7 +64,7 @@ package enum AWSJSON {
         context: AWSError.Context
     ) throws(AWSError) -> Output {
         do {
-            return try JSONDecoder().decode(type, from: body.isEmpty ? Data("{}".utf8) : Data(body))
+            return try JSONCoder.decode(type, from: body.isEmpty ? Array("{}".utf8) : body)
         } catch let error as DecodingError {
             throw .invalidResponse(
                 context,

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSON
 
 /// The code, message and request id of an AWS error response, from whichever place its wire family uses:
 /// the `X-Amzn-Errortype` header (REST-JSON: Scheduler, SES v2), `__type` in a JSON body (DynamoDB, SQS,
@@ -19,7 +19,7 @@ package struct ErrorResponse: Sendable, Equatable {
             code = code ?? XMLText.element("Code", in: text)
             message = XMLText.element("Message", in: text)
             self.requestId = self.requestId ?? XMLText.element("RequestId", in: text)
-        } else if let json = try? JSONDecoder().decode(JSONError.self, from: Data(body)) {
+        } else if let json = try? JSONCoder.decode(JSONError.self, from: body) {
             code = code ?? (json.type ?? json.code ?? json.Code).map(Self.shapeName)
             message = json.message ?? json.Message ?? json.errorMessage
         }

@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 #if canImport(Glibc)
@@ -120,7 +121,7 @@ package struct TracingTransport: HTTPTransport {
     }
 
     private static func host(of url: String) -> Substring {
-        let rest = url.split(separator: "://", maxSplits: 1).last ?? Substring(url)
+        let rest = url.firstRange(ofText: "://").map { url[$0.upperBound...] } ?? Substring(url)
         return rest.prefix { $0 != "/" && $0 != "?" && $0 != ":" }
     }
 
@@ -172,7 +173,7 @@ package struct XRayTrace: Sendable, Equatable {
 
     /// Whether `header` asks for sampling, checked before anything is parsed: most calls are not sampled.
     static func isSampled(_ header: String) -> Bool {
-        header.utf8.count >= 9 && header.contains("Sampled=1")
+        header.utf8.count >= 9 && header.contains(text: "Sampled=1")
     }
 
     /// Ids need to be unique, not secret: a random start per process, then SplitMix64 over a counter,

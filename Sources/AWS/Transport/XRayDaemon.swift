@@ -1,3 +1,5 @@
+import JSON
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -38,7 +40,7 @@ package final class XRayDaemon: Sendable {
     private static func udpAddress(_ setting: String) -> Substring? {
         let parts = setting.split(separator: " ")
         if let udp = parts.first(where: { $0.hasPrefix("udp:") }) { return udp.dropFirst(4) }
-        return parts.count == 1 && !setting.contains("tcp:") ? parts[0] : nil
+        return parts.count == 1 && !setting.contains(text: "tcp:") ? parts[0] : nil
     }
 
     /// Sends one segment document (a JSON object) after X-Ray's header line, in one datagram gathered from

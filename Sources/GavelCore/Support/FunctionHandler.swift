@@ -1,5 +1,4 @@
 import AWS
-package import FoundationEssentials
 package import LambdaRuntime
 
 /// The handler tier every Gavel function implements: `serve` runs with the invocation's deadline set
@@ -18,17 +17,14 @@ extension FunctionHandler {
 }
 
 /// `FunctionHandler` for a handler that reads its event's bytes itself.
-///
-/// Its handlers still read and write `Data` (they decode with Foundation), so the bytes are copied once each
-/// way here, at the one place the runtime's `[UInt8]` meets them.
 package protocol FunctionByteHandler: LambdaByteHandler {
     /// Handles one event, with the invocation's deadline set.
-    func serve(_ event: Data, context: LambdaContext) async throws -> Data
+    func serve(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8]
 }
 
 extension FunctionByteHandler {
     package func handle(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
-        try await context.withInvocationValues { [UInt8](try await self.serve(Data(event), context: context)) }
+        try await context.withInvocationValues { try await self.serve(event, context: context) }
     }
 }
 

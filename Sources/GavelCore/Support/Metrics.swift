@@ -1,4 +1,3 @@
-import FoundationEssentials
 import LambdaRuntime
 
 /// CloudWatch metrics through the Embedded Metric Format: one JSON line on standard output per call, which
@@ -22,7 +21,7 @@ package struct Metrics: Sendable {
         guard !nonZero.isEmpty else { return }
         let definitions = nonZero.map { #"{"Name":"\#($0.key)","Unit":"Count"}"# }.joined(separator: ",")
         let values = nonZero.map { #""\#($0.key)":\#($0.value)"# }.joined(separator: ",")
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.nowMs()
         self.write(
             #"{"_aws":{"Timestamp":\#(now),"CloudWatchMetrics":[{"Namespace":"\#(self.namespace)","Dimensions":[["Function"]],"Metrics":[\#(definitions)]}]},"Function":"\#(self.function)",\#(values)}"#
         )

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSON
 
 /// Decodes a JSON object into `T`, refusing fields `T` does not know, so a producer's typo or a changed
 /// contract is caught at the consumer instead of being silently ignored.
@@ -24,10 +24,10 @@ package enum StrictJSON {
         from text: String,
         allowed: Set<String>
     ) throws(ValidationError) -> T {
-        let data = Data(text.utf8)
+        let data = Array(text.utf8)
         let keys: Keys
         do {
-            keys = try JSONDecoder().decode(Keys.self, from: data)
+            keys = try JSONCoder.decode(Keys.self, from: data)
         } catch {
             throw ValidationError(field: nil, "the body is not a JSON object")
         }
@@ -35,7 +35,7 @@ package enum StrictJSON {
             throw ValidationError(field: unknown, "unknown field")
         }
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try JSONCoder.decode(type, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw ValidationError(field: Self.path(context.codingPath + [key]), "is required")
         } catch let DecodingError.typeMismatch(expected, context) {
@@ -86,14 +86,12 @@ package enum StrictJSON {
 }
 
 extension KeyedDecodingContainer {
-    /// An integer field; a fractional or out-of-range number is an error that names this field
-    /// (FoundationEssentials throws an internal error for it, which reaches the caller with no path).
+    /// An integer field; a fractional or out-of-range number is an error that says so (`StrictJSON` reports
+    /// it as "must be a whole number"), not a generic bad value.
     package func integer(_ key: Key) throws -> Int64 {
         do {
             return try self.decode(Int64.self, forKey: key)
-        } catch let error as DecodingError {
-            throw error
-        } catch {
+        } catch DecodingError.dataCorrupted {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: self.codingPath + [key], debugDescription: StrictJSON.notWholeNumber)
             )

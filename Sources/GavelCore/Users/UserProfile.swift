@@ -1,5 +1,3 @@
-package import FoundationEssentials
-
 /// A row of the Users table (key `userId`): the profile `GET /me` shows, the address and preferences the
 /// notifications consumer reads, and the eBay link only the api and the bid executor touch.
 package struct UserProfile: Codable, Sendable, Equatable {
@@ -12,7 +10,7 @@ package struct UserProfile: Codable, Sendable, Equatable {
     /// Per notification kind (`bid_outbid`), false when the user turned it off; a kind not listed is on.
     package var notifications: [String: Bool]?
     /// The user's eBay refresh token, KMS-encrypted under the context `{"userId": userId}`; never returned.
-    package var ebayRefreshToken: Data?
+    package var ebayRefreshToken: [UInt8]?
     /// When the eBay account was linked, and when its refresh token expires (Unix milliseconds).
     package var ebayLinkedAt: Int64?
     package var ebayTokenExpiresAt: Int64?

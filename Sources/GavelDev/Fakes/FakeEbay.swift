@@ -2,6 +2,7 @@ import AWS
 import Foundation  // test helper only: percent-decoding of form bodies
 import GavelCore
 import Hummingbird
+import JSON
 import LambdaRuntime
 import NIOCore
 import Sniper
@@ -247,7 +248,7 @@ package final class FakeEbay: Sendable {
         let options = item.auction ? #"["AUCTION"]"# : #"["FIXED_PRICE"]"#
         return Self.json(
             .ok,
-            #"{"itemId":"\#(id)","title":"\#(item.title)","buyingOptions":\#(options),"currentBidPrice":{"value":"\#(price)","currency":"\#(item.currency)"},"itemEndDate":"\#(WallClock.iso8601(ms: item.endMs))"}"#
+            #"{"itemId":"\#(id)","title":"\#(item.title)","buyingOptions":\#(options),"currentBidPrice":{"value":"\#(price)","currency":"\#(item.currency)"},"itemEndDate":"\#(ISO8601.string(ms: item.endMs))"}"#
         )
     }
 
@@ -311,7 +312,7 @@ package final class FakeEbay: Sendable {
             }
             return Self.json(
                 .ok,
-                #"{"itemId":"\#(itemId)","auctionStatus":"\#(status)","auctionEndDate":"\#(WallClock.iso8601(ms: item.endMs))","currentPrice":\#(amount(price)),"currentProxyBid":{"proxyBidId":"pb-1","maxAmount":\#(amount(proxy.maxAmount))},"highBidder":\#(high)}"#
+                #"{"itemId":"\#(itemId)","auctionStatus":"\#(status)","auctionEndDate":"\#(ISO8601.string(ms: item.endMs))","currentPrice":\#(amount(price)),"currentProxyBid":{"proxyBidId":"pb-1","maxAmount":\#(amount(proxy.maxAmount))},"highBidder":\#(high)}"#
             )
         }
     }

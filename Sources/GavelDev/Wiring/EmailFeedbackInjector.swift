@@ -1,5 +1,6 @@
 package import AWS
 import FoundationEssentials
+import JSON
 import LambdaRuntime
 
 /// SES's bounce and complaint reports under `gavel-local dev`. moto publishes no events for a configuration
@@ -43,7 +44,7 @@ package struct EmailFeedbackInjector: Sendable {
         let event = Event(
             eventType: kind == .bounce ? "Bounce" : "Complaint",
             mail: .init(
-                timestamp: WallClock.iso8601(ms: WallClock.nowMs()),
+                timestamp: ISO8601.string(ms: WallClock.nowMs()),
                 messageId: "local-" + Console.newToken(),
                 destination: [address],
                 tags: ["userId": [userId], "ses:configuration-set": ["gavel-local"]]

@@ -1,6 +1,7 @@
 package import AWS
 package import FoundationEssentials
 package import GavelLocal
+import JSON
 import LambdaRuntime
 import SchedulerEvents
 import Synchronization
@@ -133,7 +134,7 @@ package struct ScheduleRunner: Sendable {
     /// What a template schedule without `Input` delivers locally: EventBridge's scheduled-event shape.
     package static func scheduledEvent(region: String) -> String {
         // EventBridge's time has whole seconds: 2026-11-22T03:00:00Z, not ...:00.000Z.
-        let time = WallClock.iso8601(ms: WallClock.nowMs() / 1000 * 1000).dropLast(5) + "Z"
+        let time = ISO8601.string(ms: WallClock.nowMs() / 1000 * 1000).dropLast(5) + "Z"
         let event = ScheduledEvent(
             id: RandomIdentifier.uuid(),
             account: "123456789012",

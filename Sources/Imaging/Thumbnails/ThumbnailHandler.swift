@@ -1,6 +1,5 @@
 package import AWS
 package import Catalog
-import FoundationEssentials
 package import GavelCore
 package import LambdaRuntime
 package import Logging

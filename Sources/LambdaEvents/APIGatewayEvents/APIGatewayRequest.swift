@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSON
 
 /// An API Gateway HTTP API request to a Lambda integration, payload format 2.0, in both directions: the api
 /// function decodes it, `gavel-local`'s gateway encodes it.
@@ -162,6 +162,6 @@ package struct APIGatewayRequest: Codable, Sendable, Equatable {
     package var bodyBytes: [UInt8]? {
         guard let body = self.body else { return nil }
         guard self.isBase64Encoded == true else { return Array(body.utf8) }
-        return Data(base64Encoded: body).map(Array.init)
+        return Base64.decode(body)
     }
 }

@@ -1,6 +1,6 @@
 package import AWS
-import FoundationEssentials
 package import GavelCore
+import JSON
 import LambdaRuntime
 import Synchronization
 
@@ -76,7 +76,7 @@ package final class Ebay: Sendable {
             if error.retryClass != .none { throw .unavailable("the eBay secret cannot be read now: \(error)") }
             throw .configuration("the eBay secret cannot be read: \(error)")
         }
-        guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(text.utf8)) else {
+        guard let credentials = try? JSONCoder.decode(Credentials.self, from: Array(text.utf8)) else {
             throw .configuration("the eBay secret must be JSON with app_id and cert_id")
         }
         guard !credentials.cert_id.hasPrefix("REPLACE"), !credentials.app_id.isEmpty else {
@@ -97,7 +97,7 @@ package final class Ebay: Sendable {
     /// Calls the token endpoint with the form `form` builds from the application's credentials.
     private func token(_ form: (Credentials) -> [(String, String)]) async throws(EbayError) -> TokenAnswer {
         let credentials = try await self.credentials()
-        let basic = Data("\(credentials.app_id):\(credentials.cert_id)".utf8).base64EncodedString()
+        let basic = Base64.encode("\(credentials.app_id):\(credentials.cert_id)".utf8)
         let body = form(credentials).map { "\($0.0)=\(URIEncoding.encode($0.1))" }.joined(separator: "&")
         let request = TransportRequest(
             method: "POST",
@@ -107,7 +107,7 @@ package final class Ebay: Sendable {
             timeout: .seconds(10)
         )
         let response = try await self.send(request, retryingUntil: nil)
-        let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body))
+        let answer = try? JSONCoder.decode(TokenAnswer.self, from: response.body)
         guard response.status == 200, let answer, answer.access_token != nil else {
             let reason = answer?.error_description ?? answer?.error ?? "HTTP \(response.status)"
             if answer?.error == "invalid_grant" { throw .invalidGrant(reason) }
@@ -194,7 +194,7 @@ package final class Ebay: Sendable {
         struct Answer: Decodable { var proxyBidId: String? }
         let response = try await self.send(request, retryingUntil: retryingUntil, repeatable: false)
         guard (200..<300).contains(response.status) else { throw Self.refusal(response) }
-        return (try? JSONDecoder().decode(Answer.self, from: Data(response.body)))?.proxyBidId ?? ""
+        return (try? JSONCoder.decode(Answer.self, from: response.body))?.proxyBidId ?? ""
     }
 
     /// What eBay holds of the buyer's bidding on `itemId` (Offer `getBidding`, with the buyer's token).
@@ -225,7 +225,7 @@ package final class Ebay: Sendable {
     }
 
     private static func refusal(_ response: TransportResponse) -> EbayError {
-        let first = (try? JSONDecoder().decode(Errors.self, from: Data(response.body)))?.errors?.first
+        let first = (try? JSONCoder.decode(Errors.self, from: response.body))?.errors?.first
         return .refused(status: response.status, errorId: first?.errorId, message: first?.message ?? "no message")
     }
 

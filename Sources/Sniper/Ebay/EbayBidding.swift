@@ -1,5 +1,5 @@
-import FoundationEssentials
 package import GavelCore
+import JSON
 
 /// What eBay holds of one buyer's bidding on an auction (Offer `getBidding`,
 /// `GET /buy/offer/v1_beta/bidding/{item_id}` with the buyer's token): the only way to learn whether a bid
@@ -31,7 +31,7 @@ package struct EbayBidding: Sendable, Equatable {
 
     /// Reads `getBidding`'s JSON; nil when it holds no proxy bid of the buyer.
     static func parse(_ body: [UInt8]) throws(EbayError) -> EbayBidding? {
-        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(body)) else {
+        guard let wire = try? JSONCoder.decode(Wire.self, from: body) else {
             throw .invalidResponse("the answer is not an Offer API Bidding")
         }
         guard let maxAmount = wire.currentProxyBid?.maxAmount?.money else { return nil }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 package import GavelCore
+import JSON
 import LambdaRuntime
 
 /// The parts of a Browse API item (`GET /buy/browse/v1/item/{item_id}`) a snipe needs.
@@ -48,13 +48,13 @@ package struct EbayItem: Sendable, Equatable {
     /// Reads Browse's JSON.
     /// - Throws: `EbayError.invalidResponse` naming what is missing.
     static func parse(_ body: [UInt8]) throws(EbayError) -> EbayItem {
-        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(body)) else {
+        guard let wire = try? JSONCoder.decode(Wire.self, from: body) else {
             throw .invalidResponse("the item is not a Browse API item")
         }
         guard let price = (wire.currentBidPrice ?? wire.price)?.money else {
             throw .invalidResponse("item \(wire.itemId) has no readable price")
         }
-        guard let end = wire.itemEndDate.flatMap(WallClock.parseISO8601) else {
+        guard let end = wire.itemEndDate.flatMap(ISO8601.unixMs) else {
             throw .invalidResponse("item \(wire.itemId) has no readable itemEndDate")
         }
         return EbayItem(

@@ -1,6 +1,6 @@
 package import AWS
-import FoundationEssentials
 package import GavelCore
+import JSON
 package import LambdaRuntime
 import Logging
 
@@ -260,8 +260,8 @@ package struct BidExecutorHandler: FunctionHandler {
         switch error {
         case .refused(_, _, let message):
             let text = message.lowercased()
-            if text.contains("ended") || text.contains("closed") { return (.ended, "eBay: \(message)") }
-            if text.contains("outbid") || text.contains("too low") || text.contains("minimum") {
+            if text.contains(text: "ended") || text.contains(text: "closed") { return (.ended, "eBay: \(message)") }
+            if text.contains(text: "outbid") || text.contains(text: "too low") || text.contains(text: "minimum") {
                 return (.outbid, "eBay: \(message)")
             }
             return (.failed, error.description)

@@ -1,5 +1,4 @@
 package import AWS
-package import FoundationEssentials
 
 /// Seals and opens users' eBay refresh tokens with the stack's KMS key.
 ///
@@ -16,13 +15,13 @@ package struct RefreshTokenVault: Sendable {
     }
 
     /// The token encrypted for `userId`.
-    package func seal(_ refreshToken: String, for userId: String) async throws -> Data {
+    package func seal(_ refreshToken: String, for userId: String) async throws -> [UInt8] {
         guard let keyId = self.keyId else { throw MissingKey() }
-        return try await self.kms.encrypt(Data(refreshToken.utf8), keyId: keyId, context: Self.context(userId))
+        return try await self.kms.encrypt(Array(refreshToken.utf8), keyId: keyId, context: Self.context(userId))
     }
 
     /// The token sealed for `userId`.
-    package func open(_ ciphertext: Data, for userId: String) async throws -> String {
+    package func open(_ ciphertext: [UInt8], for userId: String) async throws -> String {
         String(decoding: try await self.kms.decrypt(ciphertext, context: Self.context(userId)), as: UTF8.self)
     }
 

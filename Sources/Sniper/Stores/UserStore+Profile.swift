@@ -1,5 +1,4 @@
 package import AWS
-package import FoundationEssentials
 package import GavelCore
 
 /// The api's writes to the Users table.
@@ -39,7 +38,7 @@ extension UserStore {
     /// - Returns: the row as it now is.
     package func linkEbay(
         _ userId: String,
-        sealedRefreshToken: Data,
+        sealedRefreshToken: [UInt8],
         linkedAt: Int64,
         expiresAt: Int64,
         email: String?

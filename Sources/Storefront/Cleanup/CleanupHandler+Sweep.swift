@@ -1,5 +1,4 @@
 import AWS
-import FoundationEssentials
 import LambdaRuntime
 
 /// One table's sweep: its Scan segments in parallel, each page's expired keys deleted before the next page.

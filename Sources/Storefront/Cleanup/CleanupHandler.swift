@@ -1,6 +1,6 @@
 package import AWS
-package import FoundationEssentials
 package import GavelCore
+import JSON
 package import LambdaRuntime
 package import Logging
 
@@ -44,11 +44,11 @@ package struct CleanupHandler: FunctionByteHandler {
         package var sessions = Counts()
     }
 
-    package func serve(_ event: Data, context: LambdaContext) async throws -> Data {
+    package func serve(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
         let request = try CleanupRequest.parse(event)
         let deadline = InvocationDeadline.current ?? ContinuousClock.now + context.remainingTime
         let report = try await self.run(request, deadline: deadline, logger: context.logger)
-        return try JSONEncoder().encode(report)
+        return try JSONCoder.encode(report)
     }
 
     /// One run, stopping new pages `stopBeforeDeadline` before `deadline`.

@@ -1,5 +1,5 @@
-package import FoundationEssentials
 package import GavelCore
+import JSON
 import SchedulerEvents
 
 /// What starts a cleanup run: EventBridge's scheduled event (a real run), or `{"dryRun": true}` by hand.
@@ -12,9 +12,9 @@ package struct CleanupRequest: Sendable, Equatable {
     }
 
     /// - Throws: `ValidationError` for anything but those two shapes (an unknown field, a non-boolean dryRun).
-    package static func parse(_ event: Data) throws(ValidationError) -> CleanupRequest {
+    package static func parse(_ event: [UInt8]) throws(ValidationError) -> CleanupRequest {
         let text = String(decoding: event, as: UTF8.self)
-        if let scheduled = try? JSONDecoder().decode(ScheduledEvent.self, from: event),
+        if let scheduled = try? JSONCoder.decode(ScheduledEvent.self, from: event),
             scheduled.detailType == ScheduledEvent.detailTypeName
         {
             return CleanupRequest()

@@ -1,5 +1,4 @@
 package import AWS
-import FoundationEssentials
 import GavelCore
 
 /// An order as order-validation writes it to Orders (key `order_id`, index `user-orders-index` on

@@ -1,4 +1,3 @@
-package import FoundationEssentials
 package import GavelCore
 
 /// What order-validation is asked: `{userId, items: [{productId, quantity}]}` or `{userId, fromCart: true}`,
@@ -37,7 +36,7 @@ package struct OrderRequest: Sendable, Equatable {
 
     /// Parses and checks the request's shape.
     /// - Throws: `OrderProblem` with code `invalid_request` naming the field at fault.
-    package static func parse(_ event: Data) throws(OrderProblem) -> OrderRequest {
+    package static func parse(_ event: [UInt8]) throws(OrderProblem) -> OrderRequest {
         let body: Body
         do {
             body = try StrictJSON.decode(Body.self, from: String(decoding: event, as: UTF8.self), allowed: Body.fields)

@@ -1,6 +1,5 @@
 import AWS
 import Catalog
-import FoundationEssentials
 import GavelCore
 
 /// The requested lines: read from the cart when asked, merged per product, checked, and priced.

@@ -1,6 +1,5 @@
 import AWS
 import Catalog
-import FoundationEssentials
 import GavelCore
 
 /// The one transaction that reserves stock and writes the order, and how a cancelled one is explained.

@@ -1,7 +1,7 @@
 package import AWS
 package import Catalog
-package import FoundationEssentials
 package import GavelCore
+import JSON
 package import LambdaRuntime
 package import Logging
 
@@ -45,23 +45,23 @@ package struct OrderValidationHandler: FunctionByteHandler {
         case refused([OrderProblem])
     }
 
-    package func serve(_ event: Data, context: LambdaContext) async throws -> Data {
+    package func serve(_ event: [UInt8], context: LambdaContext) async throws -> [UInt8] {
         let outcome = try await self.validate(event, logger: context.logger)
         switch outcome {
         case .order(let order):
-            return try JSONEncoder().encode(order.response)
+            return try JSONCoder.encode(order.response)
         case .refused(let problems):
             context.logger.info(
                 "order refused",
                 metadata: ["codes": "\(problems.map(\.code.rawValue).joined(separator: ","))"]
             )
-            return try JSONEncoder().encode(["errors": problems])
+            return try JSONCoder.encode(["errors": problems])
         }
     }
 
     /// Runs one request to its outcome.
     /// - Throws: `AWSError` when AWS fails after retries; the caller retries (safely, with an idempotency key).
-    package func validate(_ event: Data, logger: Logger) async throws -> Outcome {
+    package func validate(_ event: [UInt8], logger: Logger) async throws -> Outcome {
         let request: OrderRequest
         do {
             request = try OrderRequest.parse(event)

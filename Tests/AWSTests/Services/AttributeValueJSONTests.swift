@@ -26,7 +26,9 @@ import Testing
         case 1: return .n(Self.number(&random))
         case 2:
             return .b(
-                Data((0..<Int.random(in: 0...9, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+                Array(
+                    (0..<Int.random(in: 0...9, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                )
             )
         case 3: return .bool(Bool.random(using: &random))
         case 4: return .null
@@ -35,7 +37,7 @@ import Testing
         case 7: return .m(Self.item(&random, depth: depth + 1))
         case 8:
             return .l((0..<Int.random(in: 0...4, using: &random)).map { _ in Self.value(&random, depth: depth + 1) })
-        default: return .bs([Data([1, 2, 3]), Data()])
+        default: return .bs([[1, 2, 3], []])
         }
     }
 

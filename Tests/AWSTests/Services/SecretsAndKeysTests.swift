@@ -32,16 +32,34 @@ import Testing
         #expect(missing?.context.code == "ResourceNotFoundException")
     }
 
+    @Test func aBinarySecretArrivesAsItsBytes() async throws {
+        struct Input: Encodable {
+            var Name: String
+            var SecretBinary: String  // base64, as the JSON protocol carries blobs
+        }
+        let moto = try await Moto.shared()
+        let name = moto.unique("binary")
+        let bytes: [UInt8] = [0, 1, 2, 0xFE, 0xFF, 0x2B, 0x2F]
+        _ = try await moto.client(.secretsManager).json(
+            "CreateSecret",
+            Input(Name: name, SecretBinary: Data(bytes).base64EncodedString()),
+            as: AWSJSON.NoOutput.self
+        )
+        let secret = try await SecretsManager(client: try moto.client(.secretsManager)).secret(name)
+        #expect(secret.binary == bytes)
+        #expect(secret.string == nil)
+    }
+
     @Test func kmsRoundTripsAndTheContextIsBinding() async throws {
         let moto = try await Moto.shared()
         let key = try await moto.createKey()
         let kms = KMS(client: try moto.client(.kms))
-        let token = Data("refresh-token-v^1#abc".utf8)
+        let token = Array("refresh-token-v^1#abc".utf8)
         let sealed = try await kms.encrypt(token, keyId: key, context: ["userId": "u1"])
         #expect(sealed != token)
         #expect(try await kms.decrypt(sealed, context: ["userId": "u1"]) == token)
         let error = await #expect(throws: AWSError.self) {
-            try await kms.decrypt(Data("not a ciphertext".utf8), keyId: key)
+            try await kms.decrypt(Array("not a ciphertext".utf8), keyId: key)
         }
         #expect(error?.context.status == 400)
     }

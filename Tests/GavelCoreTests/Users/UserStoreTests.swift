@@ -16,14 +16,14 @@ import Testing
             table: table,
             item: [
                 "userId": .s("u-ada"), "email": .s("ada@example.com"), "name": .s("Ada"),
-                "notifications": .m(["bid_outbid": .bool(false)]), "ebayRefreshToken": .b(Data([9])),
+                "notifications": .m(["bid_outbid": .bool(false)]), "ebayRefreshToken": .b([9]),
             ]
         )
         let users = UserStore(dynamo: dynamo, table: table)
         let profile = try #require(try await users.profile("u-ada"))
         #expect(profile.email == "ada@example.com")
         #expect(profile.name == "Ada")
-        #expect(profile.ebayRefreshToken == Data([9]))
+        #expect(profile.ebayRefreshToken == [9])
         #expect(!profile.wants(.bidOutbid))
         #expect(profile.wants(.bidPlaced))
         #expect(try await users.profile("u-nobody") == nil)

@@ -37,12 +37,12 @@ import Testing
         let (users, _) = try await Self.store()
         let linked = try await users.linkEbay(
             "u-bob",
-            sealedRefreshToken: Data([1, 2, 3]),
+            sealedRefreshToken: Array([1, 2, 3]),
             linkedAt: 1_000,
             expiresAt: 2_000,
             email: "bob@example.com"
         )
-        #expect(linked?.ebayRefreshToken == Data([1, 2, 3]))
+        #expect(linked?.ebayRefreshToken == [1, 2, 3])
         #expect(linked?.ebayLinkedAt == 1_000)
         #expect(linked?.ebayTokenExpiresAt == 2_000)
         try await users.unlinkEbay("u-bob")

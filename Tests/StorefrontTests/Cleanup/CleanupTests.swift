@@ -146,10 +146,10 @@ import Testing
 
     @Test func theEventIsAScheduledEventOrADryRunAndNothingElse() throws {
         let scheduled = #"{"version":"0","id":"x","detail-type":"Scheduled Event","source":"aws.events","detail":{}}"#
-        #expect(try CleanupRequest.parse(Data(scheduled.utf8)) == CleanupRequest(dryRun: false))
-        #expect(try CleanupRequest.parse(Data(#"{"dryRun":true}"#.utf8)) == CleanupRequest(dryRun: true))
-        #expect(try CleanupRequest.parse(Data("{}".utf8)) == CleanupRequest(dryRun: false))
-        #expect(throws: ValidationError.self) { try CleanupRequest.parse(Data(#"{"dryrun":true}"#.utf8)) }
-        #expect(throws: ValidationError.self) { try CleanupRequest.parse(Data(#"{"dryRun":"yes"}"#.utf8)) }
+        #expect(try CleanupRequest.parse(Array(scheduled.utf8)) == CleanupRequest(dryRun: false))
+        #expect(try CleanupRequest.parse(Array(#"{"dryRun":true}"#.utf8)) == CleanupRequest(dryRun: true))
+        #expect(try CleanupRequest.parse(Array("{}".utf8)) == CleanupRequest(dryRun: false))
+        #expect(throws: ValidationError.self) { try CleanupRequest.parse(Array(#"{"dryrun":true}"#.utf8)) }
+        #expect(throws: ValidationError.self) { try CleanupRequest.parse(Array(#"{"dryRun":"yes"}"#.utf8)) }
     }
 }

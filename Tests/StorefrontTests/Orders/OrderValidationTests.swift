@@ -41,10 +41,10 @@ import Testing
 
         func order(_ json: String) async throws -> Answer {
             let data = try await self.handler.serve(
-                Data(json.utf8),
+                Array(json.utf8),
                 context: TestContext.make(function: "order-validation")
             )
-            return try JSONDecoder().decode(Answer.self, from: data)
+            return try JSONDecoder().decode(Answer.self, from: Data(data))
         }
     }
 

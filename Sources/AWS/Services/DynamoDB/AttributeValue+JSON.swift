@@ -1,4 +1,3 @@
-import FoundationEssentials
 package import JSON
 
 /// DynamoDB's JSON for attribute values read straight from a reply's bytes (`JSONReader`): about ten times
@@ -56,7 +55,7 @@ extension AttributeValue {
         case "SS": return .ss(try Self.strings(&reader))
         case "NS": return .ns(try Self.strings(&reader))
         case "BS":
-            var values: [Data] = []
+            var values: [[UInt8]] = []
             try reader.readArray { reader throws(JSONReader.Failure) in values.append(try Self.base64(&reader)) }
             return .bs(values)
         default:
@@ -70,9 +69,9 @@ extension AttributeValue {
         return values
     }
 
-    private static func base64(_ reader: inout JSONReader) throws(JSONReader.Failure) -> Data {
+    private static func base64(_ reader: inout JSONReader) throws(JSONReader.Failure) -> [UInt8] {
         let start = reader.offset
-        guard let data = Data(base64Encoded: try reader.readString()) else {
+        guard let data = Base64.decode(try reader.readString()) else {
             throw JSONReader.Failure(offset: start, reason: "a binary value is not base64")
         }
         return data
@@ -87,7 +86,7 @@ extension AttributeValue {
             writer.member(self.typeName) { writer in
                 switch self {
                 case .s(let text), .n(let text): writer.string(text)
-                case .b(let data): writer.string(data.base64EncodedString())
+                case .b(let data): writer.string(Base64.encode(data))
                 case .bool(let flag): writer.bool(flag)
                 case .null: writer.bool(true)
                 case .m(let item): Self.write(item, to: &writer)
@@ -101,7 +100,7 @@ extension AttributeValue {
                     }
                 case .bs(let values):
                     writer.array { writer in
-                        for data in values { writer.element { $0.string(data.base64EncodedString()) } }
+                        for data in values { writer.element { $0.string(Base64.encode(data)) } }
                     }
                 }
             }

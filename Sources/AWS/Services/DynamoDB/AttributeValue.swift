@@ -1,4 +1,4 @@
-package import FoundationEssentials
+import JSON
 
 /// One DynamoDB attribute value, in the shape the wire carries it (`{"S": "text"}`, `{"N": "42"}`).
 ///
@@ -6,14 +6,14 @@ package import FoundationEssentials
 package indirect enum AttributeValue: Sendable, Hashable {
     case s(String)
     case n(String)
-    case b(Data)
+    case b([UInt8])
     case bool(Bool)
     case null
     case m([String: AttributeValue])
     case l([AttributeValue])
     case ss([String])
     case ns([String])
-    case bs([Data])
+    case bs([[UInt8]])
 
     /// The wire type name (`S`, `N`, `M`…), for error messages.
     package var typeName: String {
@@ -45,13 +45,13 @@ extension AttributeValue: Codable {
         let key = TypeKey(stringValue: self.typeName)
         switch self {
         case .s(let value), .n(let value): try container.encode(value, forKey: key)
-        case .b(let value): try container.encode(value.base64EncodedString(), forKey: key)
+        case .b(let value): try container.encode(Base64.encode(value), forKey: key)
         case .bool(let value): try container.encode(value, forKey: key)
         case .null: try container.encode(true, forKey: key)
         case .m(let value): try container.encode(value, forKey: key)
         case .l(let value): try container.encode(value, forKey: key)
         case .ss(let value), .ns(let value): try container.encode(value, forKey: key)
-        case .bs(let value): try container.encode(value.map { $0.base64EncodedString() }, forKey: key)
+        case .bs(let value): try container.encode(value.map { Base64.encode($0) }, forKey: key)
         }
     }
 
@@ -83,8 +83,8 @@ extension AttributeValue: Codable {
         }
     }
 
-    private static func base64(_ text: String, _ decoder: any Decoder) throws -> Data {
-        guard let data = Data(base64Encoded: text) else {
+    private static func base64(_ text: String, _ decoder: any Decoder) throws -> [UInt8] {
+        guard let data = Base64.decode(text) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "B is not base64")
             )

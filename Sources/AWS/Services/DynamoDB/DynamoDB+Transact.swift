@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JSON
 
 /// TransactWriteItems: up to 100 writes that all happen or none do.
@@ -91,7 +90,7 @@ extension DynamoDB {
             )
         } catch  where error.context.code == "TransactionCanceledException" {
             let reasons = error.body
-                .flatMap { try? JSONDecoder().decode(Cancelled.self, from: Data($0.utf8)) }?
+                .flatMap { try? JSONCoder.decode(Cancelled.self, from: Array($0.utf8)) }?
                 .CancellationReasons?.map { $0.Code ?? "None" }
             throw error.withCancellationReasons(reasons ?? [])
         }

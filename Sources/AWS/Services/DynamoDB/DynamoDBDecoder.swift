@@ -1,9 +1,7 @@
-import FoundationEssentials
-
 /// Decodes DynamoDB items into `Decodable` values: the inverse of `DynamoDBEncoder`.
 ///
 /// A missing attribute or NULL decodes as nil; SS, NS and BS decode as sets or arrays; N decodes into any
-/// integer or floating-point type it fits exactly, and into `Date` as epoch seconds. Every error names the
+/// integer or floating-point type it fits exactly; B into `[UInt8]`. Every error names the
 /// attribute path and what was found (`bids[2].amount: expected N, found S`).
 package struct DynamoDBDecoder: Sendable {
     package init() {}
@@ -52,11 +50,9 @@ private struct ItemDecoder: Decoder {
         case is Bool.Type:
             guard case .bool(let flag) = self.value else { throw self.mismatch(type, expected: "BOOL") }
             return flag as! T
-        case is Data.Type:
+        case is [UInt8].Type:
             guard case .b(let data) = self.value else { throw self.mismatch(type, expected: "B") }
             return data as! T
-        case is Date.Type:
-            return Date(timeIntervalSince1970: try self.number(Double.self) { Double($0) }) as! T
         case is Double.Type:
             return try self.number(Double.self) { Double($0) } as! T
         case is Float.Type:

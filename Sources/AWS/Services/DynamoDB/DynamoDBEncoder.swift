@@ -1,10 +1,8 @@
-import FoundationEssentials
-
 /// Encodes `Encodable` values as DynamoDB items.
 ///
-/// Mapping: `String` → S; integers and floating point → N (exact decimal text); `Bool` → BOOL; `Data` → B;
-/// `Date` → N in epoch seconds (what a TTL attribute needs); `Set` of strings, numbers or `Data` → SS, NS
-/// or BS; arrays → L; structs and dictionaries → M; a nil optional is left out, a nil inside a list is NULL.
+/// Mapping: `String` → S; integers and floating point → N (exact decimal text); `Bool` → BOOL; `[UInt8]` → B (so a
+/// byte array is binary, never a list of numbers); `Set` of strings, numbers or byte arrays → SS, NS or BS;
+/// times are stored as the integers they are kept in (epoch seconds for a TTL attribute); arrays → L; structs and dictionaries → M; a nil optional is left out, a nil inside a list is NULL.
 /// DynamoDB cannot store an empty set, so encoding one is an error that names its path.
 package struct DynamoDBEncoder: Sendable {
     package init() {}
@@ -97,16 +95,16 @@ private struct ItemEncoder: Encoder {
     }
 
     private func special<T: Encodable>(_ value: T) throws -> AttributeValue? {
+        // By type, not by cast: an empty array of any element type casts to `[UInt8]`.
+        if T.self == [UInt8].self { return .b(value as! [UInt8]) }
+        if T.self == Set<[UInt8]>.self { return try self.set(Array(value as! Set<[UInt8]>), AttributeValue.bs) }
         switch value {
         case let value as String: return .s(value)
         case let value as Bool: return .bool(value)
-        case let value as Data: return .b(value)
-        case let value as Date: return .n(try self.number(value.timeIntervalSince1970))
         case let value as Double: return .n(try self.number(value))
         case let value as Float: return .n(try self.number(Double(value)))
         case let value as any BinaryInteger: return .n(String(describing: value))
         case let value as Set<String>: return try self.set(value.sorted(), AttributeValue.ss)
-        case let value as Set<Data>: return try self.set(Array(value), AttributeValue.bs)
         case let value as any NumberSet: return try self.set(value.numberStrings, AttributeValue.ns)
         default: return nil
         }

@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JSON
 
 /// The S3 object operations Gavel calls (REST-XML). Keys are encoded once and never normalised (curl sends
 /// the path as it is); a key with a `.` or `..` segment is refused before signing, because a proxy or client
@@ -189,10 +189,7 @@ package struct S3: Sendable {
             ]
             if let token { conditions.append(.equals("x-amz-security-token", token)) }
             let policy = PolicyDocument(expiration: expiry, conditions: conditions)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .withoutEscapingSlashes
-            let json = (try? encoder.encode(policy)) ?? Data()
-            return json.base64EncodedString()
+            return Base64.encode((try? JSONCoder.encode(policy)) ?? [])
         }
         var fields = [
             "key": key, "Content-Type": contentType, "x-amz-algorithm": SigV4Signer.algorithm,

@@ -1,4 +1,4 @@
-package import FoundationEssentials
+import JSON
 import Synchronization
 
 /// Secrets Manager's GetSecretValue with an in-process cache, so a warm function reads each secret once
@@ -7,7 +7,7 @@ package final class SecretsManager: Sendable {
     /// A secret's value: its string, or its binary form.
     package struct Secret: Sendable, Equatable {
         package var string: String?
-        package var binary: Data?
+        package var binary: [UInt8]?
         package var versionId: String?
     }
 
@@ -27,7 +27,7 @@ package final class SecretsManager: Sendable {
 
     private struct Output: Decodable {
         var SecretString: String?
-        var SecretBinary: Data?
+        var SecretBinary: String?  // base64
         var VersionId: String?
     }
 
@@ -38,7 +38,11 @@ package final class SecretsManager: Sendable {
             return cached.secret
         }
         let output = try await self.client.json("GetSecretValue", Input(SecretId: id), as: Output.self)
-        let secret = Secret(string: output.SecretString, binary: output.SecretBinary, versionId: output.VersionId)
+        let secret = Secret(
+            string: output.SecretString,
+            binary: output.SecretBinary.flatMap(Base64.decode),
+            versionId: output.VersionId
+        )
         self.cache.withLock { $0[id] = (secret, now) }
         return secret
     }
