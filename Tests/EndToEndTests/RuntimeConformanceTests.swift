@@ -53,7 +53,9 @@ import Testing
         settings.timeoutSeconds = timeout
         settings.memoryMB = 256
         settings.maxConcurrency = concurrency
-        let logPath = try TestPaths.temporaryDirectory("probe") + "/function.log"
+        let directory = try TestPaths.temporaryDirectory("probe")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logPath = directory + "/function.log"
         return try await LocalFunction.with(
             settings: settings,
             executable: try TestPaths.bootstrap("runtime-probe"),

@@ -47,9 +47,14 @@ private final class Slot {
         }
     }
 
+    // Each takes the collection out of `content` before adding to it, so the collection is uniquely held and
+    // grows in place: left in `content`, every member added copied the whole map (quadratic in its size).
     func mapSlot(_ key: String) -> Slot {
         var slots: [String: Slot] = [:]
-        if case .map(let existing) = self.content { slots = existing }
+        if case .map(let existing) = self.content {
+            slots = existing
+            self.content = .empty
+        }
         let slot = Slot()
         slots[key] = slot
         self.content = .map(slots)
@@ -58,7 +63,10 @@ private final class Slot {
 
     func appendSlot() -> Slot {
         var slots: [Slot] = []
-        if case .list(let existing) = self.content { slots = existing }
+        if case .list(let existing) = self.content {
+            slots = existing
+            self.content = .empty
+        }
         let slot = Slot()
         slots.append(slot)
         self.content = .list(slots)
