@@ -73,8 +73,11 @@ import Testing
                     return .json(200, ["status": "ok", "watched": "\(watched)", "scratch": ProcessInfo.processInfo.environment["SCRATCH_TABLE"] ?? "none"])
                 """
             }
+            // The edit reads files and the environment through Foundation, which no bootstrap module imports
+            // (issue 18): the edited copy imports it itself. A debug build under --watch is never checked for it.
+            let withFoundation = "import FoundationEssentials\n" + original
             let saved = ContinuousClock.now
-            try Self.write(original.replacing(served, with: edited("yes")), to: handler)
+            try Self.write(withFoundation.replacing(served, with: edited("yes")), to: handler)
             var answer = ""
             while ContinuousClock.now - saved < .seconds(90) {
                 answer = try await Local.http("GET", gateway + "/health").text
@@ -94,7 +97,7 @@ import Testing
                 try await Local.eventually(30) { FileManager.default.fileExists(atPath: gate + ".entered") },
                 "the held request reached the function"
             )
-            try Self.write(original.replacing(served, with: edited("twice")), to: handler)
+            try Self.write(withFoundation.replacing(served, with: edited("twice")), to: handler)
             while let line = await watchLog.next(), !line.contains("api rebuilt") {}
             #expect(try await Local.http("GET", gateway + "/health").text.contains(#""watched":"twice""#))
             _ = FileManager.default.createFile(atPath: gate, contents: nil)
