@@ -206,7 +206,7 @@ let package = Package(
         .executableTarget(
             name: "gavel-bench",
             dependencies: [
-                "AWS", "Catalog", "GavelCore", "GavelDev", "GavelFixtures", "GavelTesting", "Imaging",
+                "AWS", "CCurl", "Catalog", "GavelCore", "GavelDev", "GavelFixtures", "GavelTesting", "Imaging",
                 "APIGatewayEvents", "LambdaRuntime",
                 "API", "Sniper", "Storefront", "LiveAuction",
                 .product(name: "Logging", package: "swift-log"),

@@ -184,6 +184,9 @@ for _ in 0..<5 {
     callRounds.append(Double(nowNs() - start) / Double(calls))
 }
 let callNs = callRounds.sorted()[2]
+// Its own stub: the first one serves one connection at a time, and CurlTransport's stays open.
+let floorStub = StubServer(body: #"{"Item":{"userId":{"S":"u-1"},"bidId":{"S":"b-1"},"status":{"S":"SCHEDULED"}}}"#)
+let curlFloor = curlFloorNs(port: floorStub.port, calls: calls)
 
 print("| AWS client benchmark (release) | per operation | per second |")
 print("|---|---|---|")
@@ -201,6 +204,9 @@ print("| AttributeValues → JSON, same item, JSONEncoder | \(Int(encoderWriteNs
 print("| AttributeValues → JSON, same item, JSONWriter | \(Int(writerWriteNs)) ns | \(Int(1e9 / writerWriteNs)) |")
 print(
     "| DynamoDB GetItem to a loopback stub, one kept-alive connection (sign, send, parse) | \(Int(callNs / 1000)) µs | \(Int(1e9 / callNs)) |"
+)
+print(
+    "| the same POST by curl_easy_perform on the calling thread, one reused handle (no hop; the floor) | \(Int(curlFloor / 1000)) µs | \(Int(1e9 / curlFloor)) |"
 )
 print("")
 print("| X-Ray in the AWS client (release), median of 7 rounds | CPU | over no trace |")

@@ -1,0 +1,31 @@
+import CCurl
+
+/// The curl path's floor, for issue 18's "AWS call path without a thread hop": the same POST to the same
+/// stub by `curl_easy_perform` on the calling thread, one easy handle set up once and reused. What
+/// `CurlTransport` spends beyond this is its hop (Swift task, curl's multi thread, continuation) and a new
+/// easy handle with its options per request; the client's own work (sign, JSON) is measured apart.
+func curlFloorNs(port: Int, calls: Int) -> Double {
+    guard let easy = curl_easy_init() else { fatalError("curl_easy_init returned NULL") }
+    defer { curl_easy_cleanup(easy) }
+    let body = Array(#"{"TableName":"gavel-dev-Bids","Key":{"userId":{"S":"u-1"},"bidId":{"S":"b-1"}}}"#.utf8)
+    var headers = curl_slist_append(nil, "Expect:")
+    headers = curl_slist_append(headers, "Content-Type: application/x-amz-json-1.0")
+    headers = curl_slist_append(headers, "X-Amz-Target: DynamoDB_20120810.GetItem")
+    defer { curl_slist_free_all(headers) }
+    "http://127.0.0.1:\(port)/".withCString { _ = gavel_curl_set_pointer(easy, CURLOPT_URL, $0) }
+    gavel_curl_set_long(easy, CURLOPT_NOSIGNAL, 1)
+    gavel_curl_set_pointer(easy, CURLOPT_HTTPHEADER, headers)
+    gavel_curl_set_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+    body.withUnsafeBytes { _ = gavel_curl_set_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+    // The answer is dropped: counting its bytes is all a floor needs.
+    gavel_curl_set_callback(easy, CURLOPT_WRITEFUNCTION) { _, size, count, _ in size * count }
+    var rounds: [Double] = []
+    for _ in 0..<5 {
+        let start = nowNs()
+        for _ in 0..<calls {
+            precondition(curl_easy_perform(easy) == CURLE_OK, "the stub did not answer")
+        }
+        rounds.append(Double(nowNs() - start) / Double(calls))
+    }
+    return rounds.sorted()[2]
+}
