@@ -181,7 +181,7 @@ package struct S3: Sendable {
         let url = String(location.url.dropLast(URIEncoding.encode(key, keepingSlashes: true).count))
         var expiry = ""
         let signed = try await self.client.signPostPolicy { credential, date, token, unixTime in
-            expiry = Self.policyExpiration(unixTime: unixTime + expiresIn.components.seconds)
+            expiry = ISO8601.string(ms: (unixTime + expiresIn.components.seconds) * 1000)  // 2026-12-02T15:04:05.000Z
             var conditions: [PolicyCondition] = [
                 .equals("bucket", bucket), .equals("key", key), .equals("Content-Type", contentType),
                 .lengthRange(1, maxBytes), .equals("x-amz-algorithm", SigV4Signer.algorithm),
@@ -198,14 +198,6 @@ package struct S3: Sendable {
         ]
         fields["x-amz-security-token"] = signed.token
         return PresignedPost(url: url, fields: fields, expiresAt: expiry)
-    }
-
-    /// `2026-12-02T15:04:05.000Z`.
-    static func policyExpiration(unixTime: Int64) -> String {
-        let stamp = AmzDate(unixTime: unixTime).dateTime  // 20261202T150405Z
-        let d = Array(stamp)
-        return
-            "\(String(d[0..<4]))-\(String(d[4..<6]))-\(String(d[6..<8]))T\(String(d[9..<11])):\(String(d[11..<13])):\(String(d[13..<15])).000Z"
     }
 
     private struct PolicyDocument: Encodable {
