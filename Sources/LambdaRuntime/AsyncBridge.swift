@@ -6,12 +6,14 @@ import Dispatch
 /// the one unstructured `Task` of the runtime lives here, by that stated exception to the house rule. It is
 /// created once per process: the whole runtime loop runs inside it while `main` waits.
 enum AsyncBridge {
+    /// - Parameter executor: where the task prefers to run (`TaskExecutor`); nil is the global executor.
     static func wait<Output: Sendable>(
+        preferring executor: (any TaskExecutor)? = nil,
         _ operation: @escaping @Sendable () async throws -> Output
     ) -> Result<Output, any Error> {
         let box = ResultBox<Output>()
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task(executorPreference: executor) {
             do {
                 box.result = .success(try await operation())
             } catch {

@@ -13,24 +13,31 @@ package enum Lambda {
     /// A failure in `makeHandler` is reported to `/runtime/init/error` and the process exits 1; a failed or
     /// unreachable Runtime API ends the process with exit code 1; SIGTERM ends it with exit code 0 once the
     /// invocations in flight have answered or been reported failed (`Termination`).
-    /// - Parameter environment: the process environment; `AWS_LAMBDA_RUNTIME_API` is required.
+    /// - Parameters:
+    ///   - environment: the process environment; `AWS_LAMBDA_RUNTIME_API` is required.
+    ///   - executor: the executor the loop, the handler and the tasks it starts prefer: the AWS client's
+    ///     `CurlEventLoop.shared`, so a call to AWS is started and answered on one thread, without a hop;
+    ///     nil runs them on the global executor. The loop's Runtime API calls block it between invocations.
     package static func run(
         environment: [String: String],
+        executor: (any TaskExecutor)? = nil,
         _ makeHandler: @escaping @Sendable () async throws -> any LambdaByteHandler
     ) -> Never {
-        self.serve(environment: environment) { .buffered(try await makeHandler()) }
+        self.serve(environment: environment, executor: executor) { .buffered(try await makeHandler()) }
     }
 
     /// Runs a streaming handler (response streaming), as `run` runs a buffered one.
     package static func runStreaming(
         environment: [String: String],
+        executor: (any TaskExecutor)? = nil,
         _ makeHandler: @escaping @Sendable () async throws -> any LambdaStreamingHandler
     ) -> Never {
-        self.serve(environment: environment) { .streaming(try await makeHandler()) }
+        self.serve(environment: environment, executor: executor) { .streaming(try await makeHandler()) }
     }
 
     private static func serve(
         environment: [String: String],
+        executor: (any TaskExecutor)?,
         _ makeHandler: @escaping @Sendable () async throws -> InvocationHandler
     ) -> Never {
         let function = FunctionEnvironment(environment: environment)
@@ -43,7 +50,7 @@ package enum Lambda {
         if function.maxConcurrency > 1 {
             self.runConcurrently(endpoint: endpoint, function: function, logger: logger, makeHandler)
         }
-        let ending = AsyncBridge.wait { () async -> RuntimeError? in
+        let ending = AsyncBridge.wait(preferring: executor) { () async -> RuntimeError? in
             let client = SocketRuntimeAPIClient(endpoint: endpoint)
             let loop = RuntimeLoop(client: client, function: function, logger: logger)
             guard let handler = await loop.initialise(makeHandler) else { return nil }
@@ -91,9 +98,10 @@ package enum Lambda {
     /// Runs a typed handler: events are decoded from JSON and responses encoded as JSON.
     package static func run<Handler: LambdaHandler>(
         environment: [String: String],
+        executor: (any TaskExecutor)? = nil,
         _ makeHandler: @escaping @Sendable () async throws -> Handler
     ) -> Never {
-        self.run(environment: environment) { () async throws -> any LambdaByteHandler in
+        self.run(environment: environment, executor: executor) { () async throws -> any LambdaByteHandler in
             CodableAdapter(try await makeHandler())
         }
     }

@@ -32,12 +32,6 @@ private final class Amounts: Sendable {
     func next() -> Int64 { self.value.add(1, ordering: .relaxed).newValue }
 }
 
-private func cpuNs() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-}
-
 /// `gavel-bench marketplace`: the api handler's CPU per request with AWS answered in-process, and live bids
 /// accepted per second against moto.
 func benchmarkMarketplace() async throws {
@@ -95,12 +89,12 @@ func benchmarkMarketplace() async throws {
     for (name, request) in requests {
         var rounds: [Double] = []
         for _ in 0..<7 {
-            let start = cpuNs()
+            let start = processCPUNs()
             for _ in 0..<500 {
                 let response = try await api.handle(request, context: context)
                 precondition(response.statusCode < 300, "\(name): \(response.statusCode) \(response.body)")
             }
-            rounds.append(Double(cpuNs() - start) / 500 / 1000)
+            rounds.append(Double(processCPUNs() - start) / 500 / 1000)
         }
         print("| \(name) | \(Int(rounds.sorted()[3].rounded())) µs |")
     }

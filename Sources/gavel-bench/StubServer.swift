@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,6 +8,10 @@ import Glibc
 /// connection open: the far end for measuring the client's own cost per request.
 final class StubServer: @unchecked Sendable {
     let port: Int
+    /// The server thread's CPU so far, as of its last answer: subtracted from the process's, it leaves the
+    /// client's.
+    var cpuNs: UInt64 { self.cpu.load(ordering: .acquiring) }
+    private let cpu = Atomic<UInt64>(0)
     private let listener: Int32
     private let response: [UInt8]
 
@@ -56,6 +62,7 @@ final class StubServer: @unchecked Sendable {
                 while let end = Self.requestEnd(pending) {
                     pending.removeFirst(end)
                     _ = self.response.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+                    self.cpu.store(clockNs(CLOCK_THREAD_CPUTIME_ID), ordering: .releasing)
                 }
             }
             close(connection)

@@ -12,12 +12,6 @@ private struct EmptyItem: HTTPTransport {
     }
 }
 
-private func processCPUNs() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-}
-
 /// CPU per GetItem (in-process answer) three ways, side by side: no trace; the invocation's trace header on
 /// the request (`Sampled=0`); and sampled, each call also sent as a subsegment to a UDP daemon on loopback
 /// (a bound socket nobody reads: the send is what a function pays). Returns the table's rows.

@@ -5,9 +5,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// The HTTP transport over libcurl: one multi handle driven by one worker thread, so requests run
-/// concurrently (a batch of puts, three thumbnail uploads) without blocking a Swift concurrency thread,
-/// and connections are kept alive and reused per host.
+/// The HTTP transport over libcurl, driven by `CurlEventLoop`: requests run concurrently (a batch of puts,
+/// three thumbnail uploads) without blocking a Swift concurrency thread, and connections are kept alive and
+/// reused per host, across every transport of the process.
 package final class CurlTransport: HTTPTransport {
     /// Timeouts and trust.
     package struct Configuration: Sendable {
@@ -31,80 +31,136 @@ package final class CurlTransport: HTTPTransport {
     }
 
     private let configuration: Configuration
-    private let engine: MultiEngine
 
     package init(configuration: Configuration) {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         self.configuration = configuration
-        self.engine = MultiEngine()
     }
 
     package func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
         let transfer = Transfer(request, configuration: self.configuration)
         let result = await withCheckedContinuation { continuation in
             transfer.continuation = continuation
-            self.engine.enqueue(transfer)
+            CurlEventLoop.shared.start(transfer)
         }
         return try result.get()
     }
 }
 
-/// The multi handle and its worker thread, started on the first request.
-private final class MultiEngine: @unchecked Sendable {
-    // The multi handle is used only by the worker thread, but `curl_multi_wakeup`, which is thread-safe.
-    private let multi: UnsafeMutableRawPointer
-    private let queue = Mutex<(pending: [Transfer], started: Bool)>(([], false))
+/// curl's multi handle on a thread of its own, which is also a task executor.
+///
+/// A task that prefers it (`Lambda.run(environment:executor:)` runs a function's whole runtime loop so)
+/// starts its requests and is resumed with their responses on this one thread: a call costs no hop between
+/// a Swift thread and curl's. A task that does not still works, through `curl_multi_wakeup` and the global
+/// executor, at the cost of two thread wake-ups per call (measured in `scripts/bench aws`). A job that
+/// blocks (the Runtime API's `/next`) stalls the transfers in flight, so a blocking job must run only when
+/// none are.
+package final class CurlEventLoop: TaskExecutor, @unchecked Sendable {
+    /// The process's one loop: one connection pool for every client.
+    package static let shared = CurlEventLoop()
 
-    init() {
+    // The multi handle is used only by the loop's thread, but `curl_multi_wakeup`, which is thread-safe.
+    private let multi: UnsafeMutableRawPointer
+    private let queue = Mutex<Queue>(Queue())
+
+    private struct Queue {
+        var transfers: [Transfer] = []
+        var jobs: [UnownedJob] = []
+        var started = false
+        /// The loop's thread, once it runs: work it enqueues itself needs no wake-up.
+        var thread: pthread_t?
+
+        var onLoopThread: Bool { self.thread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+    }
+
+    /// Whether the caller runs on the loop's thread (a task preferring the loop, between suspensions).
+    package var isCurrent: Bool { self.queue.withLock { $0.onLoopThread } }
+
+    private init() {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init returned NULL: out of memory") }
         self.multi = multi
     }
 
-    func enqueue(_ transfer: Transfer) {
-        let startWorker = self.queue.withLock { queue in
-            queue.pending.append(transfer)
-            defer { queue.started = true }
-            return !queue.started
+    package func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        self.wake(
+            self.queue.withLock { queue in
+                queue.jobs.append(job)
+                return Self.wakeUp(&queue)
+            }
+        )
+    }
+
+    fileprivate func start(_ transfer: Transfer) {
+        self.wake(
+            self.queue.withLock { queue in
+                queue.transfers.append(transfer)
+                return Self.wakeUp(&queue)
+            }
+        )
+    }
+
+    private enum WakeUp { case none, notify, startThread }
+
+    private static func wakeUp(_ queue: inout Queue) -> WakeUp {
+        if !queue.started {
+            queue.started = true
+            return .startThread
         }
-        if startWorker {
+        return queue.onLoopThread ? .none : .notify
+    }
+
+    private func wake(_ wakeUp: WakeUp) {
+        switch wakeUp {
+        case .none: break
+        case .notify: curl_multi_wakeup(self.multi)
+        case .startThread:
             var thread = pthread_t()
-            let engine = Unmanaged.passRetained(self).toOpaque()  // the engine lives as long as its thread: forever
+            let loop = Unmanaged.passRetained(self).toOpaque()  // the loop lives as long as its thread: forever
             pthread_create(
                 &thread,
                 nil,
                 { argument in
-                    Unmanaged<MultiEngine>.fromOpaque(argument!).takeUnretainedValue().run()
+                    Unmanaged<CurlEventLoop>.fromOpaque(argument!).takeUnretainedValue().run()
                     return nil
                 },
-                engine
+                loop
             )
             pthread_detach(thread)
-        } else {
-            curl_multi_wakeup(self.multi)
         }
     }
 
     private func run() -> Never {
+        self.queue.withLock { $0.thread = pthread_self() }
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
         while true {
-            for transfer in self.queue.withLock({ queue in
-                defer { queue.pending = [] }
-                return queue.pending
-            }) {
+            let (transfers, jobs) = self.queue.withLock { queue in
+                defer { (queue.transfers, queue.jobs) = ([], []) }
+                return (queue.transfers, queue.jobs)
+            }
+            for transfer in transfers {
                 active[transfer.easy] = transfer
                 curl_multi_add_handle(self.multi, transfer.easy)
             }
-            var running: Int32 = 0
-            curl_multi_perform(self.multi, &running)
-            var left: Int32 = 0
-            while let message = curl_multi_info_read(self.multi, &left) {
-                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-                let code = message.pointee.data.result
-                curl_multi_remove_handle(self.multi, easy)
-                active.removeValue(forKey: easy)?.finish(code)
+            for job in jobs {
+                job.runSynchronously(on: self.asUnownedTaskExecutor())
             }
-            // Sleeps until a socket is ready, a timeout is due, or `enqueue` wakes it.
-            curl_multi_poll(self.multi, nil, 0, 1000, nil)
+            if !active.isEmpty {
+                var running: Int32 = 0
+                curl_multi_perform(self.multi, &running)
+                var left: Int32 = 0
+                while let message = curl_multi_info_read(self.multi, &left) {
+                    guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                    let code = message.pointee.data.result
+                    curl_multi_remove_handle(self.multi, easy)
+                    active.removeValue(forKey: easy)?.finish(code)
+                }
+            }
+            // Sleeps until a socket is ready, a timeout is due, or `enqueue`/`start` wakes it; not while the
+            // jobs just run (or a finished transfer's resumption) left work behind.
+            if self.queue.withLock({ $0.transfers.isEmpty && $0.jobs.isEmpty }) {
+                curl_multi_poll(self.multi, nil, 0, 1000, nil)
+            }
         }
     }
 }

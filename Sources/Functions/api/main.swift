@@ -7,6 +7,6 @@ import LambdaRuntime
 // post-confirmation trigger: see APIFunction.
 let environment = FunctionEnvironment.process
 LambdaLogHandler.bootstrap(environment: environment)
-Lambda.run(environment: environment) {
+Lambda.run(environment: environment, executor: CurlEventLoop.shared) {
     APIFunction(try APIHandler(environment: environment, aws: AWSClients(environment: environment)))
 }

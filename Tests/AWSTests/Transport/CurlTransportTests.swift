@@ -48,7 +48,36 @@ import Glibc
         }
     }
 
-    @Test func independentRequestsRunConcurrently() async throws {
+    /// Runs `body` in a task on the global pool, or in one preferring `CurlEventLoop.shared`, as a function's
+    /// runtime loop does (`Lambda.run(environment:executor:)`).
+    private func run<Output: Sendable>(
+        onTheLoop: Bool,
+        _ body: @escaping @Sendable () async throws -> Output
+    ) async throws -> Output {
+        try await Task(executorPreference: onTheLoop ? CurlEventLoop.shared : nil, operation: body).value
+    }
+
+    @Test func aTaskOnTheLoopSendsAndIsAnsweredOnTheLoopsOwnThread() async throws {
+        try await LoopbackServer.with({ _ in LoopbackServer.text(.ok, "here") }) { port in
+            let threads = try await self.run(onTheLoop: true) {
+                var onTheLoop: [Bool] = []
+                for _ in 0..<3 {
+                    onTheLoop.append(CurlEventLoop.shared.isCurrent)
+                    let response = try await self.transport.send(
+                        TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/")
+                    )
+                    #expect(String(decoding: response.body, as: UTF8.self) == "here")
+                    onTheLoop.append(CurlEventLoop.shared.isCurrent)
+                }
+                return onTheLoop
+            }
+            // Before and after every call: no hop to another thread and back.
+            #expect(threads == Array(repeating: true, count: 6))
+            #expect(!CurlEventLoop.shared.isCurrent, "a task on the global pool is not on the loop")
+        }
+    }
+
+    @Test(arguments: [false, true]) func independentRequestsRunConcurrently(onTheLoop: Bool) async throws {
         // Each request is held until all three are at the server at once (or 10 s pass): a transport that sent
         // them one after another would never have three in flight. Causal, not timed: a loaded machine only
         // makes it slower.
@@ -65,15 +94,18 @@ import Glibc
             inFlight.withLock { $0.now -= 1 }
             return LoopbackServer.text(.ok, "held")
         }) { port in
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<3 {
-                    group.addTask {
-                        try await self.transport.send(
-                            TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .seconds(30))
-                        ).status
+            // On the loop, the group's tasks share its one thread: they still wait on the server together.
+            try await self.run(onTheLoop: onTheLoop) {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask {
+                            try await self.transport.send(
+                                TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .seconds(30))
+                            ).status
+                        }
                     }
+                    for try await status in group { #expect(status == 200) }
                 }
-                for try await status in group { #expect(status == 200) }
             }
             #expect(inFlight.withLock { $0.most } == 3, "the three requests were at the server together")
         }
@@ -101,15 +133,17 @@ import Glibc
         }
     }
 
-    @Test func aSlowServerTimesOut() async throws {
+    @Test(arguments: [false, true]) func aSlowServerTimesOut(onTheLoop: Bool) async throws {
         try await LoopbackServer.with({ _ in
             try await Task.sleep(for: .seconds(3))
             return LoopbackServer.text(.ok, "late")
         }) { port in
             await #expect {
-                try await self.transport.send(
-                    TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300))
-                )
+                try await self.run(onTheLoop: onTheLoop) {
+                    try await self.transport.send(
+                        TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300))
+                    )
+                }
             } throws: { error in
                 (error as? TransportError)?.isTimeout == true
             }
