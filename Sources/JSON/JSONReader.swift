@@ -142,16 +142,21 @@ package struct JSONReader {
         self.skipWhitespace()
         guard self.consume(UInt8(ascii: "\"")) else { throw self.unexpected("a string") }
         let start = self.offset
-        // The common case, no escapes: one scan, one validated copy.
+        // The common case, no escapes: one scan, one copy; validated only when a byte is not ASCII.
+        var ascii = true
         while self.offset < self.bytes.count {
             let byte = self.bytes[self.offset]
             if byte == UInt8(ascii: "\"") {
-                let text = try self.text(self.bytes[start..<self.offset], at: start)
+                let text =
+                    ascii
+                    ? self.bytes[start..<self.offset].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+                    : try self.text(self.bytes[start..<self.offset], at: start)
                 self.offset += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw self.unexpected("a character (control characters must be escaped)") }
+            ascii = ascii && byte < 0x80
             self.offset += 1
         }
         var unescaped = Array(self.bytes[start..<self.offset])
@@ -193,7 +198,8 @@ package struct JSONReader {
     }
 
     private func text(_ utf8: ArraySlice<UInt8>, at start: Int) throws(Failure) -> String {
-        guard let text = String(validating: utf8, as: UTF8.self) else {
+        // Through the buffer: over the slice itself the stdlib validates one generic code unit at a time.
+        guard let text = utf8.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
             throw Failure(offset: start, reason: "the string is not valid UTF-8")
         }
         return text

@@ -75,10 +75,12 @@ let signer = SigV4Signer(region: "us-east-1", service: "dynamodb")
 // An optional first argument scales the work down, for profiling under valgrind.
 let count = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 50_000
 var sink = 0
-let signNs = measure(count: count) {
+// `gavel-bench <count> attributes`: only the client's AttributeValue round trip, for a profiler.
+let attributesOnly = CommandLine.arguments.dropFirst(2).first == "attributes"
+let signNs = measure(count: attributesOnly ? 1 : count) {
     sink &+= signer.sign(request, credentials: credentials, unixTime: 1_700_000_000).signature.utf8.count
 }
-let hashNs = measure(count: count) { sink &+= Digest.sha256(body).count }
+let hashNs = measure(count: attributesOnly ? 1 : count) { sink &+= Digest.sha256(body).count }
 
 // AttributeValue encode plus decode of a ~1 KB item: Swift value → attributes → JSON → attributes → value.
 struct Listing: Codable, Equatable {
@@ -114,7 +116,7 @@ let itemDecoder = DynamoDBDecoder()
 let jsonEncoder = JSONEncoder()
 let jsonDecoder = JSONDecoder()
 let itemBytes = try jsonEncoder.encode(itemEncoder.encode(listing)).count
-let codableNs = measure(count: max(count / 10, 100)) {
+let codableNs = measure(count: attributesOnly ? 1 : max(count / 10, 100)) {
     let json = try! jsonEncoder.encode(itemEncoder.encode(listing))
     let back = try! itemDecoder.decode(
         Listing.self,
@@ -130,6 +132,10 @@ let clientPathNs = measure(count: max(count / 10, 100)) {
     var reader = JSONReader(writer.bytes)
     let back = try! itemDecoder.decode(Listing.self, from: AttributeValue.readItem(from: &reader))
     sink &+= back.stock
+}
+if attributesOnly {
+    print("| AttributeValue encode + decode, client path | \(Int(clientPathNs)) ns |")
+    exit(0)
 }
 
 // Reading the item's JSON alone (what every DynamoDB reply costs), side by side: Foundation's JSONDecoder

@@ -43,10 +43,14 @@ private struct ItemDecoder: Decoder {
 
     /// Decodes `type`, handling the types DynamoDB has its own shapes for before asking `type` itself.
     func load<T: Decodable>(_ type: T.Type) throws -> T {
-        switch type {
-        case is String.Type:
+        // Identity before casts: a failed `as any FixedWidthInteger.Type` is a runtime lookup per value.
+        if T.self == String.self {
             guard case .s(let text) = self.value else { throw self.mismatch(type, expected: "S") }
             return text as! T
+        }
+        if T.self == Int.self { return try self.integer(Int.self) as! T }
+        if T.self == Int64.self { return try self.integer(Int64.self) as! T }
+        switch type {
         case is Bool.Type:
             guard case .bool(let flag) = self.value else { throw self.mismatch(type, expected: "BOOL") }
             return flag as! T
@@ -119,6 +123,21 @@ private struct MapReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
         (self.attributes[key.stringValue] ?? .null) == .null
     }
 
+    // Strings and whole numbers read straight from the map; anything off the common path (a missing
+    // attribute, another type, a number that does not fit) goes through `load`, which names the error.
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        if case .s(let text)? = self.attributes[key.stringValue] { return text }
+        return try self.decoder(for: key).load(type)
+    }
+
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try self.integer(type, key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try self.integer(type, key) }
+
+    private func integer<I: FixedWidthInteger & Decodable>(_ type: I.Type, _ key: Key) throws -> I {
+        if case .n(let text)? = self.attributes[key.stringValue], let number = I(text) { return number }
+        return try self.decoder(for: key).load(type)
+    }
+
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try self.decoder(for: key).load(type)
     }
@@ -169,6 +188,22 @@ private struct ListReader: UnkeyedDecodingContainer {
         guard !self.isAtEnd, self.elements[self.currentIndex] == .null else { return false }
         self.currentIndex += 1
         return true
+    }
+
+    mutating func decode(_ type: String.Type) throws -> String {
+        if !self.isAtEnd, case .s(let text) = self.elements[self.currentIndex] {
+            self.currentIndex += 1
+            return text
+        }
+        return try self.next().load(type)
+    }
+
+    mutating func decode(_ type: Int.Type) throws -> Int {
+        if !self.isAtEnd, case .n(let text) = self.elements[self.currentIndex], let number = Int(text) {
+            self.currentIndex += 1
+            return number
+        }
+        return try self.next().load(type)
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try self.next().load(type) }

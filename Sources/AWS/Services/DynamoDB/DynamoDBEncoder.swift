@@ -32,8 +32,22 @@ private final class Slot {
     enum Content {
         case empty
         case value(AttributeValue)
-        case map([String: Slot])
-        case list([Slot])
+        case map([String: Member])
+        case list([Member])
+    }
+
+    /// A map's member or a list's element: a scalar stored as it is (no slot of its own), or a slot a
+    /// nested container fills later.
+    enum Member {
+        case value(AttributeValue)
+        case slot(Slot)
+
+        var resolved: AttributeValue? {
+            switch self {
+            case .value(let value): value
+            case .slot(let slot): slot.resolved()
+            }
+        }
     }
 
     var content = Content.empty
@@ -42,34 +56,42 @@ private final class Slot {
         switch self.content {
         case .empty: nil
         case .value(let value): value
-        case .map(let slots): .m(slots.compactMapValues { $0.resolved() })
-        case .list(let slots): .l(slots.map { $0.resolved() ?? .null })
+        case .map(let members): .m(members.compactMapValues(\.resolved))
+        case .list(let members): .l(members.map { $0.resolved ?? .null })
         }
     }
 
     // Each takes the collection out of `content` before adding to it, so the collection is uniquely held and
     // grows in place: left in `content`, every member added copied the whole map (quadratic in its size).
-    func mapSlot(_ key: String) -> Slot {
-        var slots: [String: Slot] = [:]
+    func set(_ key: String, _ member: Member) {
+        var members: [String: Member] = [:]
         if case .map(let existing) = self.content {
-            slots = existing
+            members = existing
             self.content = .empty
         }
+        members[key] = member
+        self.content = .map(members)
+    }
+
+    func append(_ member: Member) {
+        var members: [Member] = []
+        if case .list(let existing) = self.content {
+            members = existing
+            self.content = .empty
+        }
+        members.append(member)
+        self.content = .list(members)
+    }
+
+    func mapSlot(_ key: String) -> Slot {
         let slot = Slot()
-        slots[key] = slot
-        self.content = .map(slots)
+        self.set(key, .slot(slot))
         return slot
     }
 
     func appendSlot() -> Slot {
-        var slots: [Slot] = []
-        if case .list(let existing) = self.content {
-            slots = existing
-            self.content = .empty
-        }
         let slot = Slot()
-        slots.append(slot)
-        self.content = .list(slots)
+        self.append(.slot(slot))
         return slot
     }
 }
@@ -106,6 +128,10 @@ private struct ItemEncoder: Encoder {
         // By type, not by cast: an empty array of any element type casts to `[UInt8]`.
         if T.self == [UInt8].self { return .b(value as! [UInt8]) }
         if T.self == Set<[UInt8]>.self { return try self.set(Array(value as! Set<[UInt8]>), AttributeValue.bs) }
+        // The common types by identity first: each failed cast below costs a runtime lookup, for every value.
+        if T.self == String.self { return .s(value as! String) }
+        if T.self == Int.self { return .n(String(value as! Int)) }
+        if T.self == Int64.self { return .n(String(value as! Int64)) }
         switch value {
         case let value as String: return .s(value)
         case let value as Bool: return .bool(value)
@@ -166,6 +192,24 @@ private struct MapContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     // A nil optional is left out of the item rather than stored as NULL.
     mutating func encodeNil(forKey key: Key) throws {}
 
+    // Strings, flags and integers go straight into the map: no encoder, slot or coding path for each.
+    mutating func encode(_ value: String, forKey key: Key) throws { self.slot.set(key.stringValue, .value(.s(value))) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { self.slot.set(key.stringValue, .value(.bool(value))) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { self.number(value, key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { self.number(value, key) }
+
+    private func number(_ value: some BinaryInteger, _ key: Key) {
+        self.slot.set(key.stringValue, .value(.n(String(value))))
+    }
+
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try self.encoder(for: key).store(value)
     }
@@ -189,7 +233,7 @@ private struct ListContainer: UnkeyedEncodingContainer {
     let slot: Slot
     let codingPath: [any CodingKey]
     var count: Int {
-        if case .list(let slots) = self.slot.content { return slots.count }
+        if case .list(let members) = self.slot.content { return members.count }
         return 0
     }
 
@@ -198,7 +242,12 @@ private struct ListContainer: UnkeyedEncodingContainer {
         return ItemEncoder(slot: self.slot.appendSlot(), codingPath: self.codingPath + [key])
     }
 
-    mutating func encodeNil() throws { self.nextEncoder().slot.content = .value(.null) }
+    mutating func encodeNil() throws { self.slot.append(.value(.null)) }
+
+    // As in a map: strings and integers are appended as they are.
+    mutating func encode(_ value: String) throws { self.slot.append(.value(.s(value))) }
+    mutating func encode(_ value: Int) throws { self.slot.append(.value(.n(String(value)))) }
+    mutating func encode(_ value: Int64) throws { self.slot.append(.value(.n(String(value)))) }
 
     mutating func encode<T: Encodable>(_ value: T) throws { try self.nextEncoder().store(value) }
 
