@@ -324,7 +324,10 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(3), "the shutdown waited 250 ms, not for the sleeper")
             #expect(try self.decode(quickResult.outcome).message == "quick")
             let report = try self.report(slowResult.outcome)
-            #expect(report.errorType == "RuntimeError" && report.errorMessage.contains("shut down (SIGTERM)"))
+            #expect(
+                report.errorType == "RuntimeError" && report.errorMessage.contains("shut down (SIGTERM)"),
+                "\(report)"
+            )
             let log = try String(contentsOfFile: logPath, encoding: .utf8)
             #expect(log.contains("SIGTERM received"))
             let line = log.split(separator: "\n").first { $0.contains("before the handler finished") }

@@ -20,11 +20,12 @@ package enum Digest {
 
     /// Lower-case hexadecimal, as SigV4 writes hashes and signatures.
     package static func hex(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        // A static table: an array of the digits would be allocated on every call (three per signature).
+        let digits: StaticString = "0123456789abcdef"
         return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
             for (index, byte) in bytes.enumerated() {
-                buffer[2 * index] = digits[Int(byte >> 4)]
-                buffer[2 * index + 1] = digits[Int(byte & 0x0F)]
+                buffer[2 * index] = digits.utf8Start[Int(byte >> 4)]
+                buffer[2 * index + 1] = digits.utf8Start[Int(byte & 0x0F)]
             }
             return bytes.count * 2
         }

