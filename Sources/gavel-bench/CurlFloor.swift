@@ -1,9 +1,10 @@
 import CCurl
 
 /// The curl path's floor, for issue 18's "AWS call path without a thread hop": the same POST to the same
-/// stub by `curl_easy_perform` on the calling thread, one easy handle set up once and reused. What
-/// `CurlTransport` spends beyond this is its hop (Swift task, curl's multi thread, continuation) and a new
-/// easy handle with its options per request; the client's own work (sign, JSON) is measured apart.
+/// stub by `curl_easy_perform` on the calling thread, one easy handle set up once and reused. What a call
+/// from a task on `CurlEventLoop` spends beyond this is the multi interface's bookkeeping, a new easy handle
+/// with its options per request, the continuation, and the client's own work (sign, JSON, measured apart);
+/// from the global pool, also the hop to curl's thread and back.
 /// - Returns: the medians of 5 rounds, per call: wall time, and the client's CPU (the process's but the stub's).
 func curlFloorNs(stub: StubServer, calls: Int) async -> (wall: Double, cpu: Double) {
     guard let easy = curl_easy_init() else { fatalError("curl_easy_init returned NULL") }

@@ -31,6 +31,9 @@ package final class CurlTransport: HTTPTransport {
     }
 
     private let configuration: Configuration
+    /// Taken at init, as `curl_global_init` was before the loop owned it: the loop's construction runs it,
+    /// and it must come before the first `curl_easy_init` (a `Transfer`'s).
+    private let loop = CurlEventLoop.shared
 
     package init(configuration: Configuration) {
         self.configuration = configuration
@@ -40,7 +43,7 @@ package final class CurlTransport: HTTPTransport {
         let transfer = Transfer(request, configuration: self.configuration)
         let result = await withCheckedContinuation { continuation in
             transfer.continuation = continuation
-            CurlEventLoop.shared.start(transfer)
+            self.loop.start(transfer)
         }
         return try result.get()
     }
