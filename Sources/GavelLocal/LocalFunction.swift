@@ -178,22 +178,26 @@ package actor LocalFunction {
             var first: Ending?
             while first == nil, let next = await group.next() { first = next }
             group.cancelAll()
-            let outcome: InvocationOutcome
+            let fate: ProcessFate
             switch first! {
             case .finished(let finished):
                 return (finished, ProcessFate.keep)
             case .timedOut where concurrent:
-                let expired = InvocationOutcome.timedOut(seconds: timeout)
-                await broker.expire(request.requestId, with: expired)
-                return (expired, ProcessFate.keep)
+                await broker.expire(request.requestId, with: .timedOut(seconds: timeout))
+                fate = .keep
             case .timedOut:
-                outcome = .timedOut(seconds: timeout)
+                // The caller's wait must end before the group can: a timed-out or dead runtime never reports.
+                await broker.finishAll(with: .timedOut(seconds: timeout))
+                fate = .kill
             case .exited(let status):
-                outcome = await broker.initError.map { .error($0) } ?? .exited(status: status)
+                await broker.finishAll(with: await broker.initError.map { .error($0) } ?? .exited(status: status))
+                fate = .gone
             }
-            // The caller's wait must end before the group can: a timed-out or dead runtime never reports.
-            await broker.finishAll(with: outcome)
-            return (outcome, first!.isTimeout ? .kill : .gone)
+            // The broker's answer is the outcome: a report it took just before the process exited (a runtime
+            // reports what SIGTERM cut short, then exits) or the timer fired is this invocation's own, and
+            // only the broker knows whether it came first; the exit can win the race to `group.next()`.
+            for await case .finished(let answer)? in group { return (answer, fate) }
+            preconditionFailure("the broker ends every invocation finishAll or expire is given")
         }
         switch processFate {
         case .keep: break
@@ -242,11 +246,6 @@ package actor LocalFunction {
         case finished(InvocationOutcome)
         case timedOut
         case exited(String)
-
-        var isTimeout: Bool {
-            if case .timedOut = self { return true }
-            return false
-        }
     }
 
     /// What happens to the process after an invocation.
