@@ -396,7 +396,7 @@ package struct LocalBackend: Sendable {
                 let parts = arn.split(separator: ":")
                 let url = endpoint + "/" + parts[4] + "/" + parts[5]
                 // A close or other scheduled message: deduplicated by its content, as the FIFO queue does.
-                let dedup = Digest.hex(Digest.sha256(Array(body.utf8)))
+                let dedup = Digest.sha256Hex(body.utf8)
                 let message = SQS.OutgoingMessage(body: body, groupId: group, deduplicationId: dedup)
                 _ = try await sqs.send(message, to: url)
             },

@@ -154,7 +154,7 @@ package enum Moto {
             method: "POST",
             path: "/",
             headers: [.init("Host", host), .init("Content-Type", "application/x-www-form-urlencoded")],
-            payloadHash: Digest.hex(Digest.sha256(Array(body.utf8)))
+            payloadHash: Digest.sha256Hex(body.utf8)
         )
         let signed = SigV4Signer(region: "us-east-1", service: "iam")
             .sign(unsigned, credentials: credentials, unixTime: Int64(Date().timeIntervalSince1970))

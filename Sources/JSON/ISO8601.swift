@@ -75,7 +75,7 @@ package enum ISO8601 {
     }
 
     /// The civil date of a day since 1970-01-01 (`civil_from_days`, the inverse of `days`).
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    package static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

@@ -69,7 +69,7 @@ let request = SigningRequest(
         .init("host", "dynamodb.us-east-1.amazonaws.com"), .init("content-type", "application/x-amz-json-1.0"),
         .init("x-amz-target", "DynamoDB_20120810.PutItem"), .init("content-length", String(body.count)),
     ],
-    payloadHash: Digest.hex(Digest.sha256(body))
+    payloadHash: Digest.sha256Hex(body)
 )
 let signer = SigV4Signer(region: "us-east-1", service: "dynamodb")
 // An optional first argument scales the work down, for profiling under valgrind.

@@ -78,7 +78,7 @@ package struct AWSClient: Sendable {
         timeout: Duration = .seconds(10),
         deadline: ContinuousClock.Instant? = nil
     ) async throws(AWSError) -> TransportResponse {
-        let payloadHash = request.body.isEmpty ? Digest.emptyPayloadHash : Digest.hex(Digest.sha256(request.body))
+        let payloadHash = request.body.isEmpty ? Digest.emptyPayloadHash : Digest.sha256Hex(request.body)
         let unsigned = self.unsigned(request, payloadHash: payloadHash)
         let url = self.baseURL(of: request) + request.path + Self.queryString(request.query)
         let context = AWSError.Context(service: self.service.signingName, operation: request.operation)

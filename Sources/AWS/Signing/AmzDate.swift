@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import JSON
 
 /// The two forms of a signing time SigV4 uses: `20150830` (the scope's date) and `20150830T123600Z`.
 package struct AmzDate: Sendable, Equatable {
@@ -13,28 +7,29 @@ package struct AmzDate: Sendable, Equatable {
 
     /// - Parameter unixTime: seconds since the Unix epoch; the signer takes time as a parameter, never a clock.
     package init(unixTime: Int64) {
-        var seconds = time_t(unixTime)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
+        // The project's one civil-date conversion, not gmtime_r (glibc takes its time-zone lock for it).
+        let days = unixTime >= 0 ? unixTime / 86_400 : (unixTime - 86_399) / 86_400
+        let secondOfDay = unixTime - days * 86_400
+        let (year, month, day) = ISO8601.civil(days: days)
         // Digits straight into bytes: this runs for every signature.
         var text: [UInt8] = []
         text.reserveCapacity(16)
-        func digits(_ value: Int32, _ width: Int) {
-            var divisor: Int32 = 1
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
             for _ in 1..<width { divisor *= 10 }
             while divisor > 0 {
                 text.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
                 divisor /= 10
             }
         }
-        digits(parts.tm_year + 1900, 4)
-        digits(parts.tm_mon + 1, 2)
-        digits(parts.tm_mday, 2)
+        digits(year, 4)
+        digits(month, 2)
+        digits(day, 2)
         self.date = String(decoding: text, as: UTF8.self)
         text.append(UInt8(ascii: "T"))
-        digits(parts.tm_hour, 2)
-        digits(parts.tm_min, 2)
-        digits(parts.tm_sec, 2)
+        digits(secondOfDay / 3600, 2)
+        digits(secondOfDay / 60 % 60, 2)
+        digits(secondOfDay % 60, 2)
         text.append(UInt8(ascii: "Z"))
         self.dateTime = String(decoding: text, as: UTF8.self)
     }

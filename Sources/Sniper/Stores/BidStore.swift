@@ -138,7 +138,7 @@ package struct BidStore: Sendable {
             .put(table: self.historyTable, item: try DynamoDBEncoder().encode(history)),
         ]
         let outcome = "\(row.bidId) \(previous.rawValue) \(row.status.rawValue) \(row.updatedAt)"
-        let token = String(Digest.hex(Digest.sha256(Array(outcome.utf8))).prefix(36))  // at most 36 characters
+        let token = String(Digest.sha256Hex(outcome.utf8).prefix(36))  // at most 36 characters
         guard try await self.commit(writes, token: token) else {
             guard try await self.bid(userId: row.userId, bidId: row.bidId) == row else {
                 throw StaleTransition(bidId: row.bidId, expected: previous)

@@ -47,12 +47,12 @@ extension OrderValidationHandler {
     }
 
     /// The fingerprint of every `fromCart` request: one key, one cart checkout.
-    static let cartFingerprint = Digest.hex(Digest.sha256(Array("fromCart".utf8)))
+    static let cartFingerprint = Digest.sha256Hex("fromCart".utf8)
 
     /// The SHA-256 of the merged lines, independent of their order.
     static func fingerprint(_ lines: [OrderRequest.Line]) -> String {
         let text = lines.map { "\($0.productId)\u{0}\($0.quantity)" }.sorted().joined(separator: "\n")
-        return Digest.hex(Digest.sha256(Array(text.utf8)))
+        return Digest.sha256Hex(text.utf8)
     }
 
     /// Prices each line from its product, or says why it cannot be sold. The order's currency is that of

@@ -83,7 +83,7 @@ struct SigV4Vector: Sendable, CustomTestStringConvertible {
                 path: parsed.path,
                 query: parsed.query,
                 headers: parsed.headers,
-                payloadHash: signBody ? Digest.hex(Digest.sha256(parsed.body.utf8)) : Digest.emptyPayloadHash
+                payloadHash: signBody ? Digest.sha256Hex(parsed.body.utf8) : Digest.emptyPayloadHash
             ),
             credentials: Credentials(
                 accessKeyId: context.credentials.access_key_id,
@@ -141,7 +141,7 @@ struct SigV4Vector: Sendable, CustomTestStringConvertible {
             let form: Form = request.mode == "query" ? .query : .header
             let payloadHash =
                 form == .query || request.payload_signing == false
-                ? "UNSIGNED-PAYLOAD" : Digest.hex(Digest.sha256(request.body.utf8))
+                ? "UNSIGNED-PAYLOAD" : Digest.sha256Hex(request.body.utf8)
             var canonical = item.canonical_request
             if let file = item.canonical_request_file, let dir = item.dir {
                 canonical = try self.text("\(base)/\(dir)/\(file)")
