@@ -1,5 +1,11 @@
 import FoundationEssentials
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Paths tests need, found from this file's location, so tests run from any working directory.
 package enum TestPaths {
     /// The package root.
@@ -34,13 +40,27 @@ package enum TestPaths {
     /// The `gavel-local` executable `swift build` writes.
     package static var gavelLocal: String { "\(self.root)/.build/debug/gavel-local" }
 
-    /// A fresh empty directory under the system's temporary directory.
+    /// A fresh empty directory under this process's run directory.
     package static func temporaryDirectory(_ prefix: String) throws -> String {
-        let path =
-            "\(FileManager.default.temporaryDirectory.path(percentEncoded: false))/\(prefix)-\(UInt64.random(in: 0...UInt64.max))"
+        let path = "\(self.runDirectory)/\(prefix)-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// `$TMPDIR/gavel-run-<pid>`, which holds every temporary directory this process makes. Made once, after
+    /// removing the run directories of processes that have exited: a failed run's logs stay for reading
+    /// until the next run, and runs do not pile up directories (a test suite made hundreds per run, most
+    /// passed on to child processes that outlive the test's scope).
+    private static let runDirectory: String = {
+        let base = FileManager.default.temporaryDirectory.path(percentEncoded: false)
+        let prefix = "gavel-run-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(atPath: "\(base)/\(name)")
+        }
+        return "\(base)/\(prefix)\(getpid())"
+    }()
 }
 
 /// Something a test needs is not there; the message says how to get it.
