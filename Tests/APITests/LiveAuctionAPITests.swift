@@ -229,7 +229,7 @@ import Testing
     @Test func aBidAcceptedByAProcessThatDiedBeforeQueueingItIsWrittenByTheClose() async throws {
         // The api's queue is unreachable: as if it died right after the accepting write.
         let setup = try await Setup.make(queueURL: "http://127.0.0.1:9/000000000000/gone.fifo")
-        let auction = try await setup.auction(endingIn: 6)
+        let auction = try await setup.auction(endingIn: 15)  // each bid retries the dead queue first
         // Too early: the close comes back.
         let close = SQSEvent.Record(
             messageId: "close-1",

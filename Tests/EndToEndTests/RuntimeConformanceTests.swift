@@ -276,13 +276,13 @@ import Testing
     /// A concurrent process survives a timed-out invocation (its late answer is told 410) and a handler that
     /// ignores cancellation (its loop gives up on it): the process stays warm and serves the next ones.
     @Test func aTimedOutOrStuckInvocationCostsOnlyItself() async throws {
-        try await self.withProbe(timeout: 1, concurrency: 2, environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON"]) {
+        try await self.withProbe(timeout: 2, concurrency: 2, environment: ["AWS_LAMBDA_LOG_FORMAT": "JSON"]) {
             function,
             logPath in
             _ = try await function.invoke(Data(#"{"action":"ping"}"#.utf8))
             let pid = try #require(await function.pid)
-            async let stuck = function.invoke(Data(#"{"action":"block","options":{"ms":4000}}"#.utf8))
-            async let late = function.invoke(Data(#"{"action":"sleep","options":{"ms":1500}}"#.utf8))
+            async let stuck = function.invoke(Data(#"{"action":"block","options":{"ms":6000}}"#.utf8))
+            async let late = function.invoke(Data(#"{"action":"sleep","options":{"ms":2300}}"#.utf8))
             let (lateResult, stuckResult) = try await (late, stuck)
             #expect(lateResult.outcome.isError && stuckResult.outcome.isError)
             let pingsStarted = ContinuousClock.now
