@@ -4,29 +4,41 @@ package enum ISO8601 {
     /// `2026-11-21T10:15:30.123Z` for a Unix time in milliseconds.
     package static func string(ms: Int64) -> String {
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let millisecond = ms - seconds * 1000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = Self.civil(days: days)
+        let time = Self.fields(unixTime: seconds)
         var text: [UInt8] = []
         text.reserveCapacity(24)
-        func digits(_ value: Int64, _ width: Int, then separator: Unicode.Scalar) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
-                divisor /= 10
-            }
+        func field(_ value: Int64, _ width: Int, then separator: Unicode.Scalar) {
+            Self.appendDigits(value, width: width, to: &text)
             text.append(UInt8(ascii: separator))
         }
-        digits(year, 4, then: "-")
-        digits(month, 2, then: "-")
-        digits(day, 2, then: "T")
-        digits(secondOfDay / 3600, 2, then: ":")
-        digits(secondOfDay / 60 % 60, 2, then: ":")
-        digits(secondOfDay % 60, 2, then: ".")
-        digits(millisecond, 3, then: "Z")
+        field(time.year, 4, then: "-")
+        field(time.month, 2, then: "-")
+        field(time.day, 2, then: "T")
+        field(time.hour, 2, then: ":")
+        field(time.minute, 2, then: ":")
+        field(time.second, 2, then: ".")
+        field(ms - seconds * 1000, 3, then: "Z")
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The UTC calendar fields of a Unix time in seconds.
+    package static func fields(
+        unixTime: Int64
+    ) -> (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) {
+        let days = unixTime >= 0 ? unixTime / 86_400 : (unixTime - 86_399) / 86_400
+        let secondOfDay = unixTime - days * 86_400
+        let (year, month, day) = Self.civil(days: days)
+        return (year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+    }
+
+    /// `value` as `width` zero-padded decimal digits (the low `width` digits of a larger value).
+    package static func appendDigits(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+            divisor /= 10
+        }
     }
 
     /// The Unix time in milliseconds of a UTC timestamp (`2026-11-21T10:15:30Z`, with or without fractional
@@ -75,7 +87,7 @@ package enum ISO8601 {
     }
 
     /// The civil date of a day since 1970-01-01 (`civil_from_days`, the inverse of `days`).
-    package static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

@@ -7,29 +7,19 @@ package struct AmzDate: Sendable, Equatable {
 
     /// - Parameter unixTime: seconds since the Unix epoch; the signer takes time as a parameter, never a clock.
     package init(unixTime: Int64) {
-        // The project's one civil-date conversion, not gmtime_r (glibc takes its time-zone lock for it).
-        let days = unixTime >= 0 ? unixTime / 86_400 : (unixTime - 86_399) / 86_400
-        let secondOfDay = unixTime - days * 86_400
-        let (year, month, day) = ISO8601.civil(days: days)
+        // ISO8601's civil-date arithmetic rather than gmtime_r: one conversion in the project, no C library.
+        let time = ISO8601.fields(unixTime: unixTime)
         // Digits straight into bytes: this runs for every signature.
         var text: [UInt8] = []
         text.reserveCapacity(16)
-        func digits(_ value: Int64, _ width: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
-                divisor /= 10
-            }
-        }
-        digits(year, 4)
-        digits(month, 2)
-        digits(day, 2)
+        ISO8601.appendDigits(time.year, width: 4, to: &text)
+        ISO8601.appendDigits(time.month, width: 2, to: &text)
+        ISO8601.appendDigits(time.day, width: 2, to: &text)
         self.date = String(decoding: text, as: UTF8.self)
         text.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        digits(secondOfDay / 60 % 60, 2)
-        digits(secondOfDay % 60, 2)
+        ISO8601.appendDigits(time.hour, width: 2, to: &text)
+        ISO8601.appendDigits(time.minute, width: 2, to: &text)
+        ISO8601.appendDigits(time.second, width: 2, to: &text)
         text.append(UInt8(ascii: "Z"))
         self.dateTime = String(decoding: text, as: UTF8.self)
     }

@@ -14,6 +14,8 @@ import Testing
     @Test func atIsUTCWithoutAZone() {
         #expect(Scheduler.atExpression(1_800_000_000) == "at(2027-01-15T08:00:00)")
         #expect(Scheduler.unixTime(fromAt: "rate(5 minutes)") == nil)
+        #expect(Scheduler.unixTime(fromAt: "at(2027-1-15T08:00:00)") == nil)
+        #expect(Scheduler.unixTime(fromAt: "at(2027-01-15T08:00:00Z)") == nil)
     }
 
     @Test(arguments: [true, false])

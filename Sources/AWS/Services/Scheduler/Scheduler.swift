@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import JSON
 
 /// EventBridge Scheduler's one-time schedules (REST-JSON): `at()` in UTC, no flexible window, deleted by
 /// Scheduler once they have fired. One schedule per snipe bid.
@@ -49,10 +45,7 @@ package struct Scheduler: Sendable {
 
     /// `at(2026-11-21T22:47:42)`: Scheduler's one-time expression, read in `ScheduleExpressionTimezone` (UTC).
     package static func atExpression(_ unixTime: Int64) -> String {
-        let compact = AmzDate(unixTime: unixTime).dateTime  // 20261121T224742Z
-        let digits = Array(compact.utf8)
-        func part(_ range: Range<Int>) -> String { String(decoding: digits[range], as: UTF8.self) }
-        return "at(\(part(0..<4))-\(part(4..<6))-\(part(6..<8))T\(part(9..<11)):\(part(11..<13)):\(part(13..<15)))"
+        "at(\(ISO8601.string(ms: unixTime * 1000).prefix(19)))"  // 2026-11-21T22:47:42 of 2026-11-21T22:47:42.000Z
     }
 
     private struct Body: Encodable {
@@ -221,21 +214,12 @@ package struct Scheduler: Sendable {
         return names
     }
 
-    /// The Unix time of `at(yyyy-mm-ddThh:mm:ss)` read as UTC.
+    /// The Unix time of `at(yyyy-mm-ddThh:mm:ss)` read as UTC; nil for any other form (unpadded fields
+    /// included: Scheduler accepts only the padded form, which is what `atExpression` writes).
     package static func unixTime(fromAt expression: String) -> Int64? {
-        guard expression.hasPrefix("at("), expression.hasSuffix(")") else { return nil }
-        let fields = expression.dropFirst(3).dropLast().split(whereSeparator: { "-T:".contains($0) }).compactMap {
-            Int64($0)
-        }
-        guard fields.count == 6 else { return nil }
-        // timegm is gmtime_r's inverse (AmzDate formats with gmtime_r): UTC, no time zone database.
-        var parts = tm()
-        parts.tm_year = Int32(fields[0] - 1900)
-        parts.tm_mon = Int32(fields[1] - 1)
-        parts.tm_mday = Int32(fields[2])
-        parts.tm_hour = Int32(fields[3])
-        parts.tm_min = Int32(fields[4])
-        parts.tm_sec = Int32(fields[5])
-        return Int64(timegm(&parts))
+        guard expression.hasPrefix("at("), expression.hasSuffix(")"),
+            let ms = ISO8601.unixMs(expression.dropFirst(3).dropLast() + "Z")
+        else { return nil }
+        return ms / 1000
     }
 }
