@@ -1,9 +1,7 @@
 /// JSON text written straight to bytes, the counterpart of `JSONReader`: for inputs whose encoding through
 /// `JSONEncoder` (a tree of every value, then the text) costs more than the call around it, DynamoDB's
-/// items above all. Members and elements are written in order, commas where they belong.
-///
-/// LambdaRuntime's `JSONText` escapes strings the same way for log lines; the modules share no base, so
-/// each keeps its own few lines.
+/// items above all, and the runtime's log lines. Members and elements are written in order, commas where they
+/// belong.
 package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
     /// Per open container, whether anything was written in it yet (the next member needs a comma).
@@ -71,31 +69,51 @@ package struct JSONWriter {
     }
 
     /// `value` quoted and escaped: `"`, `\` and control characters; everything else as its UTF-8.
-    package mutating func string(_ value: String) {
+    /// - Parameter asciiOnly: escape every character past `~` too (`\u00e9`), for JSON in an HTTP header.
+    package mutating func string(_ value: String, asciiOnly: Bool = false) {
         self.bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
             // The common case, nothing to escape: one copy.
-            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            guard
+                utf8.contains(where: {
+                    $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || (asciiOnly && $0 > 0x7E)
+                })
+            else {
                 self.bytes.append(contentsOf: utf8)
                 return
             }
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
-                case UInt8(ascii: "\\"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
-                case 0x0A: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case 0x0D: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case 0x09: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                case ..<0x20:
-                    self.bytes.append(contentsOf: "\\u00".utf8)
-                    self.bytes.append(Self.hexDigits[Int(byte >> 4)])
-                    self.bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-                default: self.bytes.append(byte)
+            guard asciiOnly else {
+                for byte in utf8 { self.escaped(byte) }
+                return
+            }
+            for scalar in String(decoding: utf8, as: UTF8.self).unicodeScalars {
+                guard scalar.value > 0x7E else {
+                    self.escaped(UInt8(scalar.value))
+                    continue
+                }
+                for unit in String(scalar).utf16 {
+                    self.bytes.append(contentsOf: "\\u".utf8)
+                    for shift in [12, 8, 4, 0] { self.bytes.append(Self.hexDigits[Int(unit >> UInt16(shift)) & 0x0F]) }
                 }
             }
         }
         self.bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// One byte of a string's UTF-8, escaped when JSON requires it.
+    private mutating func escaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), byte])
+        case 0x0A: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case 0x0D: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case 0x09: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        case ..<0x20:
+            self.bytes.append(contentsOf: "\\u00".utf8)
+            self.bytes.append(Self.hexDigits[Int(byte >> 4)])
+            self.bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+        default: self.bytes.append(byte)
+        }
     }
 
     /// A number's text as it is (the caller wrote it from a number type).

@@ -20,13 +20,22 @@ package struct ErrorReport: Codable, Sendable, Equatable {
     /// The failure as X-Ray's cause document, on one line of ASCII (it travels in a header), or nil when it
     /// is larger than Lambda takes.
     package func xrayCause(workingDirectory: String) -> String? {
-        var cause = #"{"working_directory":"#
-        JSONText.appendString(workingDirectory, to: &cause, asciiOnly: true)
-        cause += #","exceptions":[{"type":"#
-        JSONText.appendString(self.errorType, to: &cause, asciiOnly: true)
-        cause += #","message":"#
-        JSONText.appendString(self.errorMessage, to: &cause, asciiOnly: true)
-        cause += #"}],"paths":[]}"#
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.member("working_directory") { $0.string(workingDirectory, asciiOnly: true) }
+            writer.member("exceptions") { writer in
+                writer.array { writer in
+                    writer.element { writer in
+                        writer.object { writer in
+                            writer.member("type") { $0.string(self.errorType, asciiOnly: true) }
+                            writer.member("message") { $0.string(self.errorMessage, asciiOnly: true) }
+                        }
+                    }
+                }
+            }
+            writer.member("paths") { $0.array { _ in } }
+        }
+        let cause = String(decoding: writer.bytes, as: UTF8.self)
         return cause.utf8.count <= RuntimeAPI.maxXRayErrorCauseBytes ? cause : nil
     }
 

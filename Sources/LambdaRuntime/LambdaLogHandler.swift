@@ -102,27 +102,37 @@ package struct LambdaLogHandler: LogHandler {
             for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
             return line
         case .json:
-            var line = #"{"timestamp":"\#(timestamp)","level":"\#(level)","message":"#
-            JSONText.appendString("\(event.message)", to: &line)
-            if let requestId {
-                line += #","requestId":"#
-                JSONText.appendString("\(requestId)", to: &line)
+            var writer = JSONWriter(capacity: 256)
+            writer.object { writer in
+                writer.member("timestamp", string: timestamp)
+                writer.member("level", string: level)
+                writer.member("message", string: "\(event.message)")
+                writer.member("requestId", string: requestId.map { "\($0)" })
+                writer.member("traceId", string: traceId.map { "\($0)" })
+                writer.member("tenantId", string: tenantId.map { "\($0)" })
+                if !metadata.isEmpty { writer.member("metadata") { Self.appendJSON(metadata, to: &$0) } }
+                writer.member("logger", string: self.label)
             }
-            if let traceId {
-                line += #","traceId":"#
-                JSONText.appendString("\(traceId)", to: &line)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+    }
+
+    /// swift-log metadata as a JSON object, keys sorted so lines are stable.
+    private static func appendJSON(_ metadata: Logger.Metadata, to writer: inout JSONWriter) {
+        writer.object { writer in
+            for key in metadata.keys.sorted() { writer.member(key) { Self.appendJSON(metadata[key]!, to: &$0) } }
+        }
+    }
+
+    private static func appendJSON(_ value: Logger.Metadata.Value, to writer: inout JSONWriter) {
+        switch value {
+        case .string(let string): writer.string(string)
+        case .stringConvertible(let convertible): writer.string(convertible.description)
+        case .dictionary(let dictionary): Self.appendJSON(dictionary, to: &writer)
+        case .array(let array):
+            writer.array { writer in
+                for element in array { writer.element { Self.appendJSON(element, to: &$0) } }
             }
-            if let tenantId {
-                line += #","tenantId":"#
-                JSONText.appendString("\(tenantId)", to: &line)
-            }
-            if !metadata.isEmpty {
-                line += #","metadata":"#
-                JSONText.appendMetadata(metadata, to: &line)
-            }
-            line += #","logger":"#
-            JSONText.appendString(self.label, to: &line)
-            return line + "}"
         }
     }
 
