@@ -20,14 +20,17 @@ package final class LogBook: Sendable {
         self.state.withLock { state in
             state.lines[function, default: []].append(Line(number: state.next, text: text))
             state.next += 1
-            if state.lines[function]!.count > Self.keptLines {
-                state.lines[function]!.removeFirst(state.lines[function]!.count - Self.keptLines)
+            // Trimmed a quarter at a time, not one line per append (which moved every kept line each time);
+            // `lines` shows only the newest `keptLines`.
+            if state.lines[function]!.count >= Self.keptLines + Self.keptLines / 4 {
+                state.lines[function]!.removeFirst(Self.keptLines / 4)
             }
         }
     }
 
     /// `function`'s kept lines numbered above `after`, oldest first.
     package func lines(of function: String, after: Int = 0) -> [Line] {
-        self.state.withLock { state in (state.lines[function] ?? []).filter { $0.number > after } }
+        self.state.withLock { state in (state.lines[function] ?? []).suffix(Self.keptLines).filter { $0.number > after }
+        }
     }
 }
