@@ -118,4 +118,49 @@ import Testing
         let decoded = try DynamoDBDecoder().decode(Maybe.self, from: ["b": .null])
         #expect(decoded == Maybe(a: nil, b: nil))
     }
+
+    /// Hand-written encoding: nested containers filled after later keys, a key written twice (the last wins),
+    /// a nested list inside a list.
+    struct Late: Encodable {
+        enum Key: String, CodingKey { case first, second, list, twice }
+
+        func encode(to encoder: any Encoder) throws {
+            var root = encoder.container(keyedBy: Key.self)
+            var first = root.nestedContainer(keyedBy: Key.self, forKey: .first)
+            var list = root.nestedUnkeyedContainer(forKey: .list)
+            try root.encode("old", forKey: .twice)
+            try root.encode("s", forKey: .second)
+            try first.encode(1, forKey: .second)  // after `second` was written at the root
+            var inner = list.nestedUnkeyedContainer()
+            try list.encode("after")
+            try inner.encode(true)
+            try root.encode("new", forKey: .twice)
+        }
+    }
+
+    @Test func nestedContainersFilledLaterAreInTheItem() throws {
+        #expect(
+            try DynamoDBEncoder().encode(Late()) == [
+                "first": .m(["second": .n("1")]), "second": .s("s"), "twice": .s("new"),
+                "list": .l([.l([.bool(true)]), .s("after")]),
+            ]
+        )
+    }
+
+    @Test func errorsInListsNameTheIndex() throws {
+        struct Grid: Encodable { var values: [[Double]] }
+        let encoding = #expect(throws: EncodingError.self) {
+            try DynamoDBEncoder().encode(Grid(values: [[1], [2, .nan]]))
+        }
+        #expect(String(describing: encoding).contains("values[1][1]: DynamoDB numbers must be finite"))
+
+        struct Bids: Decodable { var history: [Money] }
+        let item: [String: AttributeValue] = [
+            "history": .l([
+                .m(["amount": .n("1"), "currency": .s("USD")]), .m(["amount": .s("2"), "currency": .s("USD")]),
+            ])
+        ]
+        let decoding = #expect(throws: DecodingError.self) { try DynamoDBDecoder().decode(Bids.self, from: item) }
+        #expect(String(describing: decoding).contains("history[1].amount: expected N, found S"))
+    }
 }

@@ -13,13 +13,29 @@ package struct DynamoDBDecoder: Sendable {
 
     /// Decodes one attribute value.
     package func decode<T: Decodable>(_ type: T.Type, fromValue value: AttributeValue) throws -> T {
-        try ItemDecoder(value: value, codingPath: []).load(type)
+        try ItemDecoder(value: value, parentPath: [], step: nil).load(type)
     }
 }
 
 private struct ItemDecoder: Decoder {
+    /// The last step of a value's path: a map key or a list index.
+    enum Step {
+        case key(any CodingKey)
+        case index(Int)
+    }
+
     let value: AttributeValue
-    let codingPath: [any CodingKey]
+    // The path is made when asked for (a nested container, an error), not for every value read: most values
+    // are scalars that never need it.
+    let parentPath: [any CodingKey]
+    let step: Step?
+    var codingPath: [any CodingKey] {
+        switch self.step {
+        case nil: self.parentPath
+        case .key(let key)?: self.parentPath + [key]
+        case .index(let index)?: self.parentPath + [DynamicKey(intValue: index)]
+        }
+    }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -50,17 +66,17 @@ private struct ItemDecoder: Decoder {
         }
         if T.self == Int.self { return try self.integer(Int.self) as! T }
         if T.self == Int64.self { return try self.integer(Int64.self) as! T }
-        switch type {
-        case is Bool.Type:
+        if T.self == Bool.self {
             guard case .bool(let flag) = self.value else { throw self.mismatch(type, expected: "BOOL") }
             return flag as! T
-        case is [UInt8].Type:
+        }
+        if T.self == [UInt8].self {
             guard case .b(let data) = self.value else { throw self.mismatch(type, expected: "B") }
             return data as! T
-        case is Double.Type:
-            return try self.number(Double.self) { Double($0) } as! T
-        case is Float.Type:
-            return try self.number(Float.self) { Float($0) } as! T
+        }
+        if T.self == Double.self { return try self.number(Double.self) { Double($0) } as! T }
+        if T.self == Float.self { return try self.number(Float.self) { Float($0) } as! T }
+        switch type {
         case let integer as any FixedWidthInteger.Type:
             return try self.integer(integer) as! T
         default:
@@ -116,7 +132,7 @@ private struct MapReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
                 .init(codingPath: self.codingPath, debugDescription: "\(path): the item has no such attribute")
             )
         }
-        return ItemDecoder(value: value, codingPath: self.codingPath + [key])
+        return ItemDecoder(value: value, parentPath: self.codingPath, step: .key(key))
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {
@@ -170,8 +186,8 @@ private struct ListReader: UnkeyedDecodingContainer {
     }
 
     private mutating func next() throws -> ItemDecoder {
-        let key = DynamicKey(intValue: self.currentIndex)
         guard !self.isAtEnd else {
+            let key = DynamicKey(intValue: self.currentIndex)
             throw DecodingError.valueNotFound(
                 Any.self,
                 .init(
@@ -181,7 +197,11 @@ private struct ListReader: UnkeyedDecodingContainer {
             )
         }
         defer { self.currentIndex += 1 }
-        return ItemDecoder(value: self.elements[self.currentIndex], codingPath: self.codingPath + [key])
+        return ItemDecoder(
+            value: self.elements[self.currentIndex],
+            parentPath: self.codingPath,
+            step: .index(self.currentIndex)
+        )
     }
 
     mutating func decodeNil() throws -> Bool {

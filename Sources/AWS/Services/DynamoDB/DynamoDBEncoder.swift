@@ -28,71 +28,84 @@ package struct DynamoDBEncoder: Sendable {
 }
 
 /// Where an encoded value goes: filled once with a value, a map or a list, resolved after encoding.
+///
+/// A value encoded through `encode(_:forKey:)` or `encode(_:)` is complete when that call returns, so it is
+/// stored resolved. Only a nested container (`nestedContainer`, `superEncoder`) may be filled after the
+/// call that made it: its slot stays open until the whole value resolves.
 private final class Slot {
     enum Content {
         case empty
         case value(AttributeValue)
-        case map([String: Member])
-        case list([Member])
-    }
-
-    /// A map's member or a list's element: a scalar stored as it is (no slot of its own), or a slot a
-    /// nested container fills later.
-    enum Member {
-        case value(AttributeValue)
-        case slot(Slot)
-
-        var resolved: AttributeValue? {
-            switch self {
-            case .value(let value): value
-            case .slot(let slot): slot.resolved()
-            }
-        }
+        case map([String: AttributeValue], open: [(key: String, slot: Slot)])
+        case list([AttributeValue], open: [(index: Int, slot: Slot)])
     }
 
     var content = Content.empty
 
     func resolved() -> AttributeValue? {
         switch self.content {
-        case .empty: nil
-        case .value(let value): value
-        case .map(let members): .m(members.compactMapValues(\.resolved))
-        case .list(let members): .l(members.map { $0.resolved ?? .null })
+        case .empty: return nil
+        case .value(let value): return value
+        case .map(var members, let open):
+            // An open slot left empty (a nil optional) leaves its key out.
+            for (key, slot) in open { members[key] = slot.resolved() }
+            return .m(members)
+        case .list(var elements, let open):
+            for (index, slot) in open { elements[index] = slot.resolved() ?? .null }
+            return .l(elements)
         }
     }
 
     // Each takes the collection out of `content` before adding to it, so the collection is uniquely held and
     // grows in place: left in `content`, every member added copied the whole map (quadratic in its size).
-    func set(_ key: String, _ member: Member) {
-        var members: [String: Member] = [:]
-        if case .map(let existing) = self.content {
-            members = existing
+    func set(_ key: String, _ value: AttributeValue?) {
+        var members: [String: AttributeValue] = [:]
+        var open: [(key: String, slot: Slot)] = []
+        if case .map(let existing, let existingOpen) = self.content {
+            (members, open) = (existing, existingOpen)
             self.content = .empty
         }
-        members[key] = member
-        self.content = .map(members)
+        members[key] = value
+        if !open.isEmpty { open.removeAll { $0.key == key } }  // the last write of a key wins
+        self.content = .map(members, open: open)
     }
 
-    func append(_ member: Member) {
-        var members: [Member] = []
-        if case .list(let existing) = self.content {
-            members = existing
+    func append(_ value: AttributeValue) {
+        var elements: [AttributeValue] = []
+        var open: [(index: Int, slot: Slot)] = []
+        if case .list(let existing, let existingOpen) = self.content {
+            (elements, open) = (existing, existingOpen)
             self.content = .empty
         }
-        members.append(member)
-        self.content = .list(members)
+        elements.append(value)
+        self.content = .list(elements, open: open)
     }
 
     func mapSlot(_ key: String) -> Slot {
         let slot = Slot()
-        self.set(key, .slot(slot))
+        self.set(key, nil)
+        if case .map(let members, var open) = self.content {
+            self.content = .empty
+            open.append((key, slot))
+            self.content = .map(members, open: open)
+        }
         return slot
     }
 
     func appendSlot() -> Slot {
         let slot = Slot()
-        self.append(.slot(slot))
+        self.append(.null)
+        if case .list(let elements, var open) = self.content {
+            self.content = .empty
+            open.append((elements.count - 1, slot))
+            self.content = .list(elements, open: open)
+        }
         return slot
+    }
+
+    var count: Int {
+        if case .list(let elements, _) = self.content { return elements.count }
+        return 0
     }
 }
 
@@ -102,12 +115,12 @@ private struct ItemEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .map = self.slot.content {} else { self.slot.content = .map([:]) }
+        if case .map = self.slot.content {} else { self.slot.content = .map([:], open: []) }
         return KeyedEncodingContainer(MapContainer<Key>(slot: self.slot, codingPath: self.codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .list = self.slot.content {} else { self.slot.content = .list([]) }
+        if case .list = self.slot.content {} else { self.slot.content = .list([], open: []) }
         return ListContainer(slot: self.slot, codingPath: self.codingPath)
     }
 
@@ -117,38 +130,61 @@ private struct ItemEncoder: Encoder {
 
     /// Stores `value`, taking the types DynamoDB has its own shapes for before asking `value` to encode itself.
     func store<T: Encodable>(_ value: T) throws {
-        if let special = try self.special(value) {
+        if let special = try Self.special(value, at: self.codingPath) {
             self.slot.content = .value(special)
         } else {
             try value.encode(to: self)
         }
     }
 
-    private func special<T: Encodable>(_ value: T) throws -> AttributeValue? {
+    /// The attribute `value` encodes as, nil when it encodes as nothing (an empty single-value container).
+    /// The path is made only for a value that encodes itself or fails: a scalar or a set needs none.
+    static func attribute<T: Encodable>(
+        _ value: T,
+        at path: @autoclosure () -> [any CodingKey]
+    ) throws -> AttributeValue? {
+        if let special = try Self.special(value, at: path()) { return special }
+        let slot = Slot()
+        try value.encode(to: ItemEncoder(slot: slot, codingPath: path()))
+        return slot.resolved()
+    }
+
+    private static func special<T: Encodable>(
+        _ value: T,
+        at path: @autoclosure () -> [any CodingKey]
+    ) throws -> AttributeValue? {
         // By type, not by cast: an empty array of any element type casts to `[UInt8]`.
         if T.self == [UInt8].self { return .b(value as! [UInt8]) }
-        if T.self == Set<[UInt8]>.self { return try self.set(Array(value as! Set<[UInt8]>), AttributeValue.bs) }
+        if T.self == Set<[UInt8]>.self { return try Self.set(Array(value as! Set<[UInt8]>), AttributeValue.bs, path()) }
         // The common types by identity first: each failed cast below costs a runtime lookup, for every value.
         if T.self == String.self { return .s(value as! String) }
         if T.self == Int.self { return .n(String(value as! Int)) }
         if T.self == Int64.self { return .n(String(value as! Int64)) }
+        if T.self == Bool.self { return .bool(value as! Bool) }
+        if T.self == Set<String>.self {
+            return try Self.set((value as! Set<String>).sorted(), AttributeValue.ss, path())
+        }
         switch value {
         case let value as String: return .s(value)
         case let value as Bool: return .bool(value)
-        case let value as Double: return .n(try self.number(value))
-        case let value as Float: return .n(try self.number(Double(value)))
+        case let value as Double: return .n(try Self.number(value, path()))
+        case let value as Float: return .n(try Self.number(Double(value), path()))
         case let value as any BinaryInteger: return .n(String(describing: value))
-        case let value as Set<String>: return try self.set(value.sorted(), AttributeValue.ss)
-        case let value as any NumberSet: return try self.set(value.numberStrings, AttributeValue.ns)
+        case let value as Set<String>: return try Self.set(value.sorted(), AttributeValue.ss, path())
+        case let value as any NumberSet: return try Self.set(value.numberStrings, AttributeValue.ns, path())
         default: return nil
         }
     }
 
-    private func number(_ value: Double) throws -> String {
+    private static func number(_ value: Double, _ path: @autoclosure () -> [any CodingKey]) throws -> String {
         guard value.isFinite else {
+            let path = path()
             throw EncodingError.invalidValue(
                 value,
-                .init(codingPath: self.codingPath, debugDescription: "\(self.path): DynamoDB numbers must be finite")
+                .init(
+                    codingPath: path,
+                    debugDescription: "\(AttributePath.describe(path)): DynamoDB numbers must be finite"
+                )
             )
         }
         // Whole numbers without ".0", so epoch seconds read as integers (TTL needs that).
@@ -156,20 +192,24 @@ private struct ItemEncoder: Encoder {
         return String(describing: value)
     }
 
-    private func set<Element>(_ elements: [Element], _ make: ([Element]) -> AttributeValue) throws -> AttributeValue {
+    private static func set<Element>(
+        _ elements: [Element],
+        _ make: ([Element]) -> AttributeValue,
+        _ path: @autoclosure () -> [any CodingKey]
+    ) throws -> AttributeValue {
         guard !elements.isEmpty else {
+            let path = path()
             throw EncodingError.invalidValue(
                 elements,
                 .init(
-                    codingPath: self.codingPath,
-                    debugDescription: "\(self.path): DynamoDB cannot store an empty set; make it optional and nil"
+                    codingPath: path,
+                    debugDescription:
+                        "\(AttributePath.describe(path)): DynamoDB cannot store an empty set; make it optional and nil"
                 )
             )
         }
         return make(elements)
     }
-
-    var path: String { AttributePath.describe(self.codingPath) }
 }
 
 /// Sets of numbers, which DynamoDB stores as NS.
@@ -193,8 +233,8 @@ private struct MapContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws {}
 
     // Strings, flags and integers go straight into the map: no encoder, slot or coding path for each.
-    mutating func encode(_ value: String, forKey key: Key) throws { self.slot.set(key.stringValue, .value(.s(value))) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { self.slot.set(key.stringValue, .value(.bool(value))) }
+    mutating func encode(_ value: String, forKey key: Key) throws { self.slot.set(key.stringValue, .s(value)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { self.slot.set(key.stringValue, .bool(value)) }
     mutating func encode(_ value: Int, forKey key: Key) throws { self.number(value, key) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { self.number(value, key) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { self.number(value, key) }
@@ -207,11 +247,11 @@ private struct MapContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { self.number(value, key) }
 
     private func number(_ value: some BinaryInteger, _ key: Key) {
-        self.slot.set(key.stringValue, .value(.n(String(value))))
+        self.slot.set(key.stringValue, .n(String(value)))
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try self.encoder(for: key).store(value)
+        self.slot.set(key.stringValue, try ItemEncoder.attribute(value, at: self.codingPath + [key]))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -232,24 +272,24 @@ private struct MapContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 private struct ListContainer: UnkeyedEncodingContainer {
     let slot: Slot
     let codingPath: [any CodingKey]
-    var count: Int {
-        if case .list(let members) = self.slot.content { return members.count }
-        return 0
-    }
+    var count: Int { self.slot.count }
 
     private func nextEncoder() -> ItemEncoder {
         let key = DynamicKey(intValue: self.count)
         return ItemEncoder(slot: self.slot.appendSlot(), codingPath: self.codingPath + [key])
     }
 
-    mutating func encodeNil() throws { self.slot.append(.value(.null)) }
+    mutating func encodeNil() throws { self.slot.append(.null) }
 
     // As in a map: strings and integers are appended as they are.
-    mutating func encode(_ value: String) throws { self.slot.append(.value(.s(value))) }
-    mutating func encode(_ value: Int) throws { self.slot.append(.value(.n(String(value)))) }
-    mutating func encode(_ value: Int64) throws { self.slot.append(.value(.n(String(value)))) }
+    mutating func encode(_ value: String) throws { self.slot.append(.s(value)) }
+    mutating func encode(_ value: Int) throws { self.slot.append(.n(String(value))) }
+    mutating func encode(_ value: Int64) throws { self.slot.append(.n(String(value))) }
 
-    mutating func encode<T: Encodable>(_ value: T) throws { try self.nextEncoder().store(value) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        let index = self.count
+        self.slot.append(try ItemEncoder.attribute(value, at: self.codingPath + [DynamicKey(intValue: index)]) ?? .null)
+    }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type
