@@ -1,6 +1,7 @@
 import AWS
 import FoundationEssentials
 import GavelDev
+import GavelFixtures
 import GavelLocal
 import GavelTesting
 import Testing
@@ -72,6 +73,33 @@ import Testing
             #expect(back.removed == ["ScratchTable"])
             #expect(back.updated == ["ApiFunction"])
             #expect(back.notApplied.isEmpty && back.created.isEmpty)
+        }
+    }
+
+    /// A table the template gained, whose CreateTable reply is lost: the retry finds the table the first
+    /// attempt made, and the update reports it created, once, rather than failing the watch.
+    @Test(.timeLimit(.minutes(5)))
+    func aNewTableWhoseCreateReplyIsLostIsCreatedOnce() async throws {
+        try await LocalBackendEndToEndTests.withStack("template-update-lost") { local in
+            let original = try String(contentsOfFile: local.layout.template, encoding: .utf8)
+            let lost = FaultProxy(upstream: local.stack.endpoint, operation: "CreateTable", count: 1, fault: .lostReply)
+            let changes = try await lost.with { endpoint in
+                var caller = local.caller
+                caller["AWS_ENDPOINT_URL"] = endpoint
+                let provisioner = LocalProvisioner(
+                    endpoint: local.stack.endpoint,
+                    aws: try AWSClients(environment: caller)
+                )
+                return try await provisioner.update(
+                    try SAMTemplate(yaml: WatchEndToEndTests.withScratchTable(original)),
+                    from: local.stack,
+                    overrides: LocalAWS.fakeSecrets
+                ).1
+            }
+            #expect(lost.counts == ["lost reply": 1], "the first CreateTable took effect and its reply was lost")
+            #expect(changes.created == ["ScratchTable"])
+            let dynamo = DynamoDB(client: try AWSClients(environment: local.caller).client(.dynamoDB))
+            #expect(try await dynamo.all(DynamoDB.Read(table: "gavel-dev-Scratch")).isEmpty, "the new table exists")
         }
     }
 }
