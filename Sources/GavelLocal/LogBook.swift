@@ -30,7 +30,8 @@ package final class LogBook: Sendable {
 
     /// `function`'s kept lines numbered above `after`, oldest first.
     package func lines(of function: String, after: Int = 0) -> [Line] {
-        self.state.withLock { state in (state.lines[function] ?? []).suffix(Self.keptLines).filter { $0.number > after }
+        self.state.withLock { state in
+            (state.lines[function] ?? []).suffix(Self.keptLines).filter { $0.number > after }
         }
     }
 }

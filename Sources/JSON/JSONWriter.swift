@@ -94,7 +94,9 @@ package struct JSONWriter {
                 }
                 for unit in String(scalar).utf16 {
                     self.bytes.append(contentsOf: "\\u".utf8)
-                    for shift in [12, 8, 4, 0] { self.bytes.append(Self.hexDigits[Int(unit >> UInt16(shift)) & 0x0F]) }
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        self.bytes.append(Self.hexDigits[Int(unit >> UInt16(shift)) & 0x0F])
+                    }
                 }
             }
         }

@@ -76,14 +76,14 @@ package struct LambdaLogHandler: LogHandler {
         let traceId = merged.removeValue(forKey: Self.traceIdKey)
         // Text lines keep the tenant among the metadata (`tenantId=…`); JSON lines give it its own field.
         let tenantId = self.format == .json ? merged.removeValue(forKey: Self.tenantIdKey) : nil
-        let line = self.render(
+        let line = self.renderBytes(
             event: event,
             requestId: requestId,
             traceId: traceId,
             tenantId: tenantId,
             metadata: merged
         )
-        Self.writeLine(line)
+        Self.writeLine(bytes: line)
     }
 
     /// One line, without the newline.
@@ -94,13 +94,31 @@ package struct LambdaLogHandler: LogHandler {
         tenantId: Logger.Metadata.Value? = nil,
         metadata: Logger.Metadata
     ) -> String {
+        let line = self.renderBytes(
+            event: event,
+            requestId: requestId,
+            traceId: traceId,
+            tenantId: tenantId,
+            metadata: metadata
+        )
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// `render`'s line as the bytes `log` writes: a JSON line stays the writer's bytes, not a String between.
+    private func renderBytes(
+        event: LogEvent,
+        requestId: Logger.Metadata.Value?,
+        traceId: Logger.Metadata.Value?,
+        tenantId: Logger.Metadata.Value?,
+        metadata: Logger.Metadata
+    ) -> [UInt8] {
         let timestamp = ISO8601.string(ms: WallClock.nowMs())
         let level = Self.lambdaName(event.level)
         switch self.format {
         case .text:
             var line = "\(timestamp)\t\(requestId.map { "\($0)" } ?? "-")\t\(level)\t\(event.message)"
             for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
-            return line
+            return Array(line.utf8)
         case .json:
             var writer = JSONWriter(capacity: 256)
             writer.object { writer in
@@ -113,7 +131,7 @@ package struct LambdaLogHandler: LogHandler {
                 if !metadata.isEmpty { writer.member("metadata") { Self.appendJSON(metadata, to: &$0) } }
                 writer.member("logger", string: self.label)
             }
-            return String(decoding: writer.bytes, as: UTF8.self)
+            return writer.bytes
         }
     }
 
@@ -150,7 +168,11 @@ package struct LambdaLogHandler: LogHandler {
     /// Writes `line` and a newline to standard output in one `write(2)` (repeated only after EINTR or a short
     /// write), so it never interleaves with another line. Metric lines use it too.
     package static func writeLine(_ line: String) {
-        var bytes = Array(line.utf8)
+        Self.writeLine(bytes: Array(line.utf8))
+    }
+
+    private static func writeLine(bytes line: [UInt8]) {
+        var bytes = line
         bytes.append(0x0A)
         bytes.withUnsafeBytes { buffer in
             var offset = 0

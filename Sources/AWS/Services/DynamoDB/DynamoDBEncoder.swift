@@ -58,7 +58,8 @@ private final class Slot {
 
     // Each takes the collection out of `content` before adding to it, so the collection is uniquely held and
     // grows in place: left in `content`, every member added copied the whole map (quadratic in its size).
-    func set(_ key: String, _ value: AttributeValue?) {
+    /// Sets `key` to `value`, or, with `slot`, to what that nested container resolves to later.
+    func set(_ key: String, _ value: AttributeValue?, opening slot: Slot? = nil) {
         var members: [String: AttributeValue] = [:]
         var open: [(key: String, slot: Slot)] = []
         if case .map(let existing, let existingOpen) = self.content {
@@ -67,39 +68,32 @@ private final class Slot {
         }
         members[key] = value
         if !open.isEmpty { open.removeAll { $0.key == key } }  // the last write of a key wins
+        if let slot { open.append((key, slot)) }
         self.content = .map(members, open: open)
     }
 
-    func append(_ value: AttributeValue) {
+    /// Appends `value`, or, with `slot`, a place for what that nested container resolves to later.
+    func append(_ value: AttributeValue, opening slot: Slot? = nil) {
         var elements: [AttributeValue] = []
         var open: [(index: Int, slot: Slot)] = []
         if case .list(let existing, let existingOpen) = self.content {
             (elements, open) = (existing, existingOpen)
             self.content = .empty
         }
+        if let slot { open.append((elements.count, slot)) }
         elements.append(value)
         self.content = .list(elements, open: open)
     }
 
     func mapSlot(_ key: String) -> Slot {
         let slot = Slot()
-        self.set(key, nil)
-        if case .map(let members, var open) = self.content {
-            self.content = .empty
-            open.append((key, slot))
-            self.content = .map(members, open: open)
-        }
+        self.set(key, nil, opening: slot)
         return slot
     }
 
     func appendSlot() -> Slot {
         let slot = Slot()
-        self.append(.null)
-        if case .list(let elements, var open) = self.content {
-            self.content = .empty
-            open.append((elements.count - 1, slot))
-            self.content = .list(elements, open: open)
-        }
+        self.append(.null, opening: slot)
         return slot
     }
 
