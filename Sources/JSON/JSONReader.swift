@@ -143,22 +143,17 @@ package struct JSONReader {
         guard self.consume(UInt8(ascii: "\"")) else { throw self.unexpected("a string") }
         let start = self.offset
         // The common case, no escapes: one scan, one copy; validated only when a byte is not ASCII.
-        var ascii = true
-        while self.offset < self.bytes.count {
-            let byte = self.bytes[self.offset]
-            if byte == UInt8(ascii: "\"") {
-                let text =
-                    ascii
-                    ? self.bytes[start..<self.offset].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
-                    : try self.text(self.bytes[start..<self.offset], at: start)
-                self.offset += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            guard byte >= 0x20 else { throw self.unexpected("a character (control characters must be escaped)") }
-            ascii = ascii && byte < 0x80
+        let (end, ascii) = self.bytes.withUnsafeBufferPointer { StringScan.plainRun($0, from: start) }
+        self.offset = end
+        if end < self.bytes.count, self.bytes[end] == UInt8(ascii: "\"") {
+            let text =
+                ascii
+                ? self.bytes[start..<end].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+                : try self.text(self.bytes[start..<end], at: start)
             self.offset += 1
+            return text
         }
+        // An escape or a control character (an error, below) stopped the scan.
         var unescaped = Array(self.bytes[start..<self.offset])
         while self.offset < self.bytes.count {
             let byte = self.bytes[self.offset]
@@ -183,17 +178,11 @@ package struct JSONReader {
     /// most values) is only scanned; anything else is read and dropped.
     private mutating func skipString() throws(Failure) {
         let start = self.offset
-        self.offset += 1
-        while self.offset < self.bytes.count {
-            let byte = self.bytes[self.offset]
-            if byte == UInt8(ascii: "\"") {
-                self.offset += 1
-                return
-            }
-            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { break }
-            self.offset += 1
+        let (end, ascii) = self.bytes.withUnsafeBufferPointer { StringScan.plainRun($0, from: start + 1) }
+        if ascii, end < self.bytes.count, self.bytes[end] == UInt8(ascii: "\"") {
+            self.offset = end + 1
+            return
         }
-        self.offset = start
         _ = try self.readString()
     }
 

@@ -74,17 +74,16 @@ package struct JSONWriter {
         self.bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            // The common case, nothing to escape: one copy.
-            guard
-                utf8.contains(where: {
-                    $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || (asciiOnly && $0 > 0x7E)
-                })
-            else {
+            // The common case, nothing to escape: one scan, one copy. (DEL, 0x7F, is ASCII but escaped in
+            // asciiOnly text.)
+            let run = StringScan.plainRun(utf8, from: 0)
+            if run.end == utf8.count, !asciiOnly || (run.ascii && !utf8.contains(0x7F)) {
                 self.bytes.append(contentsOf: utf8)
                 return
             }
             guard asciiOnly else {
-                for byte in utf8 { self.escaped(byte) }
+                self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[..<run.end]))
+                for byte in utf8[run.end...] { self.escaped(byte) }
                 return
             }
             for scalar in String(decoding: utf8, as: UTF8.self).unicodeScalars {

@@ -89,4 +89,44 @@ import Testing
         let nested = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         #expect(try Self.read(nested) == nested)
     }
+
+    /// The string scan runs eight bytes at a time: a byte that must be escaped, or one past ASCII, is found
+    /// at every position of a word and past its end, in both directions.
+    @Test func everyPositionOfAStringIsScanned() throws {
+        // Each with its JSON, and its JSON in ASCII only (as an HTTP header carries it).
+        let specials: [(text: String, escaped: String, ascii: String)] = [
+            ("\"", #"\""#, #"\""#), ("\\", #"\\"#, #"\\"#), ("\n", #"\n"#, #"\n"#),
+            ("\u{01}", #"\u0001"#, #"\u0001"#), ("\u{1F}", #"\u001f"#, #"\u001f"#), ("é", "é", #"\u00e9"#),
+            ("\u{7F}", "\u{7F}", #"\u007f"#), ("€", "€", #"\u20ac"#), ("😀", "😀", #"\ud83d\ude00"#),
+        ]
+        for length in [1, 7, 8, 9, 16, 17, 25] {
+            for position in 0..<length {
+                for special in specials {
+                    let before = String(repeating: "a", count: position)
+                    let after = String(repeating: "b", count: length - position - 1)
+                    let text = before + special.text + after
+                    var writer = JSONWriter()
+                    writer.string(text)
+                    let written = String(decoding: writer.bytes, as: UTF8.self)
+                    #expect(written == "\"" + before + special.escaped + after + "\"", "\(text.debugDescription)")
+                    var asciiWriter = JSONWriter()
+                    asciiWriter.string(text, asciiOnly: true)
+                    #expect(
+                        String(decoding: asciiWriter.bytes, as: UTF8.self) == "\"" + before + special.ascii + after
+                            + "\""
+                    )
+                    var reader = JSONReader(writer.bytes)
+                    #expect(try reader.readString() == text)
+                    // The same text, escapes left raw: a control character is refused where it stands.
+                    var raw = JSONReader(Array(("\"" + text + "\"").utf8))
+                    if special.text == "\n" || special.text.unicodeScalars.first!.value < 0x20 {
+                        let failure = #expect(throws: JSONReader.Failure.self) { try raw.readString() }
+                        #expect(failure?.offset == 1 + position)
+                    } else if special.text != "\"" && special.text != "\\" {
+                        #expect(try raw.readString() == text)
+                    }
+                }
+            }
+        }
+    }
 }

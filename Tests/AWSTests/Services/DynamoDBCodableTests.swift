@@ -163,4 +163,88 @@ import Testing
         let decoding = #expect(throws: DecodingError.self) { try DynamoDBDecoder().decode(Bids.self, from: item) }
         #expect(String(describing: decoding).contains("history[1].amount: expected N, found S"))
     }
+
+    /// Every standard number type and set element type, and the lists and sets of strings and integers the
+    /// encoder and decoder take straight (not through `Array`'s and `Set`'s own `Codable`).
+    struct Numbers: Codable, Equatable {
+        var i8: Int8, i16: Int16, i32: Int32, i64: Int64, int: Int
+        var u8: UInt8, u16: UInt16, u32: UInt32, u64: UInt64, uint: UInt
+        var float: Float, whole: Double
+        var smallSet: Set<UInt8>, wideSet: Set<Int16>, bigSet: Set<UInt64>
+        var names: [String], counts: [Int], none: [String]
+        var maybeCounts: [Int?], maybeTags: Set<String>?
+    }
+
+    @Test func numbersAndSetsOfEveryWidthHaveDynamoDBsTypes() throws {
+        let value = Numbers(
+            i8: -8,
+            i16: -16,
+            i32: -32,
+            i64: -64,
+            int: -1,
+            u8: 8,
+            u16: 16,
+            u32: 32,
+            u64: 64,
+            uint: 1,
+            float: 0.5,
+            whole: 3,
+            smallSet: [2, 1],
+            wideSet: [-5, 7],
+            bigSet: [UInt64.max],
+            names: ["x", "y"],
+            counts: [3, -1],
+            none: [],
+            maybeCounts: [1, nil],
+            maybeTags: ["t"]
+        )
+        let item = try DynamoDBEncoder().encode(value)
+        for (key, number) in [
+            ("i8", "-8"), ("i16", "-16"), ("i32", "-32"), ("i64", "-64"), ("int", "-1"), ("u8", "8"), ("u16", "16"),
+            ("u32", "32"), ("u64", "64"), ("uint", "1"), ("float", "0.5"), ("whole", "3"),
+        ] {
+            #expect(item[key] == .n(number), "\(key)")
+        }
+        #expect(item["smallSet"] == .ns(["1", "2"]))
+        #expect(item["wideSet"] == .ns(["-5", "7"]))
+        #expect(item["bigSet"] == .ns(["18446744073709551615"]))
+        #expect(item["names"] == .l([.s("x"), .s("y")]))
+        #expect(item["counts"] == .l([.n("3"), .n("-1")]))
+        #expect(item["none"] == .l([]))
+        #expect(item["maybeCounts"] == .l([.n("1"), .null]))
+        #expect(item["maybeTags"] == .ss(["t"]))
+        #expect(try DynamoDBDecoder().decode(Numbers.self, from: item) == value)
+    }
+
+    /// Lists and sets of strings and integers read from other shapes, or holding the wrong type, go the
+    /// general way: what it accepts still decodes, and its errors still name the element.
+    @Test func listsOfTheWrongShapeStillDecodeOrNameTheElement() throws {
+        struct Lists: Decodable, Equatable {
+            var names: [String]
+            var counts: [Int]
+            var tags: Set<String>
+        }
+        let fromOtherShapes = try DynamoDBDecoder().decode(
+            Lists.self,
+            from: ["names": .ss(["a"]), "counts": .ns(["2"]), "tags": .l([.s("t"), .s("t")])]
+        )
+        #expect(fromOtherShapes == Lists(names: ["a"], counts: [2], tags: ["t"]))
+        for (item, message) in [
+            (
+                ["names": .l([.s("a"), .n("1")]), "counts": .l([]), "tags": .ss(["t"])] as [String: AttributeValue],
+                "names[1]: expected S, found N"
+            ),
+            (
+                ["names": .l([]), "counts": .l([.n("1"), .n("1.5")]), "tags": .ss(["t"])],
+                "counts[1]: 1.5 does not fit Int"
+            ),
+            (
+                ["names": .l([]), "counts": .l([]), "tags": .l([.s("t"), .bool(true)])],
+                "tags[1]: expected S, found BOOL"
+            ),
+        ] {
+            let error = #expect(throws: DecodingError.self) { try DynamoDBDecoder().decode(Lists.self, from: item) }
+            #expect(String(describing: error).contains(message), "\(message)")
+        }
+    }
 }

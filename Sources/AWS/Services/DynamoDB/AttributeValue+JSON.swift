@@ -21,11 +21,13 @@ extension AttributeValue {
 
     /// Reads an item: an object of attribute names and values.
     package static func readItem(from reader: inout JSONReader) throws(JSONReader.Failure) -> [String: AttributeValue] {
-        var item: [String: AttributeValue] = [:]
+        // Members first, then a map made at its size: grown one insert at a time it rehashed every key at
+        // each doubling.
+        var members: [(String, AttributeValue)] = []
         try reader.readObject { (reader, name) throws(JSONReader.Failure) in
-            item[name] = try Self.read(from: &reader)
+            members.append((name, try Self.read(from: &reader)))
         }
-        return item
+        return Dictionary(members) { _, last in last }
     }
 
     /// Reads an array of items (a Query's `Items`).

@@ -3,7 +3,7 @@ import JSON
 /// One DynamoDB attribute value, in the shape the wire carries it (`{"S": "text"}`, `{"N": "42"}`).
 ///
 /// Numbers stay strings, as DynamoDB sends them, so no digit of a 38-digit number is lost on the way through.
-package indirect enum AttributeValue: Sendable, Hashable {
+package enum AttributeValue: Sendable, Hashable {
     case s(String)
     case n(String)
     case b([UInt8])

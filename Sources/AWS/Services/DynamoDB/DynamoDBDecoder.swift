@@ -74,6 +74,16 @@ private struct ItemDecoder: Decoder {
             guard case .b(let data) = self.value else { throw self.mismatch(type, expected: "B") }
             return data as! T
         }
+        // Lists and sets of strings and lists of integers straight from the value: through `Array`'s and
+        // `Set`'s own `init(from:)` each element costs an unspecialised decode. Anything else about them
+        // (another type, a number that does not fit) takes that way, which names the error.
+        if T.self == [String].self, case .l(let values) = self.value, let texts = Self.strings(values) {
+            return texts as! T
+        }
+        if T.self == Set<String>.self, case .ss(let texts) = self.value { return Set(texts) as! T }
+        if T.self == [Int].self, case .l(let values) = self.value, let numbers = Self.integers(values) {
+            return numbers as! T
+        }
         if T.self == Double.self { return try self.number(Double.self) { Double($0) } as! T }
         if T.self == Float.self { return try self.number(Float.self) { Float($0) } as! T }
         switch type {
@@ -82,6 +92,26 @@ private struct ItemDecoder: Decoder {
         default:
             return try T(from: self)
         }
+    }
+
+    private static func strings(_ values: [AttributeValue]) -> [String]? {
+        var texts: [String] = []
+        texts.reserveCapacity(values.count)
+        for value in values {
+            guard case .s(let text) = value else { return nil }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    private static func integers(_ values: [AttributeValue]) -> [Int]? {
+        var numbers: [Int] = []
+        numbers.reserveCapacity(values.count)
+        for value in values {
+            guard case .n(let text) = value, let number = Int(text) else { return nil }
+            numbers.append(number)
+        }
+        return numbers
     }
 
     private func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {

@@ -149,28 +149,23 @@ private struct ItemEncoder: Encoder {
     ) throws -> AttributeValue? {
         // By type, not by cast: an empty array of any element type casts to `[UInt8]`.
         if T.self == [UInt8].self { return .b(value as! [UInt8]) }
-        if T.self == Set<[UInt8]>.self { return try Self.set(Array(value as! Set<[UInt8]>), AttributeValue.bs, path()) }
-        // The common types by identity first: each failed cast below costs a runtime lookup, for every value.
+        // The common types by identity first: a cast that fails is a runtime lookup, for every value.
         if T.self == String.self { return .s(value as! String) }
         if T.self == Int.self { return .n(String(value as! Int)) }
         if T.self == Int64.self { return .n(String(value as! Int64)) }
         if T.self == Bool.self { return .bool(value as! Bool) }
-        if T.self == Set<String>.self {
-            return try Self.set((value as! Set<String>).sorted(), AttributeValue.ss, path())
-        }
-        switch value {
-        case let value as String: return .s(value)
-        case let value as Bool: return .bool(value)
-        case let value as Double: return .n(try Self.number(value, path()))
-        case let value as Float: return .n(try Self.number(Double(value), path()))
-        case let value as any BinaryInteger: return .n(String(describing: value))
-        case let value as Set<String>: return try Self.set(value.sorted(), AttributeValue.ss, path())
-        case let value as any NumberSet: return try Self.set(value.numberStrings, AttributeValue.ns, path())
-        default: return nil
-        }
+        if T.self == Set<String>.self { return try String.attribute(of: value as! Set<String>, at: path()) }
+        // Lists of strings and of integers, as `Array`'s own `encode(to:)` would make them, without its
+        // unspecialised walk through an unkeyed container (a third of encoding an item that has two).
+        if T.self == [String].self { return .l((value as! [String]).map(AttributeValue.s)) }
+        if T.self == [Int].self { return .l((value as! [Int]).map { .n(String($0)) }) }
+        // Every other type with a shape of its own, in one conformance check. The cast looks through an
+        // Optional; a nil one fails it and encodes itself as nil.
+        if let stored = value as? any StoredAttribute { return try stored.attribute(at: path()) }
+        return nil
     }
 
-    private static func number(_ value: Double, _ path: @autoclosure () -> [any CodingKey]) throws -> String {
+    fileprivate static func number(_ value: Double, _ path: @autoclosure () -> [any CodingKey]) throws -> String {
         guard value.isFinite else {
             let path = path()
             throw EncodingError.invalidValue(
@@ -186,7 +181,7 @@ private struct ItemEncoder: Encoder {
         return String(describing: value)
     }
 
-    private static func set<Element>(
+    fileprivate static func set<Element>(
         _ elements: [Element],
         _ make: ([Element]) -> AttributeValue,
         _ path: @autoclosure () -> [any CodingKey]
@@ -206,13 +201,84 @@ private struct ItemEncoder: Encoder {
     }
 }
 
-/// Sets of numbers, which DynamoDB stores as NS.
-private protocol NumberSet {
-    var numberStrings: [String] { get }
+/// A type DynamoDB stores in a shape of its own: a number as N, a set as SS, NS or BS.
+private protocol StoredAttribute {
+    func attribute(at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue
 }
 
-extension Set: NumberSet where Element: BinaryInteger {
-    var numberStrings: [String] { self.sorted().map { String(describing: $0) } }
+extension String: StoredAttribute {
+    func attribute(at path: @autoclosure () -> [any CodingKey]) -> AttributeValue { .s(self) }
+}
+
+extension Bool: StoredAttribute {
+    func attribute(at path: @autoclosure () -> [any CodingKey]) -> AttributeValue { .bool(self) }
+}
+
+extension Double: StoredAttribute {
+    func attribute(at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue {
+        .n(try ItemEncoder.number(self, path()))
+    }
+}
+
+extension Float: StoredAttribute {
+    func attribute(at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue {
+        .n(try ItemEncoder.number(Double(self), path()))
+    }
+}
+
+extension StoredAttribute where Self: BinaryInteger {
+    func attribute(at path: @autoclosure () -> [any CodingKey]) -> AttributeValue { .n(String(self)) }
+}
+
+extension Int: StoredAttribute {}
+extension Int8: StoredAttribute {}
+extension Int16: StoredAttribute {}
+extension Int32: StoredAttribute {}
+extension Int64: StoredAttribute {}
+extension UInt: StoredAttribute {}
+extension UInt8: StoredAttribute {}
+extension UInt16: StoredAttribute {}
+extension UInt32: StoredAttribute {}
+extension UInt64: StoredAttribute {}
+
+/// An element type DynamoDB has a set of: strings (SS), numbers (NS), byte arrays (BS).
+private protocol SetMember: Hashable {
+    static func attribute(of set: Set<Self>, at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue
+}
+
+extension Set: StoredAttribute where Element: SetMember {
+    func attribute(at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue {
+        try Element.attribute(of: self, at: path())
+    }
+}
+
+extension String: SetMember {
+    static func attribute(of set: Set<String>, at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue {
+        try ItemEncoder.set(set.sorted(), AttributeValue.ss, path())
+    }
+}
+
+extension SetMember where Self: BinaryInteger {
+    static func attribute(of set: Set<Self>, at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue {
+        try ItemEncoder.set(set.sorted().map { String($0) }, AttributeValue.ns, path())
+    }
+}
+
+extension Int: SetMember {}
+extension Int8: SetMember {}
+extension Int16: SetMember {}
+extension Int32: SetMember {}
+extension Int64: SetMember {}
+extension UInt: SetMember {}
+extension UInt8: SetMember {}
+extension UInt16: SetMember {}
+extension UInt32: SetMember {}
+extension UInt64: SetMember {}
+
+extension Array: SetMember where Element == UInt8 {
+    static func attribute(of set: Set<[UInt8]>, at path: @autoclosure () -> [any CodingKey]) throws -> AttributeValue {
+        try ItemEncoder.set(Array<[UInt8]>(set), AttributeValue.bs, path())
+    }
 }
 
 private struct MapContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
