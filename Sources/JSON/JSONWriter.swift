@@ -117,6 +117,12 @@ package struct JSONWriter {
         }
     }
 
+    /// `text` as it is: JSON the caller wrote itself, a fixed fragment such as `{"S":`. The caller keeps the
+    /// text valid; the writer's commas do not see inside it.
+    package mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
+    }
+
     /// A number's text as it is (the caller wrote it from a number type).
     package mutating func number(_ text: String) {
         self.bytes.append(contentsOf: text.utf8)

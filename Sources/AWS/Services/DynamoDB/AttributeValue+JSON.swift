@@ -82,30 +82,48 @@ extension AttributeValue {
 
 /// DynamoDB's JSON for attribute values written straight to bytes (`JSONWriter`).
 extension AttributeValue {
-    /// Writes the value (`{"S":"text"}`).
+    /// Writes the value (`{"S":"text"}`). The one-member object around the value is written as text, not
+    /// opened and closed member by member: there is one per attribute, and it was a fifth of writing an item.
     package func write(to writer: inout JSONWriter) {
-        writer.object { writer in
-            writer.member(self.typeName) { writer in
-                switch self {
-                case .s(let text), .n(let text): writer.string(text)
-                case .b(let data): writer.string(Base64.encode(data))
-                case .bool(let flag): writer.bool(flag)
-                case .null: writer.bool(true)
-                case .m(let item): Self.write(item, to: &writer)
-                case .l(let values):
-                    writer.array { writer in
-                        for value in values { writer.element { value.write(to: &$0) } }
-                    }
-                case .ss(let texts), .ns(let texts):
-                    writer.array { writer in
-                        for text in texts { writer.element { $0.string(text) } }
-                    }
-                case .bs(let values):
-                    writer.array { writer in
-                        for data in values { writer.element { $0.string(Base64.encode(data)) } }
-                    }
-                }
+        switch self {
+        case .s(let text):
+            writer.raw(#"{"S":"#)
+            writer.string(text)
+        case .n(let text):
+            writer.raw(#"{"N":"#)
+            writer.string(text)
+        case .b(let data):
+            writer.raw(#"{"B":"#)
+            writer.string(Base64.encode(data))
+        case .bool(let flag):
+            writer.raw(#"{"BOOL":"#)
+            writer.bool(flag)
+        case .null:
+            writer.raw(#"{"NULL":true"#)
+        case .m(let item):
+            writer.raw(#"{"M":"#)
+            Self.write(item, to: &writer)
+        case .l(let values):
+            writer.raw(#"{"L":"#)
+            writer.array { writer in
+                for value in values { writer.element { value.write(to: &$0) } }
             }
+        case .ss(let texts):
+            writer.raw(#"{"SS":"#)
+            Self.write(texts, to: &writer)
+        case .ns(let texts):
+            writer.raw(#"{"NS":"#)
+            Self.write(texts, to: &writer)
+        case .bs(let values):
+            writer.raw(#"{"BS":"#)
+            Self.write(values.map { Base64.encode($0) }, to: &writer)
+        }
+        writer.raw("}")
+    }
+
+    private static func write(_ texts: [String], to writer: inout JSONWriter) {
+        writer.array { writer in
+            for text in texts { writer.element { $0.string(text) } }
         }
     }
 
