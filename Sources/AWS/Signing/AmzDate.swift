@@ -1,12 +1,26 @@
 import JSON
+import Synchronization
 
 /// The two forms of a signing time SigV4 uses: `20150830` (the scope's date) and `20150830T123600Z`.
 package struct AmzDate: Sendable, Equatable {
     package let date: String
     package let dateTime: String
 
+    /// The last time formatted: every request of the same second signs with the same date, and formatting
+    /// it (two strings, one on the heap) was a tenth of a signature.
+    private static let last = Mutex<(unixTime: Int64, date: AmzDate)?>(nil)
+
     /// - Parameter unixTime: seconds since the Unix epoch; the signer takes time as a parameter, never a clock.
     package init(unixTime: Int64) {
+        if let last = Self.last.withLock({ $0 }), last.unixTime == unixTime {
+            self = last.date
+            return
+        }
+        self.init(formatting: unixTime)
+        Self.last.withLock { $0 = (unixTime, self) }
+    }
+
+    private init(formatting unixTime: Int64) {
         // ISO8601's civil-date arithmetic rather than gmtime_r: one conversion in the project, no C library.
         let time = ISO8601.fields(unixTime: unixTime)
         // Digits straight into bytes: this runs for every signature.

@@ -26,6 +26,21 @@ package enum Digest {
         return self.finish(&context) { self.hex($0) }
     }
 
+    /// Appends the hex SHA-256 of `bytes` to `output`, with no string in between (the canonical request's
+    /// hash goes straight into the string to sign).
+    package static func appendSHA256Hex(of bytes: some Collection<UInt8>, to output: inout [UInt8]) {
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        self.update(&context, bytes)
+        self.finish(&context) { digest in
+            let digits: StaticString = "0123456789abcdef"
+            for byte in digest {
+                output.append(digits.utf8Start[Int(byte >> 4)])
+                output.append(digits.utf8Start[Int(byte & 0x0F)])
+            }
+        }
+    }
+
     /// Lower-case hexadecimal, as SigV4 writes hashes and signatures.
     package static func hex(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBufferPointer { self.hex($0) }

@@ -80,15 +80,15 @@ package struct SigV4Signer: Sendable {
         // One buffer, not five interpolated pieces: this runs for every request.
         var authorization: [UInt8] = []
         authorization.reserveCapacity(160 + signedHeaders.count)
-        authorization += Self.algorithm.utf8
+        Self.appendUTF8(of: Self.algorithm, to: &authorization)
         authorization += " Credential=".utf8
-        authorization += credentials.accessKeyId.utf8
+        Self.appendUTF8(of: credentials.accessKeyId, to: &authorization)
         authorization.append(UInt8(ascii: "/"))
-        authorization += scope.utf8
+        authorization += scope
         authorization += ", SignedHeaders=".utf8
         authorization += signedHeaders
         authorization += ", Signature=".utf8
-        authorization += signed.signature.utf8
+        Self.appendUTF8(of: signed.signature, to: &authorization)
         signed.request.headers.append(.init("Authorization", String(decoding: authorization, as: UTF8.self)))
         if let token = credentials.sessionToken, omitSessionToken {
             signed.request.headers.append(.init("X-Amz-Security-Token", token))
@@ -111,7 +111,7 @@ package struct SigV4Signer: Sendable {
         var request = request
         request.query += [
             .init("X-Amz-Algorithm", Self.algorithm),
-            .init("X-Amz-Credential", "\(credentials.accessKeyId)/\(scope)"),
+            .init("X-Amz-Credential", self.credential(credentials, date: date)),
             .init("X-Amz-Date", date.dateTime),
             .init("X-Amz-Expires", String(expiresIn)),
             .init("X-Amz-SignedHeaders", String(decoding: self.canonical(request).signedHeaders, as: UTF8.self)),
@@ -136,14 +136,14 @@ package struct SigV4Signer: Sendable {
     ) -> (credential: String, signature: String) {
         let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
         return (
-            "\(credentials.accessKeyId)/\(self.scope(date))",
+            self.credential(credentials, date: date),
             key.authenticateHex(base64Policy.utf8)
         )
     }
 
     /// The `x-amz-credential` of credentials at `date`: the access key and the scope.
     package func credential(_ credentials: Credentials, date: AmzDate) -> String {
-        "\(credentials.accessKeyId)/\(self.scope(date))"
+        "\(credentials.accessKeyId)/\(String(decoding: self.scope(date), as: UTF8.self))"
     }
 
     /// The canonical request: method, URI, query, headers, signed header names and payload hash.
@@ -156,7 +156,7 @@ package struct SigV4Signer: Sendable {
     private func canonical(_ request: SigningRequest) -> (bytes: [UInt8], signedHeaders: [UInt8]) {
         var output: [UInt8] = []
         output.reserveCapacity(512)
-        output += request.method.utf8
+        Self.appendUTF8(of: request.method, to: &output)
         output.append(0x0A)
         if request.path.isEmpty || request.path == "/" {
             output.append(UInt8(ascii: "/"))  // every JSON-protocol call: nothing to normalise or encode
@@ -164,7 +164,7 @@ package struct SigV4Signer: Sendable {
             var path = request.path
             if self.rules.normalizePath { path = URIEncoding.normalizePath(path) }
             if self.rules.doubleEncodePath { path = URIEncoding.encode(path, keepingSlashes: true) }
-            output += path.utf8
+            Self.appendUTF8(of: path, to: &output)
         }
         output.append(0x0A)
         if !request.query.isEmpty { output += self.canonicalQuery(request.query).utf8 }
@@ -173,7 +173,7 @@ package struct SigV4Signer: Sendable {
         output.append(0x0A)
         output += names
         output.append(0x0A)
-        output += request.payloadHash.utf8
+        Self.appendUTF8(of: request.payloadHash, to: &output)
         return (output, names)
     }
 
@@ -194,18 +194,18 @@ package struct SigV4Signer: Sendable {
         of request: SigningRequest,
         credentials: Credentials,
         date: AmzDate,
-        scope: String
+        scope: [UInt8]
     ) -> (signed: Signed, signedHeaders: [UInt8]) {
         let (canonical, signedHeaders) = self.canonical(request)
         var stringToSign: [UInt8] = []
         stringToSign.reserveCapacity(160)
-        stringToSign += Self.algorithm.utf8
+        Self.appendUTF8(of: Self.algorithm, to: &stringToSign)
         stringToSign.append(0x0A)
-        stringToSign += date.dateTime.utf8
+        Self.appendUTF8(of: date.dateTime, to: &stringToSign)
         stringToSign.append(0x0A)
-        stringToSign += scope.utf8
+        stringToSign += scope
         stringToSign.append(0x0A)
-        stringToSign += Digest.sha256Hex(canonical).utf8
+        Digest.appendSHA256Hex(of: canonical, to: &stringToSign)
         let key = self.keys.key(credentials: credentials, date: date.date, region: self.region, service: self.service)
         let signature = key.authenticateHex(stringToSign)
         let signed = Signed(
@@ -217,8 +217,18 @@ package struct SigV4Signer: Sendable {
         return (signed, signedHeaders)
     }
 
-    private func scope(_ date: AmzDate) -> String {
-        "\(date.date)/\(self.region)/\(self.service)/aws4_request"
+    /// `date/region/service/aws4_request`, as bytes: the signature and the `Authorization` header both
+    /// take it, and interpolated it was a string built piece by piece for every request.
+    private func scope(_ date: AmzDate) -> [UInt8] {
+        var scope: [UInt8] = []
+        scope.reserveCapacity(date.date.utf8.count + self.region.utf8.count + self.service.utf8.count + 15)
+        Self.appendUTF8(of: date.date, to: &scope)
+        scope.append(UInt8(ascii: "/"))
+        Self.appendUTF8(of: self.region, to: &scope)
+        scope.append(UInt8(ascii: "/"))
+        Self.appendUTF8(of: self.service, to: &scope)
+        scope += "/aws4_request".utf8
+        return scope
     }
 
     /// Appends the canonical header lines (`name:value\n` each) and returns the signed names (`a;b;c`).
@@ -227,47 +237,69 @@ package struct SigV4Signer: Sendable {
     /// bytes: Character-level string handling made a signature cost 1.3 M instructions.
     private func appendCanonicalHeaders(of request: SigningRequest, to output: inout [UInt8]) -> [UInt8] {
         // Every name lower-cased into one buffer, entries pointing into it: an array per name was a tenth of
-        // a signature.
+        // a signature. Compared through buffer pointers: a slice of the array per comparison, retained and
+        // released, cost more than the comparing.
         var lowered: [UInt8] = []
         lowered.reserveCapacity(request.headers.count * 24)
         var entries: [(name: Range<Int>, header: Int)] = []
         entries.reserveCapacity(request.headers.count)
         for (index, header) in request.headers.enumerated() {
             let start = lowered.count
-            lowered += header.name.utf8
-            for offset in start..<lowered.count where lowered[offset] >= 0x41 && lowered[offset] <= 0x5A {
-                lowered[offset] |= 0x20
+            Self.appendUTF8(of: header.name, to: &lowered)
+            let signed = lowered.withUnsafeMutableBufferPointer { buffer in
+                for offset in start..<buffer.count where buffer[offset] >= 0x41 && buffer[offset] <= 0x5A {
+                    buffer[offset] |= 0x20
+                }
+                let name = UnsafeBufferPointer(rebasing: buffer[start...])
+                return !Self.unsignedHeaders.contains { $0.count == name.count && $0.elementsEqual(name) }
             }
-            let name = start..<lowered.count
-            if Self.unsignedHeaders.contains(where: { $0.elementsEqual(lowered[name]) }) {
-                lowered.removeSubrange(name)
+            if signed {
+                entries.append((start..<lowered.count, index))
             } else {
-                entries.append((name, index))
+                lowered.removeSubrange(start...)
             }
-        }
-        entries.sort { left, right in
-            lowered[left.name].elementsEqual(lowered[right.name])
-                ? left.header < right.header : lowered[left.name].lexicographicallyPrecedes(lowered[right.name])
         }
         var names: [UInt8] = []
         names.reserveCapacity(lowered.count + entries.count)
-        var index = 0
-        while index < entries.count {
-            let name = lowered[entries[index].name]
-            if !names.isEmpty { names.append(UInt8(ascii: ";")) }
-            names += name
-            output += name
-            output.append(UInt8(ascii: ":"))
-            Self.appendTrimmed(request.headers[entries[index].header].value, to: &output)
-            index += 1
-            while index < entries.count, lowered[entries[index].name].elementsEqual(name) {
-                output.append(UInt8(ascii: ","))
+        lowered.withUnsafeBufferPointer { lowered in
+            let name = { (entry: (name: Range<Int>, header: Int)) in UnsafeBufferPointer(rebasing: lowered[entry.name])
+            }
+            entries.sort { left, right in
+                let order = Self.compare(name(left), name(right))
+                return order == 0 ? left.header < right.header : order < 0
+            }
+            var index = 0
+            while index < entries.count {
+                let current = name(entries[index])
+                if !names.isEmpty { names.append(UInt8(ascii: ";")) }
+                names.append(contentsOf: current)
+                output.append(contentsOf: current)
+                output.append(UInt8(ascii: ":"))
                 Self.appendTrimmed(request.headers[entries[index].header].value, to: &output)
                 index += 1
+                while index < entries.count, Self.compare(name(entries[index]), current) == 0 {
+                    output.append(UInt8(ascii: ","))
+                    Self.appendTrimmed(request.headers[entries[index].header].value, to: &output)
+                    index += 1
+                }
+                output.append(0x0A)
             }
-            output.append(0x0A)
         }
         return names
+    }
+
+    /// Byte order: negative when `left` sorts first, zero when equal.
+    private static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
+        for index in 0..<min(left.count, right.count) where left[index] != right[index] {
+            return Int(left[index]) - Int(right[index])
+        }
+        return left.count - right.count
+    }
+
+    /// Appends the UTF-8 of `text` in one copy (through `utf8` it went a code unit at a time).
+    private static func appendUTF8(of text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
     }
 
     /// Appends the value without leading or trailing white space, inner runs of white space as one space.
