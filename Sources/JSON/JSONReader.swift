@@ -50,6 +50,21 @@ package struct JSONReader {
     package mutating func readObject(
         _ member: (inout JSONReader, String) throws(Failure) -> Void
     ) throws(Failure) {
+        try self.readObject(names: { (reader, name) throws(Failure) in try member(&reader, reader.string(of: name)) })
+    }
+
+    /// A member name where the reader found it: `name(_:is:)` compares it with a literal without making a
+    /// string, for objects whose names come from a small fixed set (DynamoDB's `S`, `N`, `BOOL`...).
+    package struct Name {
+        /// The offsets of its opening and closing quotes.
+        fileprivate let start: Int
+        fileprivate let end: Int
+        /// ASCII with no escape: its bytes are the name.
+        fileprivate let isPlain: Bool
+    }
+
+    /// Reads an object as `readObject(_:)` does, handing `member` each name unmade.
+    package mutating func readObject(names member: (inout JSONReader, Name) throws(Failure) -> Void) throws(Failure) {
         try self.enter(UInt8(ascii: "{"), "an object")
         defer { self.depth -= 1 }
         self.skipWhitespace()
@@ -57,13 +72,45 @@ package struct JSONReader {
         repeat {
             self.skipWhitespace()
             guard self.peek() == UInt8(ascii: "\"") else { throw self.unexpected("a member name") }
-            let key = try self.readString()
+            let name = try self.readName()
             self.skipWhitespace()
             guard self.consume(UInt8(ascii: ":")) else { throw self.unexpected("':' after a member name") }
-            try member(&self, key)
+            try member(&self, name)
             self.skipWhitespace()
         } while self.consume(UInt8(ascii: ","))
         guard self.consume(UInt8(ascii: "}")) else { throw self.unexpected("',' or '}' in an object") }
+    }
+
+    /// The name `name` is, as a string (checked when it was read).
+    package func string(of name: Name) -> String {
+        if name.isPlain {
+            return self.bytes[name.start + 1..<name.end].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        }
+        var reader = JSONReader(self.bytes, at: name.start)
+        return (try? reader.readString()) ?? ""  // it was read once already: it cannot fail
+    }
+
+    /// Whether `name` is `literal`.
+    package func name(_ name: Name, is literal: StaticString) -> Bool {
+        guard name.isPlain else { return self.string(of: name) == literal.description }
+        // Byte by byte through the array: a slice of it per comparison is a retain and a release.
+        return literal.withUTF8Buffer { literal in
+            guard literal.count == name.end - name.start - 1 else { return false }
+            for index in 0..<literal.count where self.bytes[name.start + 1 + index] != literal[index] { return false }
+            return true
+        }
+    }
+
+    /// Reads a member name at its opening quote: a plain one is only scanned, any other read as a string.
+    private mutating func readName() throws(Failure) -> Name {
+        let start = self.offset
+        let (end, ascii) = self.bytes.withUnsafeBufferPointer { StringScan.plainRun($0, from: start + 1) }
+        if ascii, end < self.bytes.count, self.bytes[end] == UInt8(ascii: "\"") {
+            self.offset = end + 1
+            return Name(start: start, end: end, isPlain: true)
+        }
+        _ = try self.readString()
+        return Name(start: start, end: self.offset - 1, isPlain: false)
     }
 
     /// Reads an array, calling `element` once per element; `element` must read or skip it.
@@ -177,13 +224,7 @@ package struct JSONReader {
     /// Checks a string as `readString` does without making it: an ASCII string with no escapes (keys, ids,
     /// most values) is only scanned; anything else is read and dropped.
     private mutating func skipString() throws(Failure) {
-        let start = self.offset
-        let (end, ascii) = self.bytes.withUnsafeBufferPointer { StringScan.plainRun($0, from: start + 1) }
-        if ascii, end < self.bytes.count, self.bytes[end] == UInt8(ascii: "\"") {
-            self.offset = end + 1
-            return
-        }
-        _ = try self.readString()
+        _ = try self.readName()
     }
 
     private func text(_ utf8: ArraySlice<UInt8>, at start: Int) throws(Failure) -> String {
@@ -249,7 +290,7 @@ package struct JSONReader {
     package mutating func skipValue() throws(Failure) {
         self.skipWhitespace()
         switch self.peek() {
-        case UInt8(ascii: "{"): try self.readObject { (reader, _) throws(Failure) in try reader.skipValue() }
+        case UInt8(ascii: "{"): try self.readObject(names: { (reader, _) throws(Failure) in try reader.skipValue() })
         case UInt8(ascii: "["): try self.readArray { reader throws(Failure) in try reader.skipValue() }
         case UInt8(ascii: "\""): try self.skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try self.readBool()

@@ -80,6 +80,8 @@ import Testing
         (#"{"a":{"S":"x","N":"1"}}"#, "more than one type key"),
         (#"{"a":{}}"#, "no type key"),
         (#"{"a":{"Q":"x"}}"#, "unknown attribute value type Q"),
+        (#"{"a":{"SSS":["x"]}}"#, "unknown attribute value type SSS"),
+        (#"{"a":{"\u00e9":"x"}}"#, "unknown attribute value type é"),
         (#"{"a":{"B":"not base64!"}}"#, "not base64"),
         (#"{"a":{"N":1}}"#, "expected a string"),
         (#"{"a":{"L":[{"S":1}]}}"#, "expected a string"),
@@ -92,5 +94,12 @@ import Testing
         } throws: { error in
             (error as? JSONReader.Failure)?.reason.contains(reason) == true
         }
+    }
+
+    /// Type keys are matched without making strings of them; one written with escapes (valid JSON, though
+    /// DynamoDB never sends it) still names its type.
+    @Test func anEscapedTypeKeyStillNamesItsType() throws {
+        var reader = JSONReader(Array(#"{"a":{"\u0053":"x"},"b":{"BO\u004fL":true},"c":{"L":[{"N":"1"}]}}"#.utf8))
+        #expect(try AttributeValue.readItem(from: &reader) == ["a": .s("x"), "b": .bool(true), "c": .l([.n("1")])])
     }
 }

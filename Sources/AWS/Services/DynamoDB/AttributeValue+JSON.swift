@@ -7,12 +7,13 @@ extension AttributeValue {
     package static func read(from reader: inout JSONReader) throws(JSONReader.Failure) -> AttributeValue {
         let start = reader.offset
         var value: AttributeValue?
-        try reader.readObject { (reader, type) throws(JSONReader.Failure) in
+        // The type key unmade: it is one of ten, and one per attribute.
+        try reader.readObject(names: { (reader, type) throws(JSONReader.Failure) in
             guard value == nil else {
                 throw JSONReader.Failure(offset: start, reason: "an attribute value has more than one type key")
             }
             value = try Self.read(type, from: &reader)
-        }
+        })
         guard let value else {
             throw JSONReader.Failure(offset: start, reason: "an attribute value has no type key")
         }
@@ -39,30 +40,35 @@ extension AttributeValue {
         return items
     }
 
-    private static func read(_ type: String, from reader: inout JSONReader) throws(JSONReader.Failure) -> AttributeValue
-    {
-        switch type {
-        case "S": return .s(try reader.readString())
-        case "N": return .n(try reader.readString())
-        case "B": return .b(try Self.base64(&reader))
-        case "BOOL": return .bool(try reader.readBool())
-        case "NULL":
-            _ = try reader.readBool()
-            return .null
-        case "M": return .m(try Self.readItem(from: &reader))
-        case "L":
+    private static func read(
+        _ type: JSONReader.Name,
+        from reader: inout JSONReader
+    ) throws(JSONReader.Failure) -> AttributeValue {
+        if reader.name(type, is: "S") { return .s(try reader.readString()) }
+        if reader.name(type, is: "N") { return .n(try reader.readString()) }
+        if reader.name(type, is: "M") { return .m(try Self.readItem(from: &reader)) }
+        if reader.name(type, is: "L") {
             var values: [AttributeValue] = []
             try reader.readArray { reader throws(JSONReader.Failure) in values.append(try Self.read(from: &reader)) }
             return .l(values)
-        case "SS": return .ss(try Self.strings(&reader))
-        case "NS": return .ns(try Self.strings(&reader))
-        case "BS":
+        }
+        if reader.name(type, is: "BOOL") { return .bool(try reader.readBool()) }
+        if reader.name(type, is: "NULL") {
+            _ = try reader.readBool()
+            return .null
+        }
+        if reader.name(type, is: "SS") { return .ss(try Self.strings(&reader)) }
+        if reader.name(type, is: "NS") { return .ns(try Self.strings(&reader)) }
+        if reader.name(type, is: "B") { return .b(try Self.base64(&reader)) }
+        if reader.name(type, is: "BS") {
             var values: [[UInt8]] = []
             try reader.readArray { reader throws(JSONReader.Failure) in values.append(try Self.base64(&reader)) }
             return .bs(values)
-        default:
-            throw JSONReader.Failure(offset: reader.offset, reason: "unknown attribute value type \(type)")
         }
+        throw JSONReader.Failure(
+            offset: reader.offset,
+            reason: "unknown attribute value type \(reader.string(of: type))"
+        )
     }
 
     private static func strings(_ reader: inout JSONReader) throws(JSONReader.Failure) -> [String] {

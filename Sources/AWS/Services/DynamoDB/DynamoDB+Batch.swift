@@ -37,11 +37,11 @@ extension DynamoDB {
             try reader.readObject { (reader, name) throws(JSONReader.Failure) in
                 switch name {
                 case "Responses":
-                    try reader.readObject { (reader, _) throws(JSONReader.Failure) in
+                    try reader.readObject { (reader, _: JSONReader.Name) throws(JSONReader.Failure) in
                         items += try AttributeValue.readItems(from: &reader)
                     }
                 case "UnprocessedKeys":
-                    try reader.readObject { (reader, _) throws(JSONReader.Failure) in
+                    try reader.readObject { (reader, _: JSONReader.Name) throws(JSONReader.Failure) in
                         try reader.readObject { (reader, name) throws(JSONReader.Failure) in
                             if name == "Keys" {
                                 unprocessed += try AttributeValue.readItems(from: &reader)
@@ -121,7 +121,7 @@ extension DynamoDB {
             var unprocessed: [Write] = []
             try reader.readObject { (reader, name) throws(JSONReader.Failure) in
                 guard name == "UnprocessedItems" else { return try reader.skipValue() }
-                try reader.readObject { (reader, _) throws(JSONReader.Failure) in
+                try reader.readObject { (reader, _: JSONReader.Name) throws(JSONReader.Failure) in
                     try reader.readArray { reader throws(JSONReader.Failure) in
                         try reader.readObject { (reader, kind) throws(JSONReader.Failure) in
                             try reader.readObject { (reader, field) throws(JSONReader.Failure) in
