@@ -33,10 +33,9 @@ package enum Digest {
         SHA256_Init(&context)
         self.update(&context, bytes)
         self.finish(&context) { digest in
-            let digits: StaticString = "0123456789abcdef"
             for byte in digest {
-                output.append(digits.utf8Start[Int(byte >> 4)])
-                output.append(digits.utf8Start[Int(byte & 0x0F)])
+                output.append(self.hexDigits.utf8Start[Int(byte >> 4)])
+                output.append(self.hexDigits.utf8Start[Int(byte & 0x0F)])
             }
         }
     }
@@ -47,16 +46,18 @@ package enum Digest {
     }
 
     static func hex(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // A static table: an array of the digits would be allocated on every call (three per signature).
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
             for (index, byte) in bytes.enumerated() {
-                buffer[2 * index] = digits.utf8Start[Int(byte >> 4)]
-                buffer[2 * index + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                buffer[2 * index] = self.hexDigits.utf8Start[Int(byte >> 4)]
+                buffer[2 * index + 1] = self.hexDigits.utf8Start[Int(byte & 0x0F)]
             }
             return bytes.count * 2
         }
     }
+
+    /// A static table, for `hex` and `appendSHA256Hex`: an array of the digits would be allocated on every
+    /// call (three per signature).
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// The hex SHA-256 of an empty payload, which SigV4 uses for every body-less request.
     package static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
