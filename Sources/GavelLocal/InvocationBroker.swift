@@ -9,8 +9,10 @@ package actor InvocationBroker {
     private var queued: [InvocationRequest] = []
     private var waitingRuntimes: [CheckedContinuation<InvocationRequest?, Never>] = []
     private var callers:
-        [String: (invocationId: String, acceptsStream: Bool, caller: CheckedContinuation<InvocationOutcome, Never>)] =
-            [:]
+        [String: (
+            invocationId: String, deadlineMs: Int64, acceptsStream: Bool,
+            caller: CheckedContinuation<InvocationOutcome, Never>
+        )] = [:]
     /// Requests that timed out (the newest 1,000): a late answer to one is told 410 Gone, as Lambda does.
     private var timedOut: [String] = []
     /// The error the runtime reported from `/init/error`, until the next process starts.
@@ -24,7 +26,9 @@ package actor InvocationBroker {
     /// Queues an event and waits until it ends.
     package func invoke(_ request: InvocationRequest) async -> InvocationOutcome {
         await withCheckedContinuation { continuation in
-            self.callers[request.requestId] = (request.invocationId, request.acceptsStream, continuation)
+            self.callers[request.requestId] = (
+                request.invocationId, request.deadlineMs, request.acceptsStream, continuation
+            )
             if self.waitingRuntimes.isEmpty {
                 self.queued.append(request)
             } else {
@@ -60,6 +64,7 @@ package actor InvocationBroker {
             return self.timedOut.contains(requestId) ? .timedOut : .unknown
         }
         guard invocationId == pending.invocationId else { return .wrongInvocation(echoed: invocationId) }
+        guard !Self.isPast(pending.deadlineMs) else { return .timedOut }
         self.callers[requestId] = nil
         self.queued.removeAll { $0.requestId == requestId }
         pending.caller.resume(returning: outcome)
@@ -82,6 +87,7 @@ package actor InvocationBroker {
             return .refused(self.timedOut.contains(requestId) ? .timedOut : .unknown)
         }
         guard invocationId == pending.invocationId else { return .refused(.wrongInvocation(echoed: invocationId)) }
+        guard !Self.isPast(pending.deadlineMs) else { return .refused(.timedOut) }
         guard pending.acceptsStream else { return .collect }
         self.callers[requestId] = nil
         let stream = LocalResponseStream(contentType: contentType)
@@ -108,6 +114,14 @@ package actor InvocationBroker {
             self.rememberTimedOut(Array(pending.keys))
         }
         for entry in pending.values { entry.caller.resume(returning: outcome) }
+    }
+
+    /// Whether an answer now comes after the invocation's deadline. The deadline decides, as in Lambda, not
+    /// the caller's timer: on a loaded machine that timer can wake hundreds of milliseconds late, and an
+    /// answer in that gap was taken as in time. A refused answer leaves the invocation to the timer, which
+    /// ends it as timed out.
+    private static func isPast(_ deadlineMs: Int64) -> Bool {
+        WallClock.nowMs() > deadlineMs
     }
 
     private func rememberTimedOut(_ requestIds: [String]) {

@@ -4,8 +4,35 @@ import LambdaRuntime
 import Testing
 
 @Suite struct InvocationBrokerTests {
-    private func request(_ event: String) -> InvocationRequest {
-        InvocationRequest(event: Data(event.utf8), deadlineMs: 0, invokedFunctionArn: "arn")
+    /// - Parameter deadlineMs: a minute from now unless given.
+    private func request(_ event: String, deadlineMs: Int64 = WallClock.nowMs() + 60_000) -> InvocationRequest {
+        InvocationRequest(event: Data(event.utf8), deadlineMs: deadlineMs, invokedFunctionArn: "arn")
+    }
+
+    /// The deadline decides, not the caller's timer (which a loaded machine wakes late): an answer after it is
+    /// told 410 and leaves the invocation pending, and the timer, when it fires, ends it as timed out.
+    @Test func anAnswerAfterTheDeadlineIsRefusedBeforeTheTimerFires() async throws {
+        let broker = InvocationBroker()
+        let request = self.request("{}", deadlineMs: WallClock.nowMs() - 1)
+        async let outcome = broker.invoke(request)
+        let delivered = try #require(await broker.next())
+        let answer = await broker.finish(
+            delivered.requestId,
+            invocationId: delivered.invocationId,
+            with: .response(Data("late".utf8))
+        )
+        #expect(answer == .timedOut)
+        let stream = await broker.beginStream(
+            delivered.requestId,
+            invocationId: delivered.invocationId,
+            contentType: "application/octet-stream"
+        )
+        if case .refused(.timedOut) = stream {
+        } else {
+            Issue.record("a stream after the deadline was taken: \(stream)")
+        }
+        await broker.expire(delivered.requestId, with: .timedOut(seconds: 1))
+        #expect(await outcome == .timedOut(seconds: 1))
     }
 
     @Test func aQueuedEventGoesToTheNextRuntimeAndItsOutcomeToTheCaller() async throws {
